@@ -1,0 +1,277 @@
+package io.syncline.embedded;
+
+import io.zonky.test.db.postgres.embedded.EmbeddedPostgres;
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.sql.Statement;
+import java.time.Duration;
+import java.util.List;
+import java.util.OptionalLong;
+import java.util.Properties;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
+import org.postgresql.Driver;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * A real PostgreSQL 15 server with logical replication ({@code wal_level=logical}, pgoutput)
+ * enabled, started from the binaries in the zonky Maven artifact, for the demo, integration tests
+ * and benchmarks.
+ *
+ * <p>Authentication is {@code trust} for TCP connections from localhost, including replication
+ * connections; the user is {@code postgres} and its password is set to {@code postgres} anyway, so
+ * clients that insist on sending one work too.
+ */
+public final class EmbeddedPostgresServer implements AutoCloseable {
+
+    private static final Logger LOG = LoggerFactory.getLogger(EmbeddedPostgresServer.class);
+
+    private static final String HOST = "localhost";
+    private static final String USER = "postgres";
+    private static final String PASSWORD = "postgres";
+    private static final String DUPLICATE_DATABASE = "42P04";
+
+    // Used directly instead of DriverManager, which may not see the driver from a child-first
+    // class loader (Flink user code).
+    private static final Driver DRIVER = new Driver();
+
+    private final EmbeddedPostgres postgres;
+    private final Path dataDirectory;
+    private final AtomicBoolean closed = new AtomicBoolean();
+
+    private EmbeddedPostgresServer(EmbeddedPostgres postgres, Path dataDirectory) {
+        this.postgres = postgres;
+        this.dataDirectory = dataDirectory;
+    }
+
+    /** Starts a server on a free port. */
+    public static EmbeddedPostgresServer start() {
+        return start(0);
+    }
+
+    /**
+     * Starts a server on the given port ({@code 0} picks a free one).
+     *
+     * @throws IllegalStateException if the server does not start, e.g. the port is taken
+     */
+    public static EmbeddedPostgresServer start(int port) {
+        Local.checkPort(port);
+        Local.checkPortFree(port, "PostgreSQL");
+        long startNanos = System.nanoTime();
+        Path dataDirectory = Local.newTempDirectory("syncline-pg-");
+        EmbeddedPostgres postgres;
+        try {
+            postgres =
+                    EmbeddedPostgres.builder()
+                            .setPort(port)
+                            .setDataDirectory(dataDirectory)
+                            .setCleanDataDirectory(true)
+                            // The first start in a fresh tmpdir also unpacks the binaries.
+                            .setPGStartupWait(Duration.ofSeconds(60))
+                            .setServerConfig("wal_level", "logical")
+                            .setServerConfig("max_replication_slots", "20")
+                            .setServerConfig("max_wal_senders", "20")
+                            .setServerConfig("max_connections", "200")
+                            // Throwaway data: durability only costs time.
+                            .setServerConfig("fsync", "off")
+                            .setServerConfig("full_page_writes", "off")
+                            // Logical decoding only reads flushed WAL; with asynchronous commit
+                            // a committed change reaches CDC up to 3 x wal_writer_delay later.
+                            // With fsync off a synchronous commit is just a write() anyway.
+                            .setServerConfig("synchronous_commit", "on")
+                            .setServerConfig("timezone", "UTC")
+                            .start();
+        } catch (IOException | RuntimeException e) {
+            Local.deleteQuietly(dataDirectory);
+            throw new IllegalStateException(
+                    "Could not start PostgreSQL" + (port == 0 ? "" : " on port " + port), e);
+        }
+        EmbeddedPostgresServer server = new EmbeddedPostgresServer(postgres, dataDirectory);
+        try {
+            server.execute("postgres", "ALTER ROLE postgres PASSWORD '" + PASSWORD + "'");
+        } catch (RuntimeException e) {
+            server.close();
+            throw e;
+        }
+        LOG.info(
+                "PostgreSQL started on port {} in {} ms (data in {})",
+                server.port(),
+                Local.millisSince(startNanos),
+                dataDirectory);
+        return server;
+    }
+
+    /** The host clients connect to: {@code localhost}. */
+    public String host() {
+        return HOST;
+    }
+
+    public int port() {
+        return postgres.getPort();
+    }
+
+    /** The superuser, {@code postgres}; it may also open replication connections. */
+    public String username() {
+        return USER;
+    }
+
+    public String password() {
+        return PASSWORD;
+    }
+
+    /**
+     * The JDBC URL of a database, without credentials: pass {@link #username()} and {@link
+     * #password()} separately.
+     */
+    public String jdbcUrl(String database) {
+        return "jdbc:postgresql://" + HOST + ":" + port() + "/" + database;
+    }
+
+    /** A new connection to a database as the superuser, in auto-commit mode. */
+    public Connection connect(String database) throws SQLException {
+        Properties properties = new Properties();
+        properties.setProperty("user", USER);
+        properties.setProperty("password", PASSWORD);
+        return DRIVER.connect(jdbcUrl(database), properties);
+    }
+
+    /** Creates a database unless it already exists. */
+    public void createDatabase(String name) {
+        try (Connection connection = connect("postgres")) {
+            try (PreparedStatement exists =
+                    connection.prepareStatement("SELECT 1 FROM pg_database WHERE datname = ?")) {
+                exists.setString(1, name);
+                try (ResultSet rs = exists.executeQuery()) {
+                    if (rs.next()) {
+                        return;
+                    }
+                }
+            }
+            try (Statement statement = connection.createStatement()) {
+                statement.execute("CREATE DATABASE " + quoteIdentifier(name));
+            } catch (SQLException e) {
+                // Someone else created it between the check and the CREATE.
+                if (!DUPLICATE_DATABASE.equals(e.getSQLState())) {
+                    throw e;
+                }
+            }
+        } catch (SQLException e) {
+            throw new IllegalStateException("Could not create database " + name, e);
+        }
+    }
+
+    /**
+     * Runs statements in order on one auto-commit connection to a database.
+     *
+     * @throws IllegalStateException wrapping the {@link SQLException} of the failed statement
+     */
+    public void execute(String database, String... sql) {
+        try (Connection connection = connect(database);
+                Statement statement = connection.createStatement()) {
+            for (String s : sql) {
+                try {
+                    statement.execute(s);
+                } catch (SQLException e) {
+                    throw new IllegalStateException(
+                            "Statement failed in database " + database + ": " + s, e);
+                }
+            }
+        } catch (SQLException e) {
+            throw new IllegalStateException("Could not connect to database " + database, e);
+        }
+    }
+
+    /** Stops the server and deletes its data directory; does nothing the second time. */
+    @Override
+    public void close() {
+        if (closed.getAndSet(true)) {
+            return;
+        }
+        long startNanos = System.nanoTime();
+        OptionalLong pid = postmasterPid();
+        terminateWalSenders();
+        try {
+            postgres.close();
+        } catch (IOException | RuntimeException e) {
+            LOG.warn("Error while stopping PostgreSQL on port {}", port(), e);
+        }
+        pid.ifPresent(EmbeddedPostgresServer::killIfAlive);
+        Local.deleteQuietly(dataDirectory);
+        LOG.info("PostgreSQL on port {} stopped in {} ms", port(), Local.millisSince(startNanos));
+    }
+
+    /** The data directory, deleted by {@link #close()}. */
+    Path dataDirectory() {
+        return dataDirectory;
+    }
+
+    /** The process id of the postmaster, from its pid file, if it is running. */
+    OptionalLong postmasterPid() {
+        try {
+            List<String> lines =
+                    Files.readAllLines(
+                            dataDirectory.resolve("postmaster.pid"), StandardCharsets.UTF_8);
+            return lines.isEmpty()
+                    ? OptionalLong.empty()
+                    : OptionalLong.of(Long.parseLong(lines.get(0).trim()));
+        } catch (IOException | NumberFormatException e) {
+            return OptionalLong.empty();
+        }
+    }
+
+    /**
+     * Disconnects replication clients. A logical walsender waits for its client to confirm the
+     * shutdown checkpoint, so a stuck or idle CDC client would otherwise outlast pg_ctl's stop
+     * timeout.
+     */
+    private void terminateWalSenders() {
+        try (Connection connection = connect("postgres");
+                Statement statement = connection.createStatement()) {
+            statement.execute(
+                    "SELECT pg_terminate_backend(pid) FROM pg_stat_activity"
+                            + " WHERE backend_type = 'walsender'");
+        } catch (SQLException e) {
+            LOG.debug("Could not terminate walsenders", e);
+        }
+    }
+
+    /** Last resort when pg_ctl stop failed: zonky only logs that, leaving the server running. */
+    private static void killIfAlive(long pid) {
+        if (!Local.isRunning(pid)) {
+            return;
+        }
+        LOG.warn("PostgreSQL (pid {}) still running after pg_ctl stop; killing it", pid);
+        // The backends exit by themselves once they notice the postmaster is gone.
+        ProcessHandle.of(pid).ifPresent(ProcessHandle::destroyForcibly);
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
+        while (Local.isRunning(pid)) {
+            if (System.nanoTime() > deadline) {
+                LOG.warn("PostgreSQL (pid {}) did not exit", pid);
+                return;
+            }
+            try {
+                // Not our child, so there is no exit notification to wait on.
+                Thread.sleep(20);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                return;
+            }
+        }
+    }
+
+    private static String quoteIdentifier(String name) {
+        return '"' + name.replace("\"", "\"\"") + '"';
+    }
+
+    @Override
+    public String toString() {
+        return "EmbeddedPostgresServer[" + HOST + ":" + port() + "]";
+    }
+}
