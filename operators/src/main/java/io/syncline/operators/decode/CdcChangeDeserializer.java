@@ -1,0 +1,52 @@
+package io.syncline.operators.decode;
+
+import io.syncline.schema.ChangeEvent;
+import io.syncline.schema.ErrorRecord;
+import java.time.Clock;
+import org.apache.flink.api.common.typeinfo.TypeInformation;
+import org.apache.flink.api.java.typeutils.EitherTypeInfo;
+import org.apache.flink.cdc.debezium.DebeziumDeserializationSchema;
+import org.apache.flink.formats.avro.typeutils.AvroTypeInfo;
+import org.apache.flink.types.Either;
+import org.apache.flink.util.Collector;
+import org.apache.kafka.connect.source.SourceRecord;
+
+/**
+ * Plugs {@link SourceRecordDecoder} into the Flink CDC source: each record leaves the source either
+ * as a change (right) or as the error that says why it could not be decoded (left), which {@link
+ * DecodeRouter} sends to the error side output.
+ */
+public final class CdcChangeDeserializer
+        implements DebeziumDeserializationSchema<Either<ErrorRecord, ChangeEvent>> {
+
+    private static final long serialVersionUID = 1L;
+
+    private final SourceRecordDecoder decoder;
+    private final Clock clock;
+
+    public CdcChangeDeserializer(SourceRecordDecoder decoder, Clock clock) {
+        this.decoder = decoder;
+        this.clock = clock;
+    }
+
+    @Override
+    public void deserialize(SourceRecord record, Collector<Either<ErrorRecord, ChangeEvent>> out) {
+        DecodeOutcome outcome = decoder.decode(record, clock.instant());
+        if (outcome instanceof DecodeOutcome.Decoded decoded) {
+            out.collect(Either.Right(decoded.event()));
+        } else if (outcome instanceof DecodeOutcome.Rejected rejected) {
+            out.collect(Either.Left(rejected.error()));
+        }
+    }
+
+    @Override
+    public TypeInformation<Either<ErrorRecord, ChangeEvent>> getProducedType() {
+        return decodedType();
+    }
+
+    /** The type of decoded records: an error or a change. */
+    public static TypeInformation<Either<ErrorRecord, ChangeEvent>> decodedType() {
+        return new EitherTypeInfo<>(
+                new AvroTypeInfo<>(ErrorRecord.class), new AvroTypeInfo<>(ChangeEvent.class));
+    }
+}

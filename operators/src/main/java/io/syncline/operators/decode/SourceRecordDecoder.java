@@ -1,0 +1,299 @@
+package io.syncline.operators.decode;
+
+import io.syncline.operators.errors.ErrorCodes;
+import io.syncline.operators.errors.ErrorRecords;
+import io.syncline.operators.key.EntityKeys;
+import io.syncline.schema.ChangeEvent;
+import io.syncline.schema.ErrorRecord;
+import io.syncline.schema.FieldValue;
+import io.syncline.schema.Operation;
+import java.io.Serializable;
+import java.time.Instant;
+import java.util.Collections;
+import java.util.HashMap;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.StringJoiner;
+import java.util.TreeSet;
+import org.apache.kafka.connect.data.Field;
+import org.apache.kafka.connect.data.Schema;
+import org.apache.kafka.connect.data.Struct;
+import org.apache.kafka.connect.source.SourceRecord;
+
+/**
+ * Turns a Debezium change record of one source into a {@link ChangeEvent}, or into an {@link
+ * ErrorRecord} that says why it cannot. Never throws for bad input and never returns null.
+ *
+ * <p>The version of a change is its log sequence number: for one row, every later change is written
+ * after the earlier one committed, so LSNs order one entity's changes.
+ */
+public final class SourceRecordDecoder implements Serializable {
+
+    /** Stage name in error records. */
+    public static final String STAGE = "decode";
+
+    private static final long serialVersionUID = 1L;
+
+    private final String sourceId;
+    private final Map<String, TableBinding> bindingsByTable;
+    private final Set<String> allowedTenants;
+    private final long snapshotVersion;
+
+    /**
+     * @param sourceId configured id of the source, part of every event id
+     * @param bindings the tables of this source and the entity types they map to
+     * @param allowedTenants tenants accepted; empty accepts every tenant
+     * @param snapshotVersion version (and position) of snapshot reads, which carry no LSN: the
+     *     source's WAL position before the job started
+     */
+    public SourceRecordDecoder(
+            String sourceId,
+            List<TableBinding> bindings,
+            Set<String> allowedTenants,
+            long snapshotVersion) {
+        this.sourceId = sourceId;
+        this.bindingsByTable = new HashMap<>();
+        for (TableBinding binding : bindings) {
+            bindingsByTable.put(binding.qualifiedName(), binding);
+        }
+        // Sorted, so the error message that lists them is the same on every run.
+        this.snapshotVersion = snapshotVersion;
+        this.allowedTenants = Collections.unmodifiableSortedSet(new TreeSet<>(allowedTenants));
+    }
+
+    /** Decodes one record; {@code now} is the capture time when the record does not carry one. */
+    public DecodeOutcome decode(SourceRecord record, Instant now) {
+        if (record.value() == null) {
+            return new DecodeOutcome.Skipped("tombstone");
+        }
+        if (!(record.value() instanceof Struct value)
+                || value.schema().field("op") == null
+                || value.schema().field("source") == null) {
+            return reject(
+                    withCode(
+                            ErrorRecord.newBuilder(),
+                            ErrorCodes.MALFORMED_RECORD,
+                            "record on topic '"
+                                    + record.topic()
+                                    + "' is not a Debezium change envelope (no op/source"
+                                    + " fields); only row changes can be replicated"),
+                    record,
+                    now);
+        }
+        Struct source = value.getStruct("source");
+        String position = positionOf(source);
+        String table = source.getString("schema") + "." + source.getString("table");
+        ErrorRecord.Builder error =
+                ErrorRecord.newBuilder().setSourceId(sourceId).setSourcePosition(position);
+
+        String opCode = value.getString("op");
+        Operation op = operationOf(opCode);
+        if (op == null) {
+            return reject(
+                    withCode(
+                            error,
+                            ErrorCodes.UNSUPPORTED_OPERATION,
+                            describeOperation(opCode)
+                                    + " on "
+                                    + table
+                                    + " is not replicated; apply it to the target by hand, or"
+                                    + " re-sync the table"),
+                    record,
+                    now);
+        }
+        TableBinding binding = bindingsByTable.get(table);
+        if (binding == null) {
+            return reject(
+                    withCode(
+                            error,
+                            ErrorCodes.UNMAPPED_TABLE,
+                            "table "
+                                    + table
+                                    + " is not mapped to an entity type; add it under"
+                                    + " sources[].tables in the configuration or remove it"
+                                    + " from the publication"),
+                    record,
+                    now);
+        }
+        error.setEntityType(binding.entityType());
+
+        Struct image = value.getStruct(op == Operation.DELETE ? "before" : "after");
+        if (image == null) {
+            return reject(
+                    withCode(
+                            error,
+                            ErrorCodes.MALFORMED_RECORD,
+                            op + " of " + table + " carries no row image"),
+                    record,
+                    now);
+        }
+        String tenant = tenantOf(binding, image);
+        if (tenant == null) {
+            return reject(
+                    withCode(
+                            error,
+                            ErrorCodes.TENANT_MISSING,
+                            "row of "
+                                    + table
+                                    + " has no tenant in column '"
+                                    + binding.tenantColumn()
+                                    + "'; set the column, or for deletes set REPLICA IDENTITY"
+                                    + " FULL on the table so the old row carries it"),
+                    record,
+                    now);
+        }
+        error.setTenant(tenant);
+        if (!allowedTenants.isEmpty() && !allowedTenants.contains(tenant)) {
+            return reject(
+                    withCode(
+                            error,
+                            ErrorCodes.UNKNOWN_TENANT,
+                            "tenant '"
+                                    + tenant
+                                    + "' of a row of "
+                                    + table
+                                    + " is not among the configured tenants "
+                                    + allowedTenants
+                                    + "; add it to 'tenants' or fix the row"),
+                    record,
+                    now);
+        }
+        String entityId = entityIdOf(binding, image);
+        if (entityId == null) {
+            return reject(
+                    withCode(
+                            error,
+                            ErrorCodes.KEY_MISSING,
+                            "row of "
+                                    + table
+                                    + " has no value in a key column of "
+                                    + binding.primaryKey()),
+                    record,
+                    now);
+        }
+        error.setKey(EntityKeys.of(tenant, binding.entityType(), entityId));
+
+        Map<String, FieldValue> before;
+        Map<String, FieldValue> after;
+        try {
+            before = imageOf(value.getStruct("before"));
+            after = imageOf(value.getStruct("after"));
+        } catch (UnsupportedValueException e) {
+            return reject(
+                    withCode(error, ErrorCodes.UNSUPPORTED_TYPE, e.getMessage()), record, now);
+        }
+
+        Instant captureTime = epochMillisOr(value.getInt64("ts_ms"), now);
+        // Snapshot reads carry no commit time (Flink CDC leaves it 0): the read time stands in.
+        Instant commitTime = epochMillisOr(source.getInt64("ts_ms"), captureTime);
+        Long txId = source.getInt64("txId");
+        ChangeEvent event =
+                ChangeEvent.newBuilder()
+                        .setEventId(
+                                sourceId
+                                        + "/"
+                                        + position
+                                        + "/"
+                                        + EntityKeys.of(tenant, binding.entityType(), entityId))
+                        .setTenant(tenant)
+                        .setEntityType(binding.entityType())
+                        .setEntityId(entityId)
+                        .setOp(op)
+                        .setBefore(before)
+                        .setAfter(after)
+                        .setSourceCommitTime(commitTime)
+                        .setCaptureTime(captureTime)
+                        .setSourceId(sourceId)
+                        .setSourcePosition(position)
+                        .setVersion(versionOf(source))
+                        .setTransactionId(txId != null ? txId.toString() : null)
+                        .setSchemaVersion(1)
+                        .build();
+        return new DecodeOutcome.Decoded(event);
+    }
+
+    private static Instant epochMillisOr(Long millis, Instant fallback) {
+        return millis != null && millis > 0 ? Instant.ofEpochMilli(millis) : fallback;
+    }
+
+    private static Operation operationOf(String opCode) {
+        return switch (opCode == null ? "" : opCode) {
+            case "c" -> Operation.CREATE;
+            case "u" -> Operation.UPDATE;
+            case "d" -> Operation.DELETE;
+            case "r" -> Operation.READ;
+            default -> null;
+        };
+    }
+
+    private static String describeOperation(String opCode) {
+        return switch (opCode == null ? "" : opCode) {
+            case "t" -> "TRUNCATE";
+            case "m" -> "a logical decoding message";
+            default -> "operation '" + opCode + "'";
+        };
+    }
+
+    private String positionOf(Struct source) {
+        return Long.toString(versionOf(source));
+    }
+
+    private long versionOf(Struct source) {
+        Object lsn = fieldOrNull(source, "lsn");
+        return lsn instanceof Number n && n.longValue() > 0 ? n.longValue() : snapshotVersion;
+    }
+
+    private static Object fieldOrNull(Struct struct, String name) {
+        return struct.schema().field(name) == null ? null : struct.get(name);
+    }
+
+    private static String tenantOf(TableBinding binding, Struct image) {
+        if (binding.constantTenant() != null) {
+            return binding.constantTenant();
+        }
+        Object tenant = fieldOrNull(image, binding.tenantColumn());
+        if (tenant == null || tenant.toString().isBlank()) {
+            return null;
+        }
+        return tenant.toString();
+    }
+
+    private static String entityIdOf(TableBinding binding, Struct image) {
+        StringJoiner id = new StringJoiner("/");
+        for (String column : binding.primaryKey()) {
+            Object part = fieldOrNull(image, column);
+            if (part == null) {
+                return null;
+            }
+            id.add(part.toString());
+        }
+        return id.toString();
+    }
+
+    private static Map<String, FieldValue> imageOf(Struct row) throws UnsupportedValueException {
+        if (row == null) {
+            return null;
+        }
+        Schema schema = row.schema();
+        Map<String, FieldValue> image = new LinkedHashMap<>(schema.fields().size() * 2);
+        for (Field field : schema.fields()) {
+            image.put(field.name(), ConnectValues.convert(row, field));
+        }
+        return image;
+    }
+
+    private static ErrorRecord.Builder withCode(
+            ErrorRecord.Builder error, String code, String message) {
+        return ErrorRecords.permanent(error, STAGE, code, message);
+    }
+
+    private DecodeOutcome reject(ErrorRecord.Builder error, SourceRecord record, Instant now) {
+        if (!error.hasSourceId()) {
+            error.setSourceId(sourceId);
+        }
+        return new DecodeOutcome.Rejected(
+                ErrorRecords.build(error, PayloadText.of(record.value()), now));
+    }
+}

@@ -1,0 +1,27 @@
+package io.syncline.operators.errors;
+
+/** Stable error codes of {@link io.syncline.schema.ErrorRecord}s, one per reason. */
+public final class ErrorCodes {
+    /** The table of a change is not mapped to an entity type in the configuration. */
+    public static final String UNMAPPED_TABLE = "UNMAPPED_TABLE";
+
+    /** The row has no value in its tenant column. */
+    public static final String TENANT_MISSING = "TENANT_MISSING";
+
+    /** The row's tenant is not in the configured tenant list. */
+    public static final String UNKNOWN_TENANT = "UNKNOWN_TENANT";
+
+    /** A primary key column of the row has no value. */
+    public static final String KEY_MISSING = "KEY_MISSING";
+
+    /** The change is of a kind Syncline does not replicate (e.g. TRUNCATE). */
+    public static final String UNSUPPORTED_OPERATION = "UNSUPPORTED_OPERATION";
+
+    /** A column has a type Syncline cannot carry (e.g. a composite type). */
+    public static final String UNSUPPORTED_TYPE = "UNSUPPORTED_TYPE";
+
+    /** The record is not a Debezium change envelope. */
+    public static final String MALFORMED_RECORD = "MALFORMED_RECORD";
+
+    private ErrorCodes() {}
+}

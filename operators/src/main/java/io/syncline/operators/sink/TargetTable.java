@@ -1,0 +1,99 @@
+package io.syncline.operators.sink;
+
+import java.io.Serializable;
+import java.util.List;
+import java.util.stream.Collectors;
+
+/**
+ * A table in the target database that mirrors one entity type, plus two bookkeeping columns:
+ * {@value #VERSION_COLUMN} (the version of the change the row reflects) and {@value
+ * #DELETED_COLUMN} (a tombstone, so a replayed older insert cannot bring a deleted row back).
+ */
+public record TargetTable(
+        String schema, String table, List<TargetColumn> columns, List<String> primaryKey)
+        implements Serializable {
+
+    /** Version of the change the row reflects. */
+    public static final String VERSION_COLUMN = "_syncline_version";
+
+    /** True when the entity was deleted at the source. */
+    public static final String DELETED_COLUMN = "_syncline_deleted";
+
+    public TargetTable {
+        columns = List.copyOf(columns);
+        primaryKey = List.copyOf(primaryKey);
+    }
+
+    /** The schema-qualified, quoted table name. */
+    public String qualifiedName() {
+        return quote(schema) + "." + quote(table);
+    }
+
+    /**
+     * The upsert every change is written with: it inserts the row, or updates it only when the
+     * stored version is older, so a replayed or late change never overwrites a newer one.
+     */
+    public String upsertSql() {
+        String names = columns.stream().map(c -> quote(c.name())).collect(Collectors.joining(", "));
+        String values =
+                columns.stream()
+                        .map(c -> "CAST(? AS " + c.sqlType() + ")")
+                        .collect(Collectors.joining(", "));
+        String updates =
+                columns.stream()
+                        .filter(c -> !primaryKey.contains(c.name()))
+                        .map(c -> quote(c.name()) + " = EXCLUDED." + quote(c.name()))
+                        .collect(Collectors.joining(", "));
+        String conflictKey =
+                primaryKey.stream().map(TargetTable::quote).collect(Collectors.joining(", "));
+        return "INSERT INTO "
+                + qualifiedName()
+                + " AS t ("
+                + names
+                + ", "
+                + quote(VERSION_COLUMN)
+                + ", "
+                + quote(DELETED_COLUMN)
+                + ") VALUES ("
+                + values
+                + ", ?, ?) ON CONFLICT ("
+                + conflictKey
+                + ") DO UPDATE SET "
+                + (updates.isEmpty() ? "" : updates + ", ")
+                + quote(VERSION_COLUMN)
+                + " = EXCLUDED."
+                + quote(VERSION_COLUMN)
+                + ", "
+                + quote(DELETED_COLUMN)
+                + " = EXCLUDED."
+                + quote(DELETED_COLUMN)
+                + " WHERE t."
+                + quote(VERSION_COLUMN)
+                + " < EXCLUDED."
+                + quote(VERSION_COLUMN);
+    }
+
+    /** DDL that creates the table when it is missing. */
+    public String createSql() {
+        String columnDefs =
+                columns.stream()
+                        .map(c -> quote(c.name()) + " " + c.sqlType())
+                        .collect(Collectors.joining(", "));
+        String key = primaryKey.stream().map(TargetTable::quote).collect(Collectors.joining(", "));
+        return "CREATE TABLE IF NOT EXISTS "
+                + qualifiedName()
+                + " ("
+                + columnDefs
+                + ", "
+                + quote(VERSION_COLUMN)
+                + " BIGINT NOT NULL, "
+                + quote(DELETED_COLUMN)
+                + " BOOLEAN NOT NULL DEFAULT FALSE, PRIMARY KEY ("
+                + key
+                + "))";
+    }
+
+    static String quote(String identifier) {
+        return '"' + identifier.replace("\"", "\"\"") + '"';
+    }
+}

@@ -1,0 +1,140 @@
+package io.syncline.operators.decode;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.syncline.operators.errors.ErrorOutputs;
+import io.syncline.schema.ChangeEvent;
+import io.syncline.schema.ErrorClass;
+import io.syncline.schema.ErrorRecord;
+import io.syncline.schema.FieldKind;
+import io.syncline.schema.FieldValue;
+import io.syncline.schema.Operation;
+import java.time.Instant;
+import java.util.Map;
+import org.apache.flink.metrics.Counter;
+import org.apache.flink.runtime.jobgraph.OperatorID;
+import org.apache.flink.runtime.metrics.groups.InternalOperatorMetricGroup;
+import org.apache.flink.runtime.metrics.util.InterceptingOperatorMetricGroup;
+import org.apache.flink.runtime.metrics.util.InterceptingTaskMetricGroup;
+import org.apache.flink.runtime.operators.testutils.MockEnvironment;
+import org.apache.flink.runtime.operators.testutils.MockEnvironmentBuilder;
+import org.apache.flink.streaming.api.operators.ProcessOperator;
+import org.apache.flink.streaming.runtime.streamrecord.StreamRecord;
+import org.apache.flink.streaming.util.OneInputStreamOperatorTestHarness;
+import org.apache.flink.streaming.util.ProcessFunctionTestHarnesses;
+import org.apache.flink.types.Either;
+import org.junit.jupiter.api.Test;
+
+class DecodeRouterTest {
+
+    private static final ChangeEvent ORDER_42 = change("42", 24_023_128L);
+    private static final ChangeEvent ORDER_43 = change("43", 24_023_136L);
+    private static final ErrorRecord NO_TENANT = error("TENANT_MISSING", "24023132");
+    private static final ErrorRecord UNMAPPED = error("UNMAPPED_TABLE", "24023140");
+
+    @Test
+    void changesGoToTheMainOutputAndErrorsToTheErrorOutput() throws Exception {
+        try (OneInputStreamOperatorTestHarness<Either<ErrorRecord, ChangeEvent>, ChangeEvent>
+                harness = ProcessFunctionTestHarnesses.forProcessFunction(new DecodeRouter())) {
+            harness.processElement(Either.Right(ORDER_42), 100L);
+            harness.processElement(Either.Left(NO_TENANT), 101L);
+            harness.processElement(Either.Right(ORDER_43), 102L);
+            harness.processElement(Either.Left(UNMAPPED), 103L);
+
+            assertThat(harness.extractOutputStreamRecords())
+                    .containsExactly(
+                            new StreamRecord<>(ORDER_42, 100L), new StreamRecord<>(ORDER_43, 102L));
+            assertThat(harness.getSideOutput(ErrorOutputs.ERRORS))
+                    .containsExactly(
+                            new StreamRecord<>(NO_TENANT, 101L),
+                            new StreamRecord<>(UNMAPPED, 103L));
+        }
+    }
+
+    @Test
+    void onlyChangesLeaveTheErrorOutputEmpty() throws Exception {
+        try (OneInputStreamOperatorTestHarness<Either<ErrorRecord, ChangeEvent>, ChangeEvent>
+                harness = ProcessFunctionTestHarnesses.forProcessFunction(new DecodeRouter())) {
+            harness.processElement(Either.Right(ORDER_42), 100L);
+
+            assertThat(harness.extractOutputValues()).containsExactly(ORDER_42);
+            // The harness creates a side output's queue on its first record.
+            assertThat(harness.getSideOutput(ErrorOutputs.ERRORS)).isNull();
+        }
+    }
+
+    @Test
+    void onlyErrorsLeaveTheMainOutputEmpty() throws Exception {
+        try (OneInputStreamOperatorTestHarness<Either<ErrorRecord, ChangeEvent>, ChangeEvent>
+                harness = ProcessFunctionTestHarnesses.forProcessFunction(new DecodeRouter())) {
+            harness.processElement(Either.Left(NO_TENANT), 101L);
+
+            assertThat(harness.extractOutputValues()).isEmpty();
+            assertThat(harness.getSideOutput(ErrorOutputs.ERRORS))
+                    .extracting(StreamRecord::getValue)
+                    .containsExactly(NO_TENANT);
+        }
+    }
+
+    @Test
+    void countsDecodedAndRejectedChanges() throws Exception {
+        InterceptingOperatorMetricGroup operatorMetrics = new InterceptingOperatorMetricGroup();
+        MockEnvironment environment =
+                new MockEnvironmentBuilder()
+                        .setMetricGroup(
+                                new InterceptingTaskMetricGroup() {
+                                    @Override
+                                    public InternalOperatorMetricGroup getOrAddOperator(
+                                            OperatorID operatorId, String name) {
+                                        return operatorMetrics;
+                                    }
+                                })
+                        .build();
+        try (environment;
+                OneInputStreamOperatorTestHarness<Either<ErrorRecord, ChangeEvent>, ChangeEvent>
+                        harness =
+                                new OneInputStreamOperatorTestHarness<>(
+                                        new ProcessOperator<>(new DecodeRouter()), environment)) {
+            harness.open();
+
+            harness.processElement(Either.Right(ORDER_42), 100L);
+            harness.processElement(Either.Left(NO_TENANT), 101L);
+            harness.processElement(Either.Right(ORDER_43), 102L);
+            harness.processElement(Either.Left(UNMAPPED), 103L);
+            harness.processElement(Either.Right(ORDER_42), 104L);
+
+            assertThat(((Counter) operatorMetrics.get("changesDecoded")).getCount()).isEqualTo(3);
+            assertThat(((Counter) operatorMetrics.get("changesRejected")).getCount()).isEqualTo(2);
+        }
+    }
+
+    private static ChangeEvent change(String orderId, long lsn) {
+        return ChangeEvent.newBuilder()
+                .setEventId("shop-db/" + lsn + "/acme/order/" + orderId)
+                .setTenant("acme")
+                .setEntityType("order")
+                .setEntityId(orderId)
+                .setOp(Operation.CREATE)
+                .setAfter(Map.of("id", new FieldValue(FieldKind.LONG, Long.parseLong(orderId))))
+                .setSourceCommitTime(Instant.parse("2024-01-15T10:30:45.123Z"))
+                .setCaptureTime(Instant.parse("2024-01-15T10:30:45.250Z"))
+                .setSourceId("shop-db")
+                .setSourcePosition(Long.toString(lsn))
+                .setVersion(lsn)
+                .build();
+    }
+
+    private static ErrorRecord error(String code, String position) {
+        return ErrorRecord.newBuilder()
+                .setErrorId("err-" + position)
+                .setStage("decode")
+                .setErrorClass(ErrorClass.PERMANENT)
+                .setCode(code)
+                .setMessage(code + " at " + position)
+                .setPayload("Struct{}")
+                .setSourceId("shop-db")
+                .setSourcePosition(position)
+                .setTime(Instant.parse("2024-01-15T10:31:00Z"))
+                .build();
+    }
+}
