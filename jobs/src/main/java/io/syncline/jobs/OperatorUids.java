@@ -1,0 +1,41 @@
+package io.syncline.jobs;
+
+/**
+ * The one place operator uids come from. A uid names an operator's state in checkpoints and
+ * savepoints: changing one loses that state on the next upgrade, so {@code OperatorUidsTest} pins
+ * them.
+ */
+public final class OperatorUids {
+
+    private OperatorUids() {}
+
+    /** The CDC source reading source {@code sourceId}. */
+    public static String source(String sourceId) {
+        return "source-" + sourceId;
+    }
+
+    /** The decode stage of source {@code sourceId}. */
+    public static String decode(String sourceId) {
+        return "decode-" + sourceId;
+    }
+
+    /** The exactly-once Kafka sink of the change topic. */
+    public static String changeTopicSink() {
+        return "sink-change-topic";
+    }
+
+    /** The exactly-once Kafka sink of the error topic. */
+    public static String errorTopicSink() {
+        return "sink-error-topic";
+    }
+
+    /** The selection of one entity type's changes for its target table. */
+    public static String targetRoute(String entityType) {
+        return "route-target-" + entityType;
+    }
+
+    /** The version-guarded JDBC sink of one entity type's target table. */
+    public static String targetTableSink(String entityType) {
+        return "sink-target-" + entityType;
+    }
+}

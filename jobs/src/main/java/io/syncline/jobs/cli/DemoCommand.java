@@ -1,0 +1,39 @@
+package io.syncline.jobs.cli;
+
+import io.syncline.jobs.demo.Demo;
+import java.time.Duration;
+import java.util.concurrent.Callable;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+
+/** {@code syncline demo}: the sync job on embedded Postgres and Kafka with a generated workload. */
+@Command(
+        name = "demo",
+        description =
+                "Start embedded PostgreSQL and Kafka, run the sync job on them with a generated"
+                        + " workload, and print what it does. Ctrl-C stops everything.")
+final class DemoCommand implements Callable<Integer> {
+
+    @Option(
+            names = "--rate",
+            defaultValue = "20",
+            description = "Changes per second the workload writes (default: ${DEFAULT-VALUE}).")
+    int rate;
+
+    @Option(
+            names = "--duration",
+            description = "Stop by itself after this many seconds (default: run until Ctrl-C).")
+    Long durationSeconds;
+
+    @Option(
+            names = "--web-ui-port",
+            defaultValue = "8081",
+            description = "Port of the Flink web UI (default: ${DEFAULT-VALUE}).")
+    int webUiPort;
+
+    @Override
+    public Integer call() throws Exception {
+        Duration duration = durationSeconds == null ? null : Duration.ofSeconds(durationSeconds);
+        return new Demo(rate, webUiPort, System.out).run(duration) ? 0 : SynclineCli.FAILED;
+    }
+}

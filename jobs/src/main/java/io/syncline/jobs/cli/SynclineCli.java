@@ -1,0 +1,50 @@
+package io.syncline.jobs.cli;
+
+import io.syncline.jobs.config.ConfigException;
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+
+/** The {@code syncline} command line: run a job, check a configuration, or run the demo. */
+@Command(
+        name = "syncline",
+        mixinStandardHelpOptions = true,
+        version = "syncline 0.1.0",
+        description = "Exactly-once data synchronization on Apache Flink.",
+        subcommands = {RunCommand.class, ValidateConfigCommand.class, DemoCommand.class})
+public final class SynclineCli {
+
+    /** Exit code of a configuration that does not validate. */
+    static final int BAD_CONFIG = 2;
+
+    /** Exit code of a job that could not be started or failed. */
+    static final int FAILED = 1;
+
+    public static void main(String[] args) {
+        System.exit(commandLine().execute(args));
+    }
+
+    /** The command line, with errors printed as one clear message instead of a stack trace. */
+    public static CommandLine commandLine() {
+        CommandLine commandLine = new CommandLine(new SynclineCli());
+        commandLine.setExecutionExceptionHandler(
+                (e, cmd, parseResult) -> {
+                    if (e instanceof ConfigException) {
+                        cmd.getErr().println(e.getMessage());
+                        return BAD_CONFIG;
+                    }
+                    cmd.getErr().println("syncline: " + describe(e));
+                    return FAILED;
+                });
+        return commandLine;
+    }
+
+    private static String describe(Throwable e) {
+        StringBuilder message = new StringBuilder(String.valueOf(e.getMessage()));
+        for (Throwable cause = e.getCause(); cause != null; cause = cause.getCause()) {
+            if (cause.getMessage() != null && !message.toString().contains(cause.getMessage())) {
+                message.append("\n  caused by: ").append(cause.getMessage());
+            }
+        }
+        return message.toString();
+    }
+}

@@ -1,0 +1,661 @@
+package io.syncline.jobs.config;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Set;
+import java.util.regex.Pattern;
+
+/**
+ * Binds the configuration tree to the records, applying the defaults and checking each value and
+ * the rules between values. Problems are collected; records built despite problems are never
+ * returned, because {@link ConfigLoader} throws first.
+ */
+final class ConfigBinder {
+
+    private static final String DEFAULT_JOB_NAME = "syncline";
+    private static final int DEFAULT_PARALLELISM = 1;
+    private static final Duration DEFAULT_CHECKPOINT_INTERVAL = Duration.ofSeconds(10);
+    private static final Duration MIN_CHECKPOINT_INTERVAL = Duration.ofMillis(100);
+    private static final Duration DEFAULT_CHECKPOINT_TIMEOUT = Duration.ofMinutes(10);
+    private static final Duration DEFAULT_CHECKPOINT_MIN_PAUSE = Duration.ZERO;
+    private static final Duration DEFAULT_INITIAL_BACKOFF = Duration.ofSeconds(1);
+    private static final Duration DEFAULT_MAX_BACKOFF = Duration.ofMinutes(1);
+    private static final double DEFAULT_BACKOFF_MULTIPLIER = 2.0;
+    private static final Duration DEFAULT_RESET_BACKOFF_THRESHOLD = Duration.ofHours(1);
+    private static final double DEFAULT_JITTER_FACTOR = 0.1;
+    private static final String POSTGRES = "postgres";
+    private static final List<String> SUPPORTED_SOURCE_TYPES = List.of(POSTGRES);
+    private static final int DEFAULT_POSTGRES_PORT = 5432;
+    private static final String NAME_PREFIX = "syncline_";
+    private static final List<String> STARTUP_MODES = List.of("initial", "latest");
+    private static final String DEFAULT_CHANGE_TOPIC = "syncline.changes";
+    private static final String DEFAULT_ERROR_TOPIC = "syncline.errors";
+    private static final Duration DEFAULT_TRANSACTION_TIMEOUT = Duration.ofMinutes(5);
+    // The brokers' default transaction.max.timeout.ms; a longer timeout fails the producer.
+    private static final Duration MAX_TRANSACTION_TIMEOUT = Duration.ofMinutes(15);
+    private static final String JDBC_POSTGRES_PREFIX = "jdbc:postgresql://";
+    private static final String DEFAULT_TARGET_SCHEMA = "public";
+    private static final int DEFAULT_BATCH_SIZE = 500;
+    private static final int MAX_BATCH_SIZE = 100_000;
+    private static final Duration DEFAULT_BATCH_INTERVAL = Duration.ofMillis(200);
+    private static final int DEFAULT_MAX_RETRIES = 3;
+
+    // Ids and entity types end up in slot names, event ids and topic keys.
+    private static final Pattern LOWER_IDENTIFIER = Pattern.compile("[a-z][a-z0-9_]*");
+    // PostgreSQL accepts only these characters in replication slot names.
+    private static final Pattern SLOT_NAME = Pattern.compile("[a-z_][a-z0-9_]*");
+    private static final int MAX_POSTGRES_NAME_LENGTH = 63;
+    private static final String SQL_NAME = "[A-Za-z_][A-Za-z0-9_$]*";
+    private static final Pattern TABLE_NAME =
+            Pattern.compile("(?:" + SQL_NAME + "\\.)?" + SQL_NAME);
+    private static final Pattern UNQUALIFIED_TABLE_NAME = Pattern.compile(SQL_NAME);
+    private static final Pattern TOPIC_NAME = Pattern.compile("[a-zA-Z0-9._-]{1,249}");
+    // Producer properties the sink sets itself from typed settings.
+    private static final Map<String, String> MANAGED_KAFKA_PROPERTIES =
+            Map.of(
+                    "bootstrap.servers", "bootstrapServers",
+                    "transactional.id", "transactionalIdPrefix",
+                    "transaction.timeout.ms", "transactionTimeout");
+
+    private final Problems problems;
+
+    private ConfigBinder(Problems problems) {
+        this.problems = problems;
+    }
+
+    /** The bound configuration; {@code null} if the file is not a mapping at all. */
+    static SynclineConfig bind(Path file, JsonNode tree, Problems problems) {
+        if (!tree.isObject()) {
+            problems.add(
+                    "",
+                    "the file must be a mapping of settings (job:, checkpoints:, restart:,"
+                            + " tenants:, sources:, sinks:), not "
+                            + (tree.isArray()
+                                    ? "a list"
+                                    : "the single value '" + tree.asText() + "'")
+                            + "; see deploy/config/syncline.yaml");
+            return null;
+        }
+        return new ConfigBinder(problems).config(file, ConfigNode.root(tree, problems));
+    }
+
+    /** {@code file://<java.io.tmpdir>/syncline/checkpoints}: works out of the box, not durable. */
+    static String defaultCheckpointDirectory() {
+        Path tmp = Path.of(System.getProperty("java.io.tmpdir")).toAbsolutePath().normalize();
+        return "file://" + tmp.resolve("syncline").resolve("checkpoints");
+    }
+
+    private SynclineConfig config(Path file, ConfigNode root) {
+        JobSettings job = job(root.get("job"));
+        CheckpointSettings checkpoints = checkpoints(root.get("checkpoints"));
+        RestartSettings restart = restart(root.get("restart"));
+        List<String> tenants = tenants(root.get("tenants"));
+        List<SourceConfig> sources = sources(root.require("sources", sourceExample()), tenants);
+        SinkSettings sinks =
+                sinks(root.require("sinks", "{kafka: {...}, target: {...}}"), job, checkpoints);
+        root.rejectUnknownKeys();
+        return new SynclineConfig(file, job, checkpoints, restart, sources, tenants, sinks);
+    }
+
+    private JobSettings job(ConfigNode node) {
+        String name = node.get("name").text(DEFAULT_JOB_NAME);
+        if (name.isBlank()) {
+            node.get("name").problem("must not be empty; e.g. " + DEFAULT_JOB_NAME);
+        }
+        // Flink's own upper limit for the maximum parallelism.
+        int parallelism = node.get("parallelism").integer(DEFAULT_PARALLELISM, 1, 32_768);
+        node.rejectUnknownKeys();
+        return new JobSettings(name, parallelism);
+    }
+
+    private CheckpointSettings checkpoints(ConfigNode node) {
+        ConfigNode intervalNode = node.get("interval");
+        Duration interval = intervalNode.duration(DEFAULT_CHECKPOINT_INTERVAL);
+        if (interval.compareTo(MIN_CHECKPOINT_INTERVAL) < 0) {
+            intervalNode.problem(
+                    "must be at least 100ms, was "
+                            + Durations.format(interval)
+                            + "; each checkpoint commits a Kafka transaction, so shorter"
+                            + " intervals cost more than they gain");
+        }
+        ConfigNode timeoutNode = node.get("timeout");
+        Duration timeout = timeoutNode.duration(DEFAULT_CHECKPOINT_TIMEOUT);
+        requirePositive(timeoutNode, timeout);
+        Duration minPause = node.get("minPause").duration(DEFAULT_CHECKPOINT_MIN_PAUSE);
+        ConfigNode directoryNode = node.get("directory");
+        String directory = directoryNode.text(defaultCheckpointDirectory());
+        if (!directory.matches("[A-Za-z][A-Za-z0-9+.-]*://.*")) {
+            directoryNode.problem(
+                    "'"
+                            + directory
+                            + "' is not a URI with a scheme; write e.g. file://"
+                            + (directory.startsWith("/")
+                                    ? directory
+                                    : "/var/lib/syncline/checkpoints")
+                            + " or s3://bucket/checkpoints");
+        }
+        node.rejectUnknownKeys();
+        return new CheckpointSettings(interval, timeout, minPause, directory);
+    }
+
+    private RestartSettings restart(ConfigNode node) {
+        ConfigNode initialNode = node.get("initialBackoff");
+        Duration initialBackoff = initialNode.duration(DEFAULT_INITIAL_BACKOFF);
+        requirePositive(initialNode, initialBackoff);
+        ConfigNode maxNode = node.get("maxBackoff");
+        Duration maxBackoff = maxNode.duration(DEFAULT_MAX_BACKOFF);
+        if (!problems.has(initialNode.path()) && maxBackoff.compareTo(initialBackoff) < 0) {
+            maxNode.problem(
+                    "must not be shorter than initialBackoff ("
+                            + Durations.format(initialBackoff)
+                            + "), was "
+                            + Durations.format(maxBackoff));
+        }
+        ConfigNode multiplierNode = node.get("backoffMultiplier");
+        double multiplier = multiplierNode.decimal(DEFAULT_BACKOFF_MULTIPLIER);
+        if (multiplier <= 1.0) {
+            multiplierNode.problem(
+                    "must be greater than 1 so that the pause grows, was "
+                            + multiplier
+                            + "; e.g. 2.0");
+        }
+        ConfigNode resetNode = node.get("resetBackoffThreshold");
+        Duration resetThreshold = resetNode.duration(DEFAULT_RESET_BACKOFF_THRESHOLD);
+        requirePositive(resetNode, resetThreshold);
+        ConfigNode jitterNode = node.get("jitterFactor");
+        double jitter = jitterNode.decimal(DEFAULT_JITTER_FACTOR);
+        if (jitter < 0.0 || jitter > 1.0) {
+            jitterNode.problem("must be between 0 and 1, was " + jitter + "; e.g. 0.1");
+        }
+        node.rejectUnknownKeys();
+        return new RestartSettings(initialBackoff, maxBackoff, multiplier, resetThreshold, jitter);
+    }
+
+    private List<String> tenants(ConfigNode node) {
+        List<String> tenants = node.texts();
+        reportDuplicates(node, tenants, "tenant");
+        return tenants;
+    }
+
+    private List<SourceConfig> sources(ConfigNode node, List<String> tenants) {
+        List<ConfigNode> elements = node.elements();
+        if (elements.isEmpty() && !node.isAbsent() && !problems.has(node.path())) {
+            node.problem("at least one source is required; e.g. " + sourceExample());
+        }
+        List<SourceConfig> sources = new ArrayList<>();
+        for (ConfigNode element : elements) {
+            sources.add(source(element, tenants));
+        }
+        checkUniqueSourceIds(elements, sources);
+        checkUniqueSlots(elements, sources);
+        checkUniqueTableSettings(elements, sources);
+        return sources;
+    }
+
+    private SourceConfig source(ConfigNode node, List<String> tenants) {
+        ConfigNode idNode = node.get("id");
+        String id = idNode.requiredText("crm");
+        if (id != null && !LOWER_IDENTIFIER.matcher(id).matches()) {
+            idNode.problem(
+                    "'"
+                            + id
+                            + "' is not a valid source id: use lower-case letters, digits and"
+                            + " underscores, starting with a letter, e.g. crm");
+        }
+        ConfigNode typeNode = node.get("type");
+        String type = typeNode.text(POSTGRES);
+        if (!SUPPORTED_SOURCE_TYPES.contains(type)) {
+            typeNode.problem(
+                    "unsupported source type '"
+                            + type
+                            + "'; supported types: "
+                            + String.join(", ", SUPPORTED_SOURCE_TYPES));
+        }
+        String hostname = node.get("hostname").requiredText("db.example.com");
+        int port = node.get("port").integer(DEFAULT_POSTGRES_PORT, 1, 65_535);
+        String database = node.get("database").requiredText("crm");
+        String username = node.get("username").requiredText("syncline");
+        String password = node.get("password").text("");
+        boolean idValid = id != null && !problems.has(idNode.path());
+        String defaultName = idValid ? NAME_PREFIX + id : null;
+        String slotName = postgresName(node.get("slotName"), defaultName, "replication slot");
+        String publication = postgresName(node.get("publication"), defaultName, "publication");
+        ConfigNode startupNode = node.get("startup");
+        String startup = startupNode.text(STARTUP_MODES.get(0));
+        if (!STARTUP_MODES.contains(startup)) {
+            startupNode.problem(
+                    "'"
+                            + startup
+                            + "' is not a startup mode; use initial (snapshot, then stream) or"
+                            + " latest (stream changes from now on)");
+        }
+        ConfigNode tablesNode = node.require("tables", tableExample());
+        List<TableMapping> tables = new ArrayList<>();
+        for (ConfigNode table : tablesNode.elements()) {
+            tables.add(table(table, tenants));
+        }
+        if (tables.isEmpty() && !tablesNode.isAbsent() && !problems.has(tablesNode.path())) {
+            tablesNode.problem("at least one table is required; e.g. " + tableExample());
+        }
+        node.rejectUnknownKeys();
+        return new SourceConfig(
+                id,
+                type,
+                hostname,
+                port,
+                database,
+                username,
+                password,
+                slotName,
+                publication,
+                startup,
+                tables);
+    }
+
+    /** A slot or publication name, given or derived from the source id. */
+    private String postgresName(ConfigNode node, String defaultName, String what) {
+        String name = node.text(defaultName);
+        if (name == null) {
+            return null; // The id is wrong or missing, which is already reported.
+        }
+        if (!SLOT_NAME.matcher(name).matches() || name.length() > MAX_POSTGRES_NAME_LENGTH) {
+            node.problem(
+                    "'"
+                            + name
+                            + "'"
+                            + (node.isAbsent() ? " (the default, from the source id)" : "")
+                            + " is not a valid "
+                            + what
+                            + " name: use at most 63 lower-case letters, digits and"
+                            + " underscores, e.g. syncline_crm"
+                            + (node.isAbsent()
+                                    ? "; set " + lastKey(node) + " or change the id"
+                                    : ""));
+        }
+        return name;
+    }
+
+    private TableMapping table(ConfigNode node, List<String> tenants) {
+        ConfigNode tableNode = node.get("table");
+        String table = tableNode.requiredText("public.customers");
+        if (table != null && !TABLE_NAME.matcher(table).matches()) {
+            tableNode.problem(
+                    "'"
+                            + table
+                            + "' is not a table name; write table or schema.table, e.g."
+                            + " public.customers");
+        }
+        ConfigNode entityTypeNode = node.get("entityType");
+        String entityType = entityTypeNode.requiredText("customer");
+        if (entityType != null && !LOWER_IDENTIFIER.matcher(entityType).matches()) {
+            entityTypeNode.problem(
+                    "'"
+                            + entityType
+                            + "' is not a valid entity type: use lower-case letters, digits and"
+                            + " underscores, starting with a letter, e.g. "
+                            + suggestIdentifier(entityType));
+        }
+        ConfigNode primaryKeyNode = node.get("primaryKey");
+        List<String> primaryKey = primaryKeyNode.texts();
+        reportDuplicates(primaryKeyNode, primaryKey, "column");
+        ConfigNode tenantColumnNode = node.get("tenantColumn");
+        String tenantColumn = tenantColumnNode.text(null);
+        ConfigNode tenantNode = node.get("tenant");
+        String tenant = tenantNode.text(null);
+        if (tenantColumn != null && tenant != null) {
+            node.problem(
+                    "both tenantColumn ('"
+                            + tenantColumn
+                            + "') and tenant ('"
+                            + tenant
+                            + "') are set; keep tenantColumn if the table holds rows of"
+                            + " several tenants, or tenant if all its rows belong to one");
+        } else if (tenantColumnNode.isAbsent() && tenantNode.isAbsent()) {
+            node.problem(
+                    "neither tenantColumn nor tenant is set; add tenantColumn: <column holding"
+                            + " the tenant> (e.g. tenantColumn: tenant_id), or tenant: <tenant of"
+                            + " every row> (e.g. tenant: acme)");
+        } else if (tenantColumn != null && tenantColumn.isBlank()) {
+            tenantColumnNode.problem("must not be empty; e.g. tenant_id");
+        } else if (tenant != null && tenant.isBlank()) {
+            tenantNode.problem("must not be empty; e.g. acme");
+        } else if (tenant != null && !tenants.isEmpty() && !tenants.contains(tenant)) {
+            tenantNode.problem(
+                    "tenant '"
+                            + tenant
+                            + "' is not in tenants ["
+                            + String.join(", ", tenants)
+                            + "], so every row of this table would be rejected; add it to"
+                            + " tenants or correct it");
+        }
+        ConfigNode targetTableNode = node.get("targetTable");
+        String defaultTarget =
+                table == null || problems.has(tableNode.path()) ? null : tableName(table);
+        String targetTable = targetTableNode.text(defaultTarget);
+        if (targetTable != null && !UNQUALIFIED_TABLE_NAME.matcher(targetTable).matches()) {
+            targetTableNode.problem(
+                    "'"
+                            + targetTable
+                            + "' is not a table name: write the name alone, e.g. customers"
+                            + " (the schema is sinks.target.schema)");
+        }
+        node.rejectUnknownKeys();
+        return new TableMapping(table, entityType, primaryKey, tenantColumn, tenant, targetTable);
+    }
+
+    private SinkSettings sinks(ConfigNode node, JobSettings job, CheckpointSettings checkpoints) {
+        ConfigNode kafkaNode = node.require("kafka", "{bootstrapServers: localhost:9092}");
+        KafkaSinkSettings kafka = kafka(kafkaNode, job, checkpoints);
+        ConfigNode targetNode =
+                node.require("target", "{url: jdbc:postgresql://localhost:5432/warehouse}");
+        TargetSettings target = target(targetNode);
+        node.rejectUnknownKeys();
+        return new SinkSettings(kafka, target);
+    }
+
+    private KafkaSinkSettings kafka(
+            ConfigNode node, JobSettings job, CheckpointSettings checkpoints) {
+        ConfigNode serversNode = node.get("bootstrapServers");
+        String bootstrapServers = serversNode.requiredText("kafka-1:9092,kafka-2:9092");
+        if (bootstrapServers != null) {
+            checkBootstrapServers(serversNode, bootstrapServers);
+        }
+        ConfigNode changeTopicNode = node.get("changeTopic");
+        String changeTopic = topic(changeTopicNode, DEFAULT_CHANGE_TOPIC);
+        ConfigNode errorTopicNode = node.get("errorTopic");
+        String errorTopic = topic(errorTopicNode, DEFAULT_ERROR_TOPIC);
+        if (changeTopic.equals(errorTopic)) {
+            errorTopicNode.problem(
+                    "is the same topic as changeTopic ('"
+                            + changeTopic
+                            + "'); errors must go to a topic of their own, e.g. "
+                            + DEFAULT_ERROR_TOPIC);
+        }
+        ConfigNode prefixNode = node.get("transactionalIdPrefix");
+        String transactionalIdPrefix = prefixNode.text(job.name());
+        // When absent it is the job name, whose problems are reported at job.name.
+        if (!prefixNode.isAbsent() && transactionalIdPrefix.isBlank()) {
+            prefixNode.problem("must not be empty; e.g. " + DEFAULT_JOB_NAME);
+        }
+        ConfigNode timeoutNode = node.get("transactionTimeout");
+        Duration transactionTimeout = timeoutNode.duration(DEFAULT_TRANSACTION_TIMEOUT);
+        checkTransactionTimeout(timeoutNode, transactionTimeout, checkpoints);
+        ConfigNode propertiesNode = node.get("properties");
+        Map<String, String> properties = propertiesNode.textMap();
+        properties.keySet().stream()
+                .filter(MANAGED_KAFKA_PROPERTIES::containsKey)
+                .forEach(
+                        key ->
+                                problems.add(
+                                        ConfigPath.key(propertiesNode.path(), key),
+                                        key
+                                                + " is set by Syncline; use sinks.kafka."
+                                                + MANAGED_KAFKA_PROPERTIES.get(key)
+                                                + " instead"));
+        node.rejectUnknownKeys();
+        return new KafkaSinkSettings(
+                bootstrapServers,
+                changeTopic,
+                errorTopic,
+                transactionalIdPrefix,
+                transactionTimeout,
+                properties);
+    }
+
+    private void checkBootstrapServers(ConfigNode node, String bootstrapServers) {
+        for (String server : bootstrapServers.split(",", -1)) {
+            String address = server.trim();
+            int colon = address.lastIndexOf(':');
+            String port = colon < 0 ? "" : address.substring(colon + 1);
+            boolean validPort = port.matches("\\d{1,5}") && Integer.parseInt(port) <= 65_535;
+            if (colon <= 0 || !validPort) {
+                node.problem(
+                        "'"
+                                + address
+                                + "' is not host:port; write a comma-separated list of"
+                                + " brokers, e.g. kafka-1:9092,kafka-2:9092");
+                return;
+            }
+        }
+    }
+
+    private String topic(ConfigNode node, String defaultTopic) {
+        String topic = node.text(defaultTopic);
+        if (!TOPIC_NAME.matcher(topic).matches() || topic.equals(".") || topic.equals("..")) {
+            node.problem(
+                    "'"
+                            + topic
+                            + "' is not a valid Kafka topic name: use at most 249 letters,"
+                            + " digits, '.', '_' and '-', e.g. "
+                            + defaultTopic);
+            return defaultTopic;
+        }
+        return topic;
+    }
+
+    private void checkTransactionTimeout(
+            ConfigNode node, Duration timeout, CheckpointSettings checkpoints) {
+        if (problems.has(node.path())) {
+            return;
+        }
+        if (timeout.compareTo(MAX_TRANSACTION_TIMEOUT) > 0) {
+            node.problem(
+                    "must be at most 15m, was "
+                            + Durations.format(timeout)
+                            + ": brokers refuse producers whose transaction timeout exceeds"
+                            + " their transaction.max.timeout.ms, 15 minutes by default; lower"
+                            + " it, e.g. 5m");
+            return;
+        }
+        String intervalPath = ConfigPath.key("checkpoints", "interval");
+        if (!problems.has(intervalPath) && timeout.compareTo(checkpoints.interval()) <= 0) {
+            node.problem(
+                    "must be longer than checkpoints.interval ("
+                            + Durations.format(checkpoints.interval())
+                            + "), was "
+                            + Durations.format(timeout)
+                            + ": each Kafka transaction stays open until the next checkpoint"
+                            + " commits it, so a shorter timeout lets the broker abort it first"
+                            + " and the job fails; use several intervals, e.g. 5m");
+        }
+    }
+
+    private TargetSettings target(ConfigNode node) {
+        ConfigNode urlNode = node.get("url");
+        String url = urlNode.requiredText(JDBC_POSTGRES_PREFIX + "localhost:5432/warehouse");
+        if (url != null && !url.startsWith(JDBC_POSTGRES_PREFIX)) {
+            urlNode.problem(
+                    "'"
+                            + url
+                            + "' is not a PostgreSQL JDBC URL; it must start with "
+                            + JDBC_POSTGRES_PREFIX
+                            + ", e.g. "
+                            + JDBC_POSTGRES_PREFIX
+                            + "localhost:5432/warehouse");
+        }
+        String username = node.get("username").requiredText("syncline");
+        String password = node.get("password").text("");
+        ConfigNode schemaNode = node.get("schema");
+        String schema = schemaNode.text(DEFAULT_TARGET_SCHEMA);
+        if (!UNQUALIFIED_TABLE_NAME.matcher(schema).matches()) {
+            schemaNode.problem("'" + schema + "' is not a schema name; e.g. public");
+        }
+        boolean createTables = node.get("createTables").bool(true);
+        int batchSize = node.get("batchSize").integer(DEFAULT_BATCH_SIZE, 1, MAX_BATCH_SIZE);
+        ConfigNode batchIntervalNode = node.get("batchInterval");
+        Duration batchInterval = batchIntervalNode.duration(DEFAULT_BATCH_INTERVAL);
+        requirePositive(batchIntervalNode, batchInterval);
+        int maxRetries = node.get("maxRetries").integer(DEFAULT_MAX_RETRIES, 0, Integer.MAX_VALUE);
+        node.rejectUnknownKeys();
+        return new TargetSettings(
+                url,
+                username,
+                password,
+                schema,
+                createTables,
+                batchSize,
+                batchInterval,
+                maxRetries);
+    }
+
+    // ---- rules across sources and tables
+
+    private void checkUniqueSourceIds(List<ConfigNode> nodes, List<SourceConfig> sources) {
+        Map<String, String> firstPathById = new HashMap<>();
+        for (int i = 0; i < sources.size(); i++) {
+            String id = sources.get(i).id();
+            String path = ConfigPath.key(nodes.get(i).path(), "id");
+            if (id == null || problems.has(path)) {
+                continue;
+            }
+            String first = firstPathById.putIfAbsent(id, path);
+            if (first != null) {
+                problems.add(
+                        path,
+                        "source id '"
+                                + id
+                                + "' is already used by "
+                                + first
+                                + "; give every source its own id");
+            }
+        }
+    }
+
+    /** Slots are per server: two sources on one server must not share one. */
+    private void checkUniqueSlots(List<ConfigNode> nodes, List<SourceConfig> sources) {
+        Map<String, String> firstPathBySlot = new HashMap<>();
+        for (int i = 0; i < sources.size(); i++) {
+            SourceConfig source = sources.get(i);
+            String path = ConfigPath.key(nodes.get(i).path(), "slotName");
+            if (source.slotName() == null || source.hostname() == null || problems.has(path)) {
+                continue;
+            }
+            String server = source.hostname().toLowerCase(Locale.ROOT) + ":" + source.port();
+            String first = firstPathBySlot.putIfAbsent(server + "/" + source.slotName(), path);
+            if (first != null) {
+                problems.add(
+                        path,
+                        "replication slot '"
+                                + source.slotName()
+                                + "' on "
+                                + server
+                                + " is already used by "
+                                + first
+                                + "; two readers of one slot lose changes, give each source"
+                                + " its own slotName");
+            }
+        }
+    }
+
+    /** Each entity type and each target table must come from exactly one source table. */
+    private void checkUniqueTableSettings(List<ConfigNode> nodes, List<SourceConfig> sources) {
+        Map<String, String> firstByEntityType = new HashMap<>();
+        Map<String, String> firstByTargetTable = new HashMap<>();
+        for (int i = 0; i < sources.size(); i++) {
+            List<TableMapping> tables = sources.get(i).tables();
+            for (int j = 0; j < tables.size(); j++) {
+                String tablePath =
+                        ConfigPath.index(ConfigPath.key(nodes.get(i).path(), "tables"), j);
+                TableMapping table = tables.get(j);
+                unique(
+                        firstByEntityType,
+                        table.entityType(),
+                        ConfigPath.key(tablePath, "entityType"),
+                        "entity type",
+                        "each entity type must come from one table; rename one of them");
+                unique(
+                        firstByTargetTable,
+                        table.targetTable() == null
+                                ? null
+                                : table.targetTable().toLowerCase(Locale.ROOT),
+                        ConfigPath.key(tablePath, "targetTable"),
+                        "target table",
+                        "two tables would overwrite each other's rows; set a distinct"
+                                + " targetTable");
+            }
+        }
+    }
+
+    private void unique(
+            Map<String, String> firstPathByValue,
+            String value,
+            String path,
+            String what,
+            String fix) {
+        if (value == null || problems.has(path)) {
+            return;
+        }
+        String first = firstPathByValue.putIfAbsent(value, path);
+        if (first != null) {
+            problems.add(
+                    path,
+                    what + " '" + value + "' is already used by " + parent(first) + "; " + fix);
+        }
+    }
+
+    // ---- helpers
+
+    private void requirePositive(ConfigNode node, Duration duration) {
+        if (!problems.has(node.path()) && (duration.isZero() || duration.isNegative())) {
+            node.problem("must be longer than 0, was " + Durations.format(duration));
+        }
+    }
+
+    private static void reportDuplicates(ConfigNode node, List<String> values, String what) {
+        Set<String> seen = new LinkedHashSet<>();
+        Set<String> duplicates = new LinkedHashSet<>();
+        for (String value : values) {
+            if (!seen.add(value)) {
+                duplicates.add(value);
+            }
+        }
+        if (!duplicates.isEmpty()) {
+            node.problem(
+                    "lists the "
+                            + what
+                            + (duplicates.size() == 1 ? " " : "s ")
+                            + String.join(", ", duplicates)
+                            + " more than once; list each once");
+        }
+    }
+
+    private static String tableName(String table) {
+        int dot = table.indexOf('.');
+        return dot < 0 ? table : table.substring(dot + 1);
+    }
+
+    private static String parent(String path) {
+        int dot = path.lastIndexOf('.');
+        return dot < 0 ? path : path.substring(0, dot);
+    }
+
+    private static String lastKey(ConfigNode node) {
+        String path = node.path();
+        return path.substring(path.lastIndexOf('.') + 1);
+    }
+
+    private static String suggestIdentifier(String value) {
+        String suggestion =
+                value.toLowerCase(Locale.ROOT)
+                        .replaceAll("[^a-z0-9_]+", "_")
+                        .replaceAll("^[^a-z]+", "");
+        return suggestion.isEmpty() ? "customer" : suggestion;
+    }
+
+    private static String sourceExample() {
+        return "[{id: crm, hostname: localhost, database: crm, username: syncline, tables: "
+                + tableExample()
+                + "}]";
+    }
+
+    private static String tableExample() {
+        return "[{table: public.customers, entityType: customer, tenantColumn: tenant_id}]";
+    }
+}

@@ -1,0 +1,24 @@
+package io.syncline.jobs.config;
+
+import java.time.Duration;
+import java.util.Map;
+
+/**
+ * The Kafka sinks: the change topic and the error topic, both written in exactly-once transactions.
+ *
+ * @param transactionalIdPrefix must be unique per job on the cluster (default: the job name)
+ * @param transactionTimeout must not exceed the broker's {@code transaction.max.timeout.ms}
+ * @param properties extra producer properties, passed as they are
+ */
+public record KafkaSinkSettings(
+        String bootstrapServers,
+        String changeTopic,
+        String errorTopic,
+        String transactionalIdPrefix,
+        Duration transactionTimeout,
+        Map<String, String> properties) {
+
+    public KafkaSinkSettings {
+        properties = Map.copyOf(properties);
+    }
+}

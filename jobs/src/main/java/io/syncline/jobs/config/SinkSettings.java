@@ -1,0 +1,4 @@
+package io.syncline.jobs.config;
+
+/** Where changes and errors are delivered. */
+public record SinkSettings(KafkaSinkSettings kafka, TargetSettings target) {}

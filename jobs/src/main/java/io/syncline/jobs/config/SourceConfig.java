@@ -1,0 +1,35 @@
+package io.syncline.jobs.config;
+
+import java.util.List;
+
+/**
+ * One PostgreSQL database read through Flink CDC (snapshot, then logical replication with {@code
+ * pgoutput}).
+ *
+ * @param id stable id of the source; part of every event id, so it must not change once running
+ * @param slotName logical replication slot (default {@code syncline_<id>})
+ * @param publication publication created for the configured tables (default {@code syncline_<id>})
+ * @param startup {@code initial} (snapshot, then stream) or {@code latest} (stream only)
+ */
+public record SourceConfig(
+        String id,
+        String type,
+        String hostname,
+        int port,
+        String database,
+        String username,
+        String password,
+        String slotName,
+        String publication,
+        String startup,
+        List<TableMapping> tables) {
+
+    public SourceConfig {
+        tables = List.copyOf(tables);
+    }
+
+    /** JDBC URL of this source database. */
+    public String jdbcUrl() {
+        return "jdbc:postgresql://" + hostname + ":" + port + "/" + database;
+    }
+}

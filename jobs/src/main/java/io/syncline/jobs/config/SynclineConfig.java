@@ -1,0 +1,26 @@
+package io.syncline.jobs.config;
+
+import java.nio.file.Path;
+import java.util.List;
+
+/**
+ * The whole validated configuration of a Syncline job, parsed from one YAML file by {@link
+ * ConfigLoader}. Immutable; every nested part is a record too.
+ *
+ * @param file the file it was read from, named in every error message
+ * @param tenants allow-list of tenants; empty means every tenant is accepted
+ */
+public record SynclineConfig(
+        Path file,
+        JobSettings job,
+        CheckpointSettings checkpoints,
+        RestartSettings restart,
+        List<SourceConfig> sources,
+        List<String> tenants,
+        SinkSettings sinks) {
+
+    public SynclineConfig {
+        tenants = List.copyOf(tenants);
+        sources = List.copyOf(sources);
+    }
+}

@@ -1,0 +1,22 @@
+package io.syncline.jobs.config;
+
+import java.time.Duration;
+
+/**
+ * The target PostgreSQL database, written by version-guarded upserts.
+ *
+ * @param schema schema holding the target tables
+ * @param createTables create missing target tables from the source tables' columns
+ * @param batchSize rows per JDBC batch
+ * @param batchInterval longest time a row waits in a batch
+ * @param maxRetries retries of a failed batch before the job restarts
+ */
+public record TargetSettings(
+        String url,
+        String username,
+        String password,
+        String schema,
+        boolean createTables,
+        int batchSize,
+        Duration batchInterval,
+        int maxRetries) {}

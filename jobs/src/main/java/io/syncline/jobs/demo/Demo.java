@@ -1,0 +1,308 @@
+package io.syncline.jobs.demo;
+
+import io.syncline.embedded.EmbeddedKafkaBroker;
+import io.syncline.embedded.EmbeddedPostgresServer;
+import io.syncline.jobs.config.ConfigLoader;
+import io.syncline.jobs.config.ConfigPreflight;
+import io.syncline.jobs.config.SynclineConfig;
+import io.syncline.jobs.wiring.JobEnvironments;
+import io.syncline.jobs.wiring.SyncJobFactory;
+import java.io.PrintStream;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.sql.Connection;
+import java.sql.SQLException;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
+import java.util.stream.Collectors;
+import org.apache.flink.configuration.Configuration;
+import org.apache.flink.configuration.RestOptions;
+import org.apache.flink.core.execution.JobClient;
+import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
+
+/**
+ * The demo: embedded PostgreSQL (source and target databases) and Kafka, the sync job on a local
+ * Flink cluster with its web UI, a generated workload, and a console report every few seconds.
+ */
+public final class Demo {
+
+    private static final Duration REPORT_EVERY = Duration.ofSeconds(5);
+    private static final Duration CATCH_UP = Duration.ofSeconds(60);
+    private static final Map<String, String> COMPARED_COLUMNS =
+            Map.of(
+                    "customers",
+                    "id, tenant_id, name, email, tier, balance, updated_at",
+                    "contracts",
+                    "id, tenant_id, customer_id, product, amount, starts_on, status, attributes");
+
+    private final int rate;
+    private final int webUiPort;
+    private final PrintStream out;
+    private final Clock clock = Clock.systemUTC();
+    private final CountDownLatch stopRequested = new CountDownLatch(1);
+    private final CountDownLatch stopped = new CountDownLatch(1);
+
+    /**
+     * @param rate changes per second the workload writes
+     * @param webUiPort port of the Flink web UI
+     */
+    public Demo(int rate, int webUiPort, PrintStream out) {
+        if (rate < 1) {
+            throw new IllegalArgumentException("--rate must be at least 1, got " + rate);
+        }
+        this.rate = rate;
+        this.webUiPort = webUiPort;
+        this.out = out;
+    }
+
+    /**
+     * Runs until {@code duration} has passed (forever when null) or Ctrl-C, then stops everything.
+     *
+     * @return whether the target matched the source at the end
+     */
+    public boolean run(Duration duration) throws Exception {
+        Thread hook = new Thread(this::stopOnSignal, "syncline-demo-shutdown");
+        Runtime.getRuntime().addShutdownHook(hook);
+        try {
+            return runUntilStopped(duration);
+        } finally {
+            stopped.countDown();
+            try {
+                Runtime.getRuntime().removeShutdownHook(hook);
+            } catch (IllegalStateException shuttingDown) {
+                // Ctrl-C: the hook is running and waits for this cleanup to finish.
+            }
+        }
+    }
+
+    private void stopOnSignal() {
+        stopRequested.countDown();
+        try {
+            stopped.await(60, TimeUnit.SECONDS);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+    }
+
+    private boolean runUntilStopped(Duration duration) throws Exception {
+        out.println("Starting embedded PostgreSQL and Kafka ...");
+        try (EmbeddedPostgresServer postgres = startPostgres();
+                EmbeddedKafkaBroker kafka = EmbeddedKafkaBroker.start();
+                Connection source = postgres.connect(DemoDatabase.SOURCE)) {
+            DemoWorkload workload = new DemoWorkload(source, 42);
+            workload.seed(10);
+
+            Path workDir = Files.createTempDirectory("syncline-demo");
+            Path configFile = workDir.resolve("syncline-demo.yaml");
+            Files.writeString(configFile, DemoConfig.yaml(postgres, kafka, workDir));
+            SynclineConfig config = ConfigLoader.load(configFile);
+            ConfigPreflight.check(config);
+
+            Configuration flink = JobEnvironments.configuration(config);
+            flink.set(RestOptions.PORT, webUiPort);
+            StreamExecutionEnvironment env =
+                    StreamExecutionEnvironment.createLocalEnvironmentWithWebUI(flink);
+            JobEnvironments.configure(env, config);
+            SyncJobFactory.create(config).build(env);
+            JobClient job = env.executeAsync(config.job().name());
+
+            out.printf(
+                    "%nSyncline demo is running.%n"
+                            + "  Flink web UI     %s%n"
+                            + "  PostgreSQL       %s (source db '%s', target db '%s', user %s)%n"
+                            + "  Kafka            %s (topics %s, %s)%n"
+                            + "  configuration    %s%n"
+                            + "  workload         %d changes/s for tenants %s, some of them"
+                            + " invalid%n"
+                            + "Press Ctrl-C to stop.%n%n",
+                    webUiPort == 0
+                            ? "on a free port (see logs/syncline.log)"
+                            : "http://localhost:" + webUiPort,
+                    postgres.jdbcUrl(DemoDatabase.SOURCE),
+                    DemoDatabase.SOURCE,
+                    DemoDatabase.TARGET,
+                    postgres.username(),
+                    kafka.bootstrapServers(),
+                    config.sinks().kafka().changeTopic(),
+                    config.sinks().kafka().errorTopic(),
+                    configFile,
+                    rate,
+                    DemoDatabase.TENANTS);
+
+            Instant started = clock.instant();
+            ScheduledExecutorService scheduler = Executors.newScheduledThreadPool(2);
+            try (TopicMonitor monitor =
+                    new TopicMonitor(
+                            kafka.bootstrapServers(),
+                            config.sinks().kafka().changeTopic(),
+                            config.sinks().kafka().errorTopic(),
+                            clock)) {
+                scheduler.scheduleAtFixedRate(
+                        () -> step(workload),
+                        0,
+                        TimeUnit.SECONDS.toMicros(1) / rate,
+                        TimeUnit.MICROSECONDS);
+                scheduler.scheduleAtFixedRate(
+                        () -> report(started, job, workload, monitor, postgres),
+                        REPORT_EVERY.toMillis(),
+                        REPORT_EVERY.toMillis(),
+                        TimeUnit.MILLISECONDS);
+                if (duration == null) {
+                    stopRequested.await();
+                } else {
+                    stopRequested.await(duration.toMillis(), TimeUnit.MILLISECONDS);
+                }
+                scheduler.shutdown();
+                scheduler.awaitTermination(10, TimeUnit.SECONDS);
+                out.println("\nWorkload stopped; waiting for the pipeline to catch up ...");
+                boolean matched = awaitTargetMatchesSource(postgres);
+                report(started, job, workload, monitor, postgres);
+                out.println(compare(postgres));
+                return matched;
+            } finally {
+                scheduler.shutdownNow();
+                out.println("Stopping the job, Kafka and PostgreSQL ...");
+                job.cancel().get(30, TimeUnit.SECONDS);
+            }
+        } finally {
+            out.println("Stopped.");
+        }
+    }
+
+    private static EmbeddedPostgresServer startPostgres() {
+        EmbeddedPostgresServer postgres = EmbeddedPostgresServer.start();
+        try {
+            DemoDatabase.create(postgres);
+            return postgres;
+        } catch (RuntimeException e) {
+            postgres.close();
+            throw e;
+        }
+    }
+
+    private void step(DemoWorkload workload) {
+        try {
+            workload.step();
+        } catch (SQLException e) {
+            out.println("workload: " + e.getMessage());
+        }
+    }
+
+    private void report(
+            Instant started,
+            JobClient job,
+            DemoWorkload workload,
+            TopicMonitor monitor,
+            EmbeddedPostgresServer postgres) {
+        try {
+            TopicMonitor.Snapshot seen = monitor.snapshot();
+            List<Long> lags = seen.recentLagMillis();
+            String lag =
+                    lags.isEmpty()
+                            ? "no new changes"
+                            : String.format(
+                                    "p50 %.1fs max %.1fs",
+                                    lags.get(lags.size() / 2) / 1000.0,
+                                    lags.get(lags.size() - 1) / 1000.0);
+            out.printf(
+                    "[%4ds] job %s | written %d (ins %d, upd %d, del %d, invalid %d) | Kafka %d %s |"
+                            + " target rows customers %d, contracts %d | errors %d %s | lag %s%n",
+                    Duration.between(started, clock.instant()).toSeconds(),
+                    job.getJobStatus().get(5, TimeUnit.SECONDS),
+                    workload.inserts()
+                            + workload.updates()
+                            + workload.deletes()
+                            + workload.rejects(),
+                    workload.inserts(),
+                    workload.updates(),
+                    workload.deletes(),
+                    workload.rejects(),
+                    seen.totalChanges(),
+                    seen.changes(),
+                    targetRows(postgres, "customers"),
+                    targetRows(postgres, "contracts"),
+                    seen.totalErrors(),
+                    seen.errors(),
+                    lag);
+        } catch (RuntimeException | SQLException | ExecutionException | TimeoutException e) {
+            out.println("report: " + e.getMessage());
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+    }
+
+    private static long targetRows(EmbeddedPostgresServer postgres, String table)
+            throws SQLException {
+        List<List<String>> count =
+                DemoDatabase.rows(
+                        postgres,
+                        DemoDatabase.TARGET,
+                        "SELECT count(*) FROM " + table + " WHERE NOT _syncline_deleted");
+        return Long.parseLong(count.get(0).get(0));
+    }
+
+    private boolean awaitTargetMatchesSource(EmbeddedPostgresServer postgres)
+            throws SQLException, InterruptedException {
+        Instant deadline = clock.instant().plus(CATCH_UP);
+        while (clock.instant().isBefore(deadline)) {
+            if (matches(postgres)) {
+                return true;
+            }
+            TimeUnit.MILLISECONDS.sleep(500);
+        }
+        return matches(postgres);
+    }
+
+    private static boolean matches(EmbeddedPostgresServer postgres) throws SQLException {
+        for (Map.Entry<String, String> table : COMPARED_COLUMNS.entrySet()) {
+            if (!rows(postgres, DemoDatabase.SOURCE, table)
+                    .equals(rows(postgres, DemoDatabase.TARGET, table))) {
+                return false;
+            }
+        }
+        return true;
+    }
+
+    private static String compare(EmbeddedPostgresServer postgres) throws SQLException {
+        return COMPARED_COLUMNS.entrySet().stream()
+                .map(
+                        table -> {
+                            try {
+                                List<List<String>> source =
+                                        rows(postgres, DemoDatabase.SOURCE, table);
+                                List<List<String>> target =
+                                        rows(postgres, DemoDatabase.TARGET, table);
+                                return String.format(
+                                        "%s: source %d rows of configured tenants, target %d"
+                                                + " rows -> %s",
+                                        table.getKey(),
+                                        source.size(),
+                                        target.size(),
+                                        source.equals(target)
+                                                ? "identical, row for row"
+                                                : "DIFFERENT");
+                            } catch (SQLException e) {
+                                return table.getKey() + ": cannot compare: " + e.getMessage();
+                            }
+                        })
+                .collect(Collectors.joining("\n"));
+    }
+
+    private static List<List<String>> rows(
+            EmbeddedPostgresServer postgres, String database, Map.Entry<String, String> table)
+            throws SQLException {
+        return DemoDatabase.rows(
+                postgres,
+                database,
+                DemoDatabase.syncedRowsQuery(database, table.getKey(), table.getValue()));
+    }
+}

@@ -1,0 +1,73 @@
+package io.syncline.jobs.demo;
+
+import io.syncline.embedded.EmbeddedPostgresServer;
+import java.sql.Connection;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.sql.Statement;
+import java.util.ArrayList;
+import java.util.List;
+
+/** The demo's source schema (customers and contracts of several tenants) and its comparisons. */
+public final class DemoDatabase {
+
+    /** The source database. */
+    public static final String SOURCE = "crm";
+
+    /** The target database. */
+    public static final String TARGET = "warehouse";
+
+    /** Tenants the demo configures. */
+    public static final List<String> TENANTS = List.of("acme", "globex", "initech");
+
+    private static final String[] SCHEMA = {
+        "CREATE TABLE customers (id BIGINT PRIMARY KEY, tenant_id TEXT, name TEXT NOT NULL,"
+                + " email TEXT, tier TEXT, balance NUMERIC(12,2), updated_at TIMESTAMP NOT NULL)",
+        "CREATE TABLE contracts (id BIGINT PRIMARY KEY, tenant_id TEXT, customer_id BIGINT,"
+                + " product TEXT, amount NUMERIC(12,2), starts_on DATE, status TEXT,"
+                + " attributes JSONB)",
+        // Deletes and updates then carry the whole old row, tenant included.
+        "ALTER TABLE customers REPLICA IDENTITY FULL",
+        "ALTER TABLE contracts REPLICA IDENTITY FULL"
+    };
+
+    private DemoDatabase() {}
+
+    /** Creates the source and target databases and the source tables. */
+    public static void create(EmbeddedPostgresServer postgres) {
+        postgres.createDatabase(SOURCE);
+        postgres.createDatabase(TARGET);
+        postgres.execute(SOURCE, SCHEMA);
+    }
+
+    /** The rows {@code sql} returns, each as its column values in text form. */
+    public static List<List<String>> rows(
+            EmbeddedPostgresServer postgres, String database, String sql) throws SQLException {
+        List<List<String>> rows = new ArrayList<>();
+        try (Connection connection = postgres.connect(database);
+                Statement statement = connection.createStatement();
+                ResultSet result = statement.executeQuery(sql)) {
+            int columns = result.getMetaData().getColumnCount();
+            while (result.next()) {
+                List<String> row = new ArrayList<>(columns);
+                for (int i = 1; i <= columns; i++) {
+                    row.add(result.getString(i));
+                }
+                rows.add(row);
+            }
+        }
+        return rows;
+    }
+
+    /**
+     * A query for the rows of {@code table} that should reach the target: in the source, those of
+     * the configured tenants; in the target, those not deleted.
+     */
+    public static String syncedRowsQuery(String database, String table, String columns) {
+        String filter =
+                database.equals(TARGET)
+                        ? "NOT _syncline_deleted"
+                        : "tenant_id IN ('" + String.join("', '", TENANTS) + "')";
+        return "SELECT " + columns + " FROM " + table + " WHERE " + filter + " ORDER BY id";
+    }
+}

@@ -1,0 +1,65 @@
+package io.syncline.jobs.wiring;
+
+import io.syncline.jobs.config.SynclineConfig;
+import org.apache.flink.configuration.CheckpointingOptions;
+import org.apache.flink.configuration.Configuration;
+import org.apache.flink.configuration.ExternalizedCheckpointRetention;
+import org.apache.flink.configuration.PipelineOptions;
+import org.apache.flink.configuration.RestartStrategyOptions;
+import org.apache.flink.configuration.StateBackendOptions;
+import org.apache.flink.core.execution.CheckpointingMode;
+import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
+
+/**
+ * The Flink settings every Syncline job runs with: RocksDB with incremental, retained, exactly-once
+ * checkpoints and the exponential-delay restart strategy.
+ */
+public final class JobEnvironments {
+
+    private JobEnvironments() {}
+
+    /** The job's Flink configuration, derived from {@code config}. */
+    public static Configuration configuration(SynclineConfig config) {
+        Configuration flink = new Configuration();
+        flink.set(PipelineOptions.NAME, config.job().name());
+        flink.set(StateBackendOptions.STATE_BACKEND, "rocksdb");
+        flink.set(CheckpointingOptions.INCREMENTAL_CHECKPOINTS, true);
+        flink.set(CheckpointingOptions.CHECKPOINTS_DIRECTORY, config.checkpoints().directory());
+        flink.set(CheckpointingOptions.CHECKPOINTING_INTERVAL, config.checkpoints().interval());
+        flink.set(CheckpointingOptions.CHECKPOINTING_TIMEOUT, config.checkpoints().timeout());
+        flink.set(
+                CheckpointingOptions.MIN_PAUSE_BETWEEN_CHECKPOINTS,
+                config.checkpoints().minPause());
+        flink.set(
+                CheckpointingOptions.CHECKPOINTING_CONSISTENCY_MODE,
+                CheckpointingMode.EXACTLY_ONCE);
+        flink.set(
+                CheckpointingOptions.EXTERNALIZED_CHECKPOINT_RETENTION,
+                ExternalizedCheckpointRetention.RETAIN_ON_CANCELLATION);
+        flink.set(RestartStrategyOptions.RESTART_STRATEGY, "exponential-delay");
+        flink.set(
+                RestartStrategyOptions.RESTART_STRATEGY_EXPONENTIAL_DELAY_INITIAL_BACKOFF,
+                config.restart().initialBackoff());
+        flink.set(
+                RestartStrategyOptions.RESTART_STRATEGY_EXPONENTIAL_DELAY_MAX_BACKOFF,
+                config.restart().maxBackoff());
+        flink.set(
+                RestartStrategyOptions.RESTART_STRATEGY_EXPONENTIAL_DELAY_BACKOFF_MULTIPLIER,
+                config.restart().backoffMultiplier());
+        flink.set(
+                RestartStrategyOptions.RESTART_STRATEGY_EXPONENTIAL_DELAY_RESET_BACKOFF_THRESHOLD,
+                config.restart().resetBackoffThreshold());
+        flink.set(
+                RestartStrategyOptions.RESTART_STRATEGY_EXPONENTIAL_DELAY_JITTER_FACTOR,
+                config.restart().jitterFactor());
+        return flink;
+    }
+
+    /** Applies the job's settings to {@code env}. */
+    public static StreamExecutionEnvironment configure(
+            StreamExecutionEnvironment env, SynclineConfig config) {
+        env.configure(configuration(config));
+        env.setParallelism(config.job().parallelism());
+        return env;
+    }
+}

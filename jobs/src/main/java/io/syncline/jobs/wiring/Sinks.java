@@ -1,0 +1,68 @@
+package io.syncline.jobs.wiring;
+
+import io.syncline.jobs.config.KafkaSinkSettings;
+import io.syncline.jobs.config.TargetSettings;
+import io.syncline.operators.sink.AvroKafkaSerializer;
+import io.syncline.operators.sink.TargetTable;
+import io.syncline.operators.sink.VersionGuardedUpsert;
+import io.syncline.schema.ChangeEvent;
+import io.syncline.schema.ErrorRecord;
+import java.util.Properties;
+import org.apache.flink.connector.base.DeliveryGuarantee;
+import org.apache.flink.connector.jdbc.JdbcConnectionOptions;
+import org.apache.flink.connector.jdbc.JdbcExecutionOptions;
+import org.apache.flink.connector.jdbc.core.datastream.sink.JdbcSink;
+import org.apache.flink.connector.kafka.sink.KafkaRecordSerializationSchema;
+import org.apache.flink.connector.kafka.sink.KafkaSink;
+
+/** Builds the job's sinks from their settings. */
+public final class Sinks {
+
+    private Sinks() {}
+
+    /** The change topic, written in Kafka transactions committed on checkpoints. */
+    public static KafkaSink<ChangeEvent> changeTopic(KafkaSinkSettings kafka) {
+        return kafka(kafka, AvroKafkaSerializer.changes(kafka.changeTopic()), "changes");
+    }
+
+    /** The error topic, written in Kafka transactions committed on checkpoints. */
+    public static KafkaSink<ErrorRecord> errorTopic(KafkaSinkSettings kafka) {
+        return kafka(kafka, AvroKafkaSerializer.errors(kafka.errorTopic()), "errors");
+    }
+
+    /** One entity type's target table, written by version-guarded upserts. */
+    public static JdbcSink<ChangeEvent> targetTable(TargetSettings target, TargetTable table) {
+        return JdbcSink.<ChangeEvent>builder()
+                .withQueryStatement(new VersionGuardedUpsert(table))
+                .withExecutionOptions(
+                        JdbcExecutionOptions.builder()
+                                .withBatchSize(target.batchSize())
+                                .withBatchIntervalMs(target.batchInterval().toMillis())
+                                .withMaxRetries(target.maxRetries())
+                                .build())
+                .buildAtLeastOnce(
+                        new JdbcConnectionOptions.JdbcConnectionOptionsBuilder()
+                                .withUrl(target.url())
+                                .withDriverName("org.postgresql.Driver")
+                                .withUsername(target.username())
+                                .withPassword(target.password())
+                                .build());
+    }
+
+    private static <T> KafkaSink<T> kafka(
+            KafkaSinkSettings kafka,
+            KafkaRecordSerializationSchema<T> serializer,
+            String transactionalSuffix) {
+        Properties producer = new Properties();
+        producer.putAll(kafka.properties());
+        producer.setProperty(
+                "transaction.timeout.ms", String.valueOf(kafka.transactionTimeout().toMillis()));
+        return KafkaSink.<T>builder()
+                .setBootstrapServers(kafka.bootstrapServers())
+                .setRecordSerializer(serializer)
+                .setDeliveryGuarantee(DeliveryGuarantee.EXACTLY_ONCE)
+                .setTransactionalIdPrefix(kafka.transactionalIdPrefix() + "-" + transactionalSuffix)
+                .setKafkaProducerConfig(producer)
+                .build();
+    }
+}

@@ -1,0 +1,138 @@
+package io.syncline.jobs.wiring;
+
+import io.syncline.jobs.SyncJob;
+import io.syncline.jobs.config.KafkaSinkSettings;
+import io.syncline.jobs.config.SourceConfig;
+import io.syncline.jobs.config.SynclineConfig;
+import io.syncline.jobs.config.TargetSettings;
+import io.syncline.operators.sink.TargetTable;
+import io.syncline.schema.ChangeEvent;
+import java.sql.Connection;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.sql.Statement;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Properties;
+import java.util.Set;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
+import org.apache.flink.api.connector.sink2.Sink;
+import org.apache.kafka.clients.admin.Admin;
+import org.apache.kafka.clients.admin.AdminClientConfig;
+import org.apache.kafka.clients.admin.NewTopic;
+
+/**
+ * Turns a validated configuration into a {@link SyncJob}: discovers the source tables, creates
+ * missing target tables and topics, and builds the sources and sinks.
+ */
+public final class SyncJobFactory {
+
+    private SyncJobFactory() {}
+
+    /** Prepares the targets and builds the job. */
+    public static SyncJob create(SynclineConfig config) {
+        Set<String> tenants = Set.copyOf(config.tenants());
+        TargetSettings target = config.sinks().target();
+        List<SyncJob.ChangeSource> sources = new ArrayList<>();
+        Map<String, Sink<ChangeEvent>> targetSinks = new LinkedHashMap<>();
+        for (SourceConfig source : config.sources()) {
+            List<DiscoveredTable> tables = TableDiscovery.discover(source);
+            Publications.ensure(source);
+            sources.add(
+                    new SyncJob.ChangeSource(
+                            source.id(),
+                            PostgresCdcSources.create(
+                                    source,
+                                    tables,
+                                    tenants,
+                                    TableDiscovery.currentWalPosition(source))));
+            for (DiscoveredTable table : tables) {
+                TargetTable targetTable = targetTableOf(target, table);
+                prepareTargetTable(target, targetTable);
+                targetSinks.put(
+                        table.mapping().entityType(), Sinks.targetTable(target, targetTable));
+            }
+        }
+        KafkaSinkSettings kafka = config.sinks().kafka();
+        createMissingTopics(kafka, config.job().parallelism());
+        return new SyncJob(sources, Sinks.changeTopic(kafka), targetSinks, Sinks.errorTopic(kafka));
+    }
+
+    /** The target table mirroring {@code table}. */
+    public static TargetTable targetTableOf(TargetSettings target, DiscoveredTable table) {
+        return new TargetTable(
+                target.schema(),
+                table.mapping().targetTable(),
+                table.columns(),
+                table.primaryKey());
+    }
+
+    private static void prepareTargetTable(TargetSettings target, TargetTable table) {
+        try (Connection connection =
+                        PostgresConnections.open(
+                                target.url(), target.username(), target.password());
+                Statement statement = connection.createStatement()) {
+            if (target.createTables()) {
+                statement.execute(table.createSql());
+                return;
+            }
+            try (ResultSet exists =
+                    statement.executeQuery(
+                            "SELECT to_regclass('"
+                                    + table.qualifiedName().replace("'", "''")
+                                    + "') IS NOT NULL")) {
+                exists.next();
+                if (!exists.getBoolean(1)) {
+                    throw new IllegalStateException(
+                            "target table "
+                                    + table.qualifiedName()
+                                    + " does not exist; create it with: "
+                                    + table.createSql()
+                                    + " or set sinks.target.createTables: true");
+                }
+            }
+        } catch (SQLException e) {
+            throw new IllegalStateException(
+                    "cannot prepare target table "
+                            + table.qualifiedName()
+                            + " at "
+                            + target.url()
+                            + ": "
+                            + e.getMessage(),
+                    e);
+        }
+    }
+
+    private static void createMissingTopics(KafkaSinkSettings kafka, int partitions) {
+        Properties admin = new Properties();
+        admin.putAll(kafka.properties());
+        admin.setProperty(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, kafka.bootstrapServers());
+        try (Admin client = Admin.create(admin)) {
+            Set<String> existing = client.listTopics().names().get(30, TimeUnit.SECONDS);
+            List<NewTopic> missing = new ArrayList<>();
+            for (String topic : List.of(kafka.changeTopic(), kafka.errorTopic())) {
+                if (!existing.contains(topic)) {
+                    missing.add(new NewTopic(topic, Optional.of(partitions), Optional.empty()));
+                }
+            }
+            if (!missing.isEmpty()) {
+                client.createTopics(missing).all().get(30, TimeUnit.SECONDS);
+            }
+        } catch (ExecutionException | TimeoutException e) {
+            throw new IllegalStateException(
+                    "cannot create the topics at "
+                            + kafka.bootstrapServers()
+                            + ": "
+                            + e.getMessage(),
+                    e);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException("interrupted while creating topics", e);
+        }
+    }
+}

@@ -1,0 +1,115 @@
+package io.syncline.jobs.wiring;
+
+import io.syncline.jobs.config.SourceConfig;
+import io.syncline.jobs.config.TableMapping;
+import io.syncline.operators.sink.TargetColumn;
+import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.util.ArrayList;
+import java.util.List;
+
+/** Reads the columns and keys of a source's configured tables from the PostgreSQL catalog. */
+public final class TableDiscovery {
+
+    private static final String COLUMNS =
+            "SELECT a.attname, format_type(a.atttypid, a.atttypmod) FROM pg_attribute a"
+                    + " WHERE a.attrelid = to_regclass(?) AND a.attnum > 0 AND NOT"
+                    + " a.attisdropped ORDER BY a.attnum";
+    private static final String PRIMARY_KEY =
+            "SELECT a.attname FROM pg_index i JOIN pg_attribute a ON a.attrelid = i.indrelid"
+                    + " AND a.attnum = ANY(i.indkey) WHERE i.indrelid = to_regclass(?) AND"
+                    + " i.indisprimary ORDER BY array_position(i.indkey::int2[], a.attnum)";
+
+    private TableDiscovery() {}
+
+    /** Discovers every table of {@code source}. */
+    public static List<DiscoveredTable> discover(SourceConfig source) {
+        try (Connection connection =
+                PostgresConnections.open(source.jdbcUrl(), source.username(), source.password())) {
+            List<DiscoveredTable> tables = new ArrayList<>();
+            for (TableMapping mapping : source.tables()) {
+                tables.add(discover(connection, source, mapping));
+            }
+            return tables;
+        } catch (SQLException e) {
+            throw new IllegalStateException(
+                    "cannot read the tables of source '"
+                            + source.id()
+                            + "' at "
+                            + source.jdbcUrl()
+                            + ": "
+                            + e.getMessage(),
+                    e);
+        }
+    }
+
+    /** The source's current WAL position (LSN) as a number. */
+    public static long currentWalPosition(SourceConfig source) {
+        try (Connection connection =
+                        PostgresConnections.open(
+                                source.jdbcUrl(), source.username(), source.password());
+                PreparedStatement query =
+                        connection.prepareStatement("SELECT pg_current_wal_lsn() - '0/0'");
+                ResultSet row = query.executeQuery()) {
+            row.next();
+            return row.getBigDecimal(1).longValueExact();
+        } catch (SQLException e) {
+            throw new IllegalStateException(
+                    "cannot read the WAL position of source '"
+                            + source.id()
+                            + "' at "
+                            + source.jdbcUrl()
+                            + ": "
+                            + e.getMessage(),
+                    e);
+        }
+    }
+
+    private static DiscoveredTable discover(
+            Connection connection, SourceConfig source, TableMapping mapping) throws SQLException {
+        String regclass = quote(mapping.schemaName()) + "." + quote(mapping.tableName());
+        List<TargetColumn> columns = new ArrayList<>();
+        try (PreparedStatement query = connection.prepareStatement(COLUMNS)) {
+            query.setString(1, regclass);
+            try (ResultSet rows = query.executeQuery()) {
+                while (rows.next()) {
+                    columns.add(new TargetColumn(rows.getString(1), rows.getString(2)));
+                }
+            }
+        }
+        if (columns.isEmpty()) {
+            throw new IllegalStateException(
+                    "table "
+                            + mapping.table()
+                            + " of source '"
+                            + source.id()
+                            + "' does not exist; create it or fix the table name");
+        }
+        List<String> key = mapping.primaryKey();
+        if (key.isEmpty()) {
+            key = new ArrayList<>();
+            try (PreparedStatement query = connection.prepareStatement(PRIMARY_KEY)) {
+                query.setString(1, regclass);
+                try (ResultSet rows = query.executeQuery()) {
+                    while (rows.next()) {
+                        key.add(rows.getString(1));
+                    }
+                }
+            }
+        }
+        if (key.isEmpty()) {
+            throw new IllegalStateException(
+                    "table "
+                            + mapping.table()
+                            + " has no primary key; add one or set primaryKey for it in the"
+                            + " configuration");
+        }
+        return new DiscoveredTable(mapping, columns, key);
+    }
+
+    private static String quote(String identifier) {
+        return '"' + identifier.replace("\"", "\"\"") + '"';
+    }
+}

@@ -1,0 +1,796 @@
+package io.syncline.jobs.config;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.tuple;
+
+import java.io.IOException;
+import java.net.URISyntaxException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+import java.util.function.Function;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.CsvSource;
+import org.junit.jupiter.params.provider.ValueSource;
+
+class ConfigLoaderTest {
+
+    private static final Path EXAMPLE = Path.of("..", "deploy", "config", "syncline.yaml");
+
+    private static final Map<String, String> EXAMPLE_ENVIRONMENT =
+            Map.of("CRM_DB_PASSWORD", "crm-secret", "TARGET_DB_PASSWORD", "target-secret");
+
+    /** A valid configuration; tests append or replace parts of it. */
+    private static final String VALID =
+            """
+            sources:
+              - id: crm
+                hostname: db.internal
+                database: crm
+                username: syncline
+                tables:
+                  - table: public.customers
+                    entityType: customer
+                    tenantColumn: tenant_id
+            sinks:
+              kafka:
+                bootstrapServers: localhost:9092
+              target:
+                url: jdbc:postgresql://localhost:5432/warehouse
+                username: syncline
+            """;
+
+    @TempDir Path directory;
+
+    @Test
+    void loadsTheExampleWithTheValuesAsWritten() {
+        assertThat(EXAMPLE).as("the example configuration, from the jobs module").exists();
+
+        SynclineConfig config = ConfigLoader.load(EXAMPLE, EXAMPLE_ENVIRONMENT::get);
+
+        assertThat(config.file()).isEqualTo(EXAMPLE);
+        assertThat(config.job()).isEqualTo(new JobSettings("syncline-crm", 2));
+        assertThat(config.checkpoints())
+                .isEqualTo(
+                        new CheckpointSettings(
+                                Duration.ofSeconds(5),
+                                Duration.ofMinutes(10),
+                                Duration.ofSeconds(1),
+                                "file:///var/lib/syncline/checkpoints"));
+        assertThat(config.restart())
+                .isEqualTo(
+                        new RestartSettings(
+                                Duration.ofSeconds(1),
+                                Duration.ofMinutes(1),
+                                2.0,
+                                Duration.ofMinutes(10),
+                                0.1));
+        assertThat(config.tenants()).containsExactly("acme", "globex", "initech");
+        assertThat(config.sources())
+                .containsExactly(
+                        new SourceConfig(
+                                "crm",
+                                "postgres",
+                                "localhost",
+                                5432,
+                                "crm",
+                                "syncline",
+                                "crm-secret",
+                                "syncline_crm",
+                                "syncline_crm",
+                                "initial",
+                                List.of(
+                                        new TableMapping(
+                                                "public.customers",
+                                                "customer",
+                                                List.of(),
+                                                "tenant_id",
+                                                null,
+                                                "customers"),
+                                        new TableMapping(
+                                                "public.contracts",
+                                                "contract",
+                                                List.of("id"),
+                                                "tenant_id",
+                                                null,
+                                                "contracts"))));
+        assertThat(config.sinks().kafka())
+                .isEqualTo(
+                        new KafkaSinkSettings(
+                                "localhost:9092",
+                                "syncline.changes",
+                                "syncline.errors",
+                                "syncline-crm",
+                                Duration.ofMinutes(5),
+                                Map.of("compression.type", "lz4")));
+        assertThat(config.sinks().target())
+                .isEqualTo(
+                        new TargetSettings(
+                                "jdbc:postgresql://localhost:5432/warehouse",
+                                "syncline",
+                                "target-secret",
+                                "public",
+                                true,
+                                500,
+                                Duration.ofMillis(200),
+                                3));
+    }
+
+    @Test
+    void environmentOverridesTheDefaultsOfTheExample() {
+        Map<String, String> environment =
+                Map.of(
+                        "CRM_DB_HOST", "crm-db.internal",
+                        "CRM_DB_PASSWORD", "crm-secret",
+                        "KAFKA_BOOTSTRAP", "kafka-1:9092,kafka-2:9092",
+                        "TARGET_DB_HOST", "warehouse.internal",
+                        "TARGET_DB_PASSWORD", "target-secret");
+
+        SynclineConfig config = ConfigLoader.load(EXAMPLE, environment::get);
+
+        assertThat(config.sources().get(0).hostname()).isEqualTo("crm-db.internal");
+        assertThat(config.sinks().kafka().bootstrapServers())
+                .isEqualTo("kafka-1:9092,kafka-2:9092");
+        assertThat(config.sinks().target().url())
+                .isEqualTo("jdbc:postgresql://warehouse.internal:5432/warehouse");
+    }
+
+    @Test
+    void minimalConfigurationGetsTheDefaults() throws URISyntaxException {
+        Path minimal =
+                Path.of(
+                        Objects.requireNonNull(getClass().getResource("/config/minimal.yaml"))
+                                .toURI());
+
+        SynclineConfig config = ConfigLoader.load(minimal, name -> null);
+
+        assertThat(config.job()).isEqualTo(new JobSettings("syncline", 1));
+        String tmp =
+                Path.of(System.getProperty("java.io.tmpdir"))
+                        .toAbsolutePath()
+                        .normalize()
+                        .toString();
+        assertThat(config.checkpoints())
+                .isEqualTo(
+                        new CheckpointSettings(
+                                Duration.ofSeconds(10),
+                                Duration.ofMinutes(10),
+                                Duration.ZERO,
+                                "file://" + tmp + "/syncline/checkpoints"));
+        assertThat(config.restart())
+                .isEqualTo(
+                        new RestartSettings(
+                                Duration.ofSeconds(1),
+                                Duration.ofMinutes(1),
+                                2.0,
+                                Duration.ofHours(1),
+                                0.1));
+        assertThat(config.tenants()).isEmpty();
+        assertThat(config.sources())
+                .containsExactly(
+                        new SourceConfig(
+                                "crm",
+                                "postgres",
+                                "db.internal",
+                                5432,
+                                "crm",
+                                "syncline",
+                                "",
+                                "syncline_crm",
+                                "syncline_crm",
+                                "initial",
+                                List.of(
+                                        new TableMapping(
+                                                "customers",
+                                                "customer",
+                                                List.of(),
+                                                "tenant_id",
+                                                null,
+                                                "customers"))));
+        assertThat(config.sinks().kafka())
+                .isEqualTo(
+                        new KafkaSinkSettings(
+                                "kafka-1:9092,kafka-2:9092",
+                                "syncline.changes",
+                                "syncline.errors",
+                                "syncline",
+                                Duration.ofMinutes(5),
+                                Map.of()));
+        assertThat(config.sinks().target())
+                .isEqualTo(
+                        new TargetSettings(
+                                "jdbc:postgresql://warehouse.internal:5432/warehouse",
+                                "syncline",
+                                "",
+                                "public",
+                                true,
+                                500,
+                                Duration.ofMillis(200),
+                                3));
+    }
+
+    @Test
+    void transactionalIdPrefixDefaultsToTheJobName() {
+        SynclineConfig config = load("job:\n  name: orders-sync\n" + VALID);
+
+        assertThat(config.sinks().kafka().transactionalIdPrefix()).isEqualTo("orders-sync");
+    }
+
+    @Test
+    void missingFileNamesTheFileAndTheFix() {
+        Path missing = directory.resolve("nowhere.yaml");
+
+        ConfigException e = catchConfigException(() -> ConfigLoader.load(missing, name -> null));
+
+        assertThat(e.file()).isEqualTo(missing);
+        assertThat(e.problems()).hasSize(1);
+        assertThat(e.problems().get(0).path()).isEmpty();
+        assertThat(e.getMessage())
+                .startsWith(missing + ": the configuration file does not exist")
+                .contains(missing.toAbsolutePath().toString())
+                .contains("create it or pass --config with the right path")
+                .contains("deploy/config/syncline.yaml");
+    }
+
+    @Test
+    void directoryInsteadOfFileIsReported() {
+        ConfigException e = catchConfigException(() -> ConfigLoader.load(directory, name -> null));
+
+        assertThat(e.problems())
+                .singleElement()
+                .satisfies(
+                        p -> {
+                            assertThat(p.path()).isEmpty();
+                            assertThat(p.message()).contains("is a directory").contains("--config");
+                        });
+    }
+
+    @Test
+    void badYamlNamesLineAndColumn() {
+        ConfigException e =
+                catchConfigException(
+                        () ->
+                                load(
+                                        """
+                                        job:
+                                          name: syncline
+                                           parallelism: 2
+                                        """));
+
+        assertThat(e.problems())
+                .singleElement()
+                .satisfies(
+                        p -> {
+                            assertThat(p.path()).isEmpty();
+                            assertThat(p.message())
+                                    .startsWith(
+                                            "line 3, column 15: invalid YAML: mapping values are not allowed");
+                        });
+    }
+
+    @Test
+    void tabIndentationIsReportedAtItsLine() {
+        ConfigException e = catchConfigException(() -> load("job:\n\tname: syncline\n"));
+
+        assertThat(e.problems())
+                .singleElement()
+                .satisfies(
+                        p ->
+                                assertThat(p.message())
+                                        .startsWith("line 2, column 1: invalid YAML:")
+                                        .contains("TAB"));
+    }
+
+    @Test
+    void emptyFileIsReported() {
+        ConfigException e = catchConfigException(() -> load("# nothing yet\n"));
+
+        assertThat(e.problems())
+                .singleElement()
+                .satisfies(
+                        p ->
+                                assertThat(p.message())
+                                        .contains("the file is empty")
+                                        .contains("deploy/config/syncline.yaml"));
+    }
+
+    @Test
+    void unknownKeySuggestsTheClosestKnownKey() {
+        ConfigException e =
+                catchConfigException(
+                        () ->
+                                load(
+                                        VALID.replace(
+                                                "bootstrapServers: localhost:9092",
+                                                "bootstrapServers: localhost:9092\n"
+                                                        + "    bootstrapServer: localhost:9093")));
+
+        assertThat(e.problems())
+                .singleElement()
+                .satisfies(
+                        p -> {
+                            assertThat(p.path()).isEqualTo("sinks.kafka.bootstrapServer");
+                            assertThat(p.message())
+                                    .isEqualTo(
+                                            "unknown key 'bootstrapServer'; did you mean 'bootstrapServers'?"
+                                                    + " Known keys: bootstrapServers, changeTopic, errorTopic,"
+                                                    + " transactionalIdPrefix, transactionTimeout, properties");
+                        });
+    }
+
+    @Test
+    void unknownKeysAreFoundAtEveryLevel() {
+        String yaml =
+                "chekpoints:\n  interval: 5s\n"
+                        + VALID.replace("tenantColumn:", "tenant_column:")
+                                .replace("    hostname:", "    host:");
+
+        ConfigException e = catchConfigException(() -> load(yaml));
+
+        assertThat(e.problems())
+                .extracting(ConfigProblem::path)
+                .contains("chekpoints", "sources[0].host", "sources[0].tables[0].tenant_column");
+        assertThat(problemAt(e, "chekpoints")).contains("did you mean 'checkpoints'?");
+        assertThat(problemAt(e, "sources[0].host")).contains("did you mean 'hostname'?");
+        assertThat(problemAt(e, "sources[0].tables[0].tenant_column"))
+                .contains("did you mean 'tenantColumn'?");
+    }
+
+    @Test
+    void unknownKeyFarFromAllKnownKeysListsThemWithoutSuggestion() {
+        ConfigException e = catchConfigException(() -> load("monitoring: true\n" + VALID));
+
+        assertThat(problemAt(e, "monitoring"))
+                .isEqualTo(
+                        "unknown key 'monitoring'; Known keys: job, checkpoints, restart,"
+                                + " tenants, sources, sinks");
+    }
+
+    @ParameterizedTest
+    @CsvSource({
+        "500ms, PT0.5S",
+        "5s, PT5S",
+        "2m, PT2M",
+        "1h, PT1H",
+        "1d, PT24H",
+        "PT5S, PT5S",
+        "pt1m30s, PT1M30S",
+        "0, PT0S"
+    })
+    void durationsInEveryAcceptedForm(String written, Duration expected) {
+        SynclineConfig config = load("checkpoints:\n  minPause: " + written + "\n" + VALID);
+
+        assertThat(config.checkpoints().minPause()).isEqualTo(expected);
+    }
+
+    @ParameterizedTest
+    @ValueSource(strings = {"5 sec", "5", "1.5s", "-5s", "PT-5S", "soon"})
+    void badDurationNamesTheValueAndTheAcceptedForms(String written) {
+        ConfigException e =
+                catchConfigException(
+                        () -> load("checkpoints:\n  interval: '" + written + "'\n" + VALID));
+
+        assertThat(e.problems())
+                .singleElement()
+                .satisfies(
+                        p -> {
+                            assertThat(p.path()).isEqualTo("checkpoints.interval");
+                            assertThat(p.message())
+                                    .contains("'" + written + "'")
+                                    .contains("500ms, 5s, 2m, 1h, 1d")
+                                    .contains("PT5S");
+                        });
+    }
+
+    @Test
+    void unsetEnvironmentVariableNamesTheVariableAndTheLine() {
+        String yaml =
+                VALID.replace(
+                        "username: syncline\n    tables", "username: ${CRM_USER}\n    tables");
+
+        ConfigException e = catchConfigException(() -> load(yaml, Map.of()));
+
+        assertThat(e.problems())
+                .singleElement()
+                .satisfies(
+                        p -> {
+                            assertThat(p.path()).isEqualTo("sources[0].username");
+                            assertThat(p.message())
+                                    .startsWith(
+                                            "line 5, column 15: environment variable CRM_USER is not set")
+                                    .contains("${CRM_USER:-value}");
+                        });
+    }
+
+    @Test
+    void variablesAreReplacedInValuesOnlyAndKeepSpecialCharacters() {
+        String yaml =
+                "# ${NOT_A_SETTING} in a comment is left alone\n"
+                        + VALID.replace(
+                                        "username: syncline\n    tables",
+                                        "username: syncline\n    password: ${PASSWORD}\n"
+                                                + "    port: ${PORT:-6543}\n    tables")
+                                .replace("database: crm", "database: ${DATABASE:-crm}");
+
+        SynclineConfig config = load(yaml, Map.of("PASSWORD", "p#ss: 'word\" #x", "DATABASE", ""));
+
+        SourceConfig source = config.sources().get(0);
+        assertThat(source.password()).isEqualTo("p#ss: 'word\" #x");
+        assertThat(source.port()).isEqualTo(6543);
+        // As in a shell, the default also applies to a variable set to the empty string.
+        assertThat(source.database()).isEqualTo("crm");
+    }
+
+    @Test
+    void dollarDollarBraceIsALiteralPlaceholder() {
+        SynclineConfig config =
+                load(
+                        VALID.replace(
+                                "username: syncline\n    tables",
+                                "username: syncline\n    password: a$${B}c\n    tables"));
+
+        assertThat(config.sources().get(0).password()).isEqualTo("a${B}c");
+    }
+
+    @Test
+    void valuesKeepTheirTextWhateverYamlWouldMakeOfThem() {
+        String yaml =
+                "tenants: [0123, 1.50, true]\n"
+                        + VALID.replace(
+                                        "username: syncline\n    tables",
+                                        "username: syncline\n    password: 0123\n    tables")
+                                .replace(
+                                        "bootstrapServers: localhost:9092",
+                                        "bootstrapServers: localhost:9092\n"
+                                                + "    properties:\n"
+                                                + "      linger.ms: 5\n"
+                                                + "      enable.idempotence: true");
+
+        SynclineConfig config = load(yaml);
+
+        assertThat(config.tenants()).containsExactly("0123", "1.50", "true");
+        assertThat(config.sources().get(0).password()).isEqualTo("0123");
+        assertThat(config.sinks().kafka().properties())
+                .containsExactlyInAnyOrderEntriesOf(
+                        Map.of("linger.ms", "5", "enable.idempotence", "true"));
+    }
+
+    @Test
+    void bothTenantColumnAndTenantIsReportedWithTheFix() {
+        ConfigException e =
+                catchConfigException(
+                        () ->
+                                load(
+                                        VALID.replace(
+                                                "tenantColumn: tenant_id",
+                                                "tenantColumn: tenant_id\n        tenant: acme")));
+
+        assertThat(e.problems())
+                .singleElement()
+                .satisfies(
+                        p -> {
+                            assertThat(p.path()).isEqualTo("sources[0].tables[0]");
+                            assertThat(p.message())
+                                    .contains(
+                                            "both tenantColumn ('tenant_id') and tenant ('acme') are set")
+                                    .contains("keep tenantColumn if")
+                                    .contains("or tenant if");
+                        });
+    }
+
+    @Test
+    void neitherTenantColumnNorTenantIsReportedWithTheFix() {
+        ConfigException e =
+                catchConfigException(
+                        () -> load(VALID.replace("        tenantColumn: tenant_id\n", "")));
+
+        assertThat(e.problems())
+                .singleElement()
+                .satisfies(
+                        p -> {
+                            assertThat(p.path()).isEqualTo("sources[0].tables[0]");
+                            assertThat(p.message())
+                                    .contains("neither tenantColumn nor tenant is set")
+                                    .contains("tenantColumn: tenant_id")
+                                    .contains("tenant: acme");
+                        });
+    }
+
+    @Test
+    void constantTenantMustBeInTheAllowList() {
+        ConfigException e =
+                catchConfigException(
+                        () ->
+                                load(
+                                        "tenants: [acme, globex]\n"
+                                                + VALID.replace(
+                                                        "tenantColumn: tenant_id",
+                                                        "tenant: initech")));
+
+        assertThat(problemAt(e, "sources[0].tables[0].tenant"))
+                .contains("'initech' is not in tenants [acme, globex]");
+    }
+
+    @Test
+    void duplicateEntityTypeAcrossSourcesNamesTheFirstTable() {
+        String yaml =
+                VALID.replace(
+                        "sinks:",
+                        """
+                          - id: billing
+                            hostname: billing-db.internal
+                            database: billing
+                            username: syncline
+                            tables:
+                              - table: public.clients
+                                entityType: customer
+                                tenantColumn: tenant_id
+                        sinks:""");
+
+        ConfigException e = catchConfigException(() -> load(yaml));
+
+        assertThat(e.problems())
+                .singleElement()
+                .satisfies(
+                        p -> {
+                            assertThat(p.path()).isEqualTo("sources[1].tables[0].entityType");
+                            assertThat(p.message())
+                                    .contains(
+                                            "entity type 'customer' is already used by sources[0].tables[0]");
+                        });
+    }
+
+    @Test
+    void duplicateSourceIdIsReported() {
+        String yaml =
+                VALID.replace(
+                        "sinks:",
+                        """
+                          - id: crm
+                            hostname: other-db.internal
+                            database: crm
+                            username: syncline
+                            tables:
+                              - table: public.contracts
+                                entityType: contract
+                                tenantColumn: tenant_id
+                        sinks:""");
+
+        ConfigException e = catchConfigException(() -> load(yaml));
+
+        assertThat(e.problems())
+                .singleElement()
+                .satisfies(
+                        p -> {
+                            assertThat(p.path()).isEqualTo("sources[1].id");
+                            assertThat(p.message())
+                                    .contains("source id 'crm' is already used by sources[0].id");
+                        });
+    }
+
+    @Test
+    void transactionTimeoutAboveFifteenMinutesIsRejected() {
+        ConfigException e =
+                catchConfigException(
+                        () ->
+                                load(
+                                        VALID.replace(
+                                                "bootstrapServers: localhost:9092",
+                                                "bootstrapServers: localhost:9092\n"
+                                                        + "    transactionTimeout: 20m")));
+
+        assertThat(e.problems())
+                .singleElement()
+                .satisfies(
+                        p -> {
+                            assertThat(p.path()).isEqualTo("sinks.kafka.transactionTimeout");
+                            assertThat(p.message())
+                                    .contains("must be at most 15m, was 20m")
+                                    .contains("transaction.max.timeout.ms");
+                        });
+    }
+
+    @Test
+    void transactionTimeoutMustOutlastTheCheckpointInterval() {
+        ConfigException e =
+                catchConfigException(
+                        () ->
+                                load(
+                                        "checkpoints:\n  interval: 2m\n"
+                                                + VALID.replace(
+                                                        "bootstrapServers: localhost:9092",
+                                                        "bootstrapServers: localhost:9092\n"
+                                                                + "    transactionTimeout: 1m")));
+
+        assertThat(problemAt(e, "sinks.kafka.transactionTimeout"))
+                .contains("must be longer than checkpoints.interval (2m), was 1m")
+                .contains("broker abort it");
+    }
+
+    @Test
+    void unsupportedSourceTypeListsTheSupportedTypes() {
+        ConfigException e =
+                catchConfigException(
+                        () ->
+                                load(
+                                        VALID.replace(
+                                                "  - id: crm\n",
+                                                "  - id: crm\n    type: mysql\n")));
+
+        assertThat(problemAt(e, "sources[0].type"))
+                .isEqualTo("unsupported source type 'mysql'; supported types: postgres");
+    }
+
+    @Test
+    void slotNameMustBeAPostgresIdentifier() {
+        ConfigException e =
+                catchConfigException(
+                        () ->
+                                load(
+                                        VALID.replace(
+                                                "  - id: crm\n",
+                                                "  - id: crm\n    slotName: Syncline-CRM\n")));
+
+        assertThat(problemAt(e, "sources[0].slotName"))
+                .contains("'Syncline-CRM' is not a valid replication slot name")
+                .contains("lower-case letters, digits and underscores");
+    }
+
+    @Test
+    void sectionsThatAreRequired() {
+        ConfigException e = catchConfigException(() -> load("job:\n  name: syncline\n"));
+
+        assertThat(e.problems())
+                .extracting(ConfigProblem::path)
+                .containsExactly("sources", "sinks");
+        assertThat(problemAt(e, "sources")).startsWith("is required; e.g. [{id: crm");
+    }
+
+    @Test
+    void everySourceNeedsATableAndEverySinkSection() {
+        String yaml =
+                """
+                sources:
+                  - id: crm
+                    hostname: db.internal
+                    database: crm
+                    username: syncline
+                    tables: []
+                sinks:
+                  kafka:
+                    bootstrapServers: localhost:9092
+                """;
+
+        ConfigException e = catchConfigException(() -> load(yaml));
+
+        assertThat(e.problems())
+                .extracting(ConfigProblem::path)
+                .containsExactly("sources[0].tables", "sinks.target");
+        assertThat(problemAt(e, "sources[0].tables")).startsWith("at least one table is required");
+    }
+
+    @Test
+    void reportsSeveralProblemsAtOnceEachOnItsOwnLine() {
+        String yaml =
+                """
+                job:
+                  parallelism: 0
+                checkpoints:
+                  interval: 5 seconds
+                restart:
+                  backoffMultiplier: 1
+                  jitterFactor: 1.5
+                sources:
+                  - id: crm
+                    hostname: db.internal
+                    port: 70000
+                    database: crm
+                    username: syncline
+                    startup: earliest
+                    tables:
+                      - table: public.customers
+                        entityType: Customer
+                        tenantColumn: tenant_id
+                sinks:
+                  kafka:
+                    bootstrapServers: localhost
+                    properties:
+                      transactional.id: mine
+                  target:
+                    url: jdbc:mysql://localhost/warehouse
+                    username: syncline
+                    batchSize: 0
+                """;
+
+        ConfigException e = catchConfigException(() -> load(yaml));
+
+        assertThat(e.problems())
+                .extracting(ConfigProblem::path)
+                .containsExactly(
+                        "job.parallelism",
+                        "checkpoints.interval",
+                        "restart.backoffMultiplier",
+                        "restart.jitterFactor",
+                        "sources[0].port",
+                        "sources[0].startup",
+                        "sources[0].tables[0].entityType",
+                        "sinks.kafka.bootstrapServers",
+                        "sinks.kafka.properties.transactional.id",
+                        "sinks.target.url",
+                        "sinks.target.batchSize");
+        assertThat(problemAt(e, "job.parallelism")).isEqualTo("must be between 1 and 32768, was 0");
+        assertThat(problemAt(e, "sources[0].port"))
+                .isEqualTo("must be between 1 and 65535, was 70000");
+        assertThat(problemAt(e, "sources[0].startup"))
+                .contains("'earliest'")
+                .contains("initial")
+                .contains("latest");
+        assertThat(problemAt(e, "sinks.kafka.bootstrapServers"))
+                .contains("'localhost' is not host:port");
+        assertThat(problemAt(e, "sinks.kafka.properties.transactional.id"))
+                .contains("use sinks.kafka.transactionalIdPrefix instead");
+        assertThat(problemAt(e, "sinks.target.url")).contains("must start with jdbc:postgresql://");
+        assertThat(problemAt(e, "sinks.target.batchSize"))
+                .isEqualTo("must be between 1 and 100000, was 0");
+
+        Path file = directory.resolve("syncline.yaml");
+        assertThat(e.getMessage().lines())
+                .hasSize(11)
+                .allSatisfy(line -> assertThat(line).startsWith(file + ": "))
+                .contains(file + ": job.parallelism: must be between 1 and 32768, was 0");
+    }
+
+    @Test
+    void aValueOfTheWrongKindIsReportedOnceAtItsPath() {
+        ConfigException e =
+                catchConfigException(() -> load("job: syncline\nrestart: [1s]\n" + VALID));
+
+        assertThat(e.problems())
+                .extracting(ConfigProblem::path, ConfigProblem::message)
+                .containsExactly(
+                        tuple("job", "expected a mapping of keys to values, found 'syncline'"),
+                        tuple("restart", "expected a mapping of keys to values, found a list"));
+    }
+
+    // ---- helpers
+
+    private SynclineConfig load(String yaml) {
+        return load(yaml, Map.of());
+    }
+
+    private SynclineConfig load(String yaml, Map<String, String> environment) {
+        Path file = directory.resolve("syncline.yaml");
+        try {
+            Files.writeString(file, yaml);
+        } catch (IOException e) {
+            throw new IllegalStateException(e);
+        }
+        Function<String, String> lookup = environment::get;
+        return ConfigLoader.load(file, lookup);
+    }
+
+    private static ConfigException catchConfigException(Runnable load) {
+        try {
+            load.run();
+        } catch (ConfigException e) {
+            return e;
+        }
+        throw new AssertionError("expected a ConfigException");
+    }
+
+    private static String problemAt(ConfigException e, String path) {
+        return e.problems().stream()
+                .filter(p -> p.path().equals(path))
+                .map(ConfigProblem::message)
+                .findFirst()
+                .orElseThrow(
+                        () ->
+                                new AssertionError(
+                                        "no problem at " + path + " in\n" + e.getMessage()));
+    }
+}
