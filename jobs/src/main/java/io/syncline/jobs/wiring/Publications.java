@@ -2,6 +2,7 @@ package io.syncline.jobs.wiring;
 
 import io.syncline.jobs.config.SourceConfig;
 import io.syncline.jobs.config.TableMapping;
+import io.syncline.operators.sink.SqlIdentifiers;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
@@ -30,14 +31,14 @@ public final class Publications {
                 PostgresConnections.open(source.jdbcUrl(), source.username(), source.password())) {
             List<String> wanted = new ArrayList<>();
             for (TableMapping table : source.tables()) {
-                wanted.add(quote(table.schemaName()) + "." + quote(table.tableName()));
+                wanted.add(SqlIdentifiers.qualified(table.schemaName(), table.tableName()));
             }
             Set<String> published = publishedTables(connection, source.publication());
             try (Statement statement = connection.createStatement()) {
                 if (published == null) {
                     statement.execute(
                             "CREATE PUBLICATION "
-                                    + quote(source.publication())
+                                    + SqlIdentifiers.quote(source.publication())
                                     + " FOR TABLE "
                                     + String.join(", ", wanted));
                     return;
@@ -46,7 +47,7 @@ public final class Publications {
                     if (!published.contains(table)) {
                         statement.execute(
                                 "ALTER PUBLICATION "
-                                        + quote(source.publication())
+                                        + SqlIdentifiers.quote(source.publication())
                                         + " ADD TABLE "
                                         + table);
                     }
@@ -86,15 +87,11 @@ public final class Publications {
                         tables = new HashSet<>();
                     }
                     if (rows.getString(1) != null) {
-                        tables.add(quote(rows.getString(1)) + "." + quote(rows.getString(2)));
+                        tables.add(SqlIdentifiers.qualified(rows.getString(1), rows.getString(2)));
                     }
                 }
                 return tables;
             }
         }
-    }
-
-    private static String quote(String identifier) {
-        return '"' + identifier.replace("\"", "\"\"") + '"';
     }
 }

@@ -2,6 +2,7 @@ package io.syncline.jobs.wiring;
 
 import io.syncline.jobs.config.SourceConfig;
 import io.syncline.jobs.config.TableMapping;
+import io.syncline.operators.sink.SqlIdentifiers;
 import io.syncline.operators.sink.TargetColumn;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
@@ -34,14 +35,7 @@ public final class TableDiscovery {
             }
             return tables;
         } catch (SQLException e) {
-            throw new IllegalStateException(
-                    "cannot read the tables of source '"
-                            + source.id()
-                            + "' at "
-                            + source.jdbcUrl()
-                            + ": "
-                            + e.getMessage(),
-                    e);
+            throw failure("the tables", source, e);
         }
     }
 
@@ -56,20 +50,13 @@ public final class TableDiscovery {
             row.next();
             return row.getBigDecimal(1).longValueExact();
         } catch (SQLException e) {
-            throw new IllegalStateException(
-                    "cannot read the WAL position of source '"
-                            + source.id()
-                            + "' at "
-                            + source.jdbcUrl()
-                            + ": "
-                            + e.getMessage(),
-                    e);
+            throw failure("the WAL position", source, e);
         }
     }
 
     private static DiscoveredTable discover(
             Connection connection, SourceConfig source, TableMapping mapping) throws SQLException {
-        String regclass = quote(mapping.schemaName()) + "." + quote(mapping.tableName());
+        String regclass = SqlIdentifiers.qualified(mapping.schemaName(), mapping.tableName());
         List<TargetColumn> columns = new ArrayList<>();
         try (PreparedStatement query = connection.prepareStatement(COLUMNS)) {
             query.setString(1, regclass);
@@ -109,7 +96,16 @@ public final class TableDiscovery {
         return new DiscoveredTable(mapping, columns, key);
     }
 
-    private static String quote(String identifier) {
-        return '"' + identifier.replace("\"", "\"\"") + '"';
+    private static IllegalStateException failure(String what, SourceConfig source, SQLException e) {
+        return new IllegalStateException(
+                "cannot read "
+                        + what
+                        + " of source '"
+                        + source.id()
+                        + "' at "
+                        + source.jdbcUrl()
+                        + ": "
+                        + e.getMessage(),
+                e);
     }
 }

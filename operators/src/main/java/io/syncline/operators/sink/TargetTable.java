@@ -26,7 +26,7 @@ public record TargetTable(
 
     /** The schema-qualified, quoted table name. */
     public String qualifiedName() {
-        return quote(schema) + "." + quote(table);
+        return SqlIdentifiers.qualified(schema, table);
     }
 
     /**
@@ -34,7 +34,10 @@ public record TargetTable(
      * stored version is older, so a replayed or late change never overwrites a newer one.
      */
     public String upsertSql() {
-        String names = columns.stream().map(c -> quote(c.name())).collect(Collectors.joining(", "));
+        String names =
+                columns.stream()
+                        .map(c -> SqlIdentifiers.quote(c.name()))
+                        .collect(Collectors.joining(", "));
         String values =
                 columns.stream()
                         .map(c -> "CAST(? AS " + c.sqlType() + ")")
@@ -42,58 +45,59 @@ public record TargetTable(
         String updates =
                 columns.stream()
                         .filter(c -> !primaryKey.contains(c.name()))
-                        .map(c -> quote(c.name()) + " = EXCLUDED." + quote(c.name()))
+                        .map(
+                                c ->
+                                        SqlIdentifiers.quote(c.name())
+                                                + " = EXCLUDED."
+                                                + SqlIdentifiers.quote(c.name()))
                         .collect(Collectors.joining(", "));
         String conflictKey =
-                primaryKey.stream().map(TargetTable::quote).collect(Collectors.joining(", "));
+                primaryKey.stream().map(SqlIdentifiers::quote).collect(Collectors.joining(", "));
         return "INSERT INTO "
                 + qualifiedName()
                 + " AS t ("
                 + names
                 + ", "
-                + quote(VERSION_COLUMN)
+                + SqlIdentifiers.quote(VERSION_COLUMN)
                 + ", "
-                + quote(DELETED_COLUMN)
+                + SqlIdentifiers.quote(DELETED_COLUMN)
                 + ") VALUES ("
                 + values
                 + ", ?, ?) ON CONFLICT ("
                 + conflictKey
                 + ") DO UPDATE SET "
                 + (updates.isEmpty() ? "" : updates + ", ")
-                + quote(VERSION_COLUMN)
+                + SqlIdentifiers.quote(VERSION_COLUMN)
                 + " = EXCLUDED."
-                + quote(VERSION_COLUMN)
+                + SqlIdentifiers.quote(VERSION_COLUMN)
                 + ", "
-                + quote(DELETED_COLUMN)
+                + SqlIdentifiers.quote(DELETED_COLUMN)
                 + " = EXCLUDED."
-                + quote(DELETED_COLUMN)
+                + SqlIdentifiers.quote(DELETED_COLUMN)
                 + " WHERE t."
-                + quote(VERSION_COLUMN)
+                + SqlIdentifiers.quote(VERSION_COLUMN)
                 + " < EXCLUDED."
-                + quote(VERSION_COLUMN);
+                + SqlIdentifiers.quote(VERSION_COLUMN);
     }
 
     /** DDL that creates the table when it is missing. */
     public String createSql() {
         String columnDefs =
                 columns.stream()
-                        .map(c -> quote(c.name()) + " " + c.sqlType())
+                        .map(c -> SqlIdentifiers.quote(c.name()) + " " + c.sqlType())
                         .collect(Collectors.joining(", "));
-        String key = primaryKey.stream().map(TargetTable::quote).collect(Collectors.joining(", "));
+        String key =
+                primaryKey.stream().map(SqlIdentifiers::quote).collect(Collectors.joining(", "));
         return "CREATE TABLE IF NOT EXISTS "
                 + qualifiedName()
                 + " ("
                 + columnDefs
                 + ", "
-                + quote(VERSION_COLUMN)
+                + SqlIdentifiers.quote(VERSION_COLUMN)
                 + " BIGINT NOT NULL, "
-                + quote(DELETED_COLUMN)
+                + SqlIdentifiers.quote(DELETED_COLUMN)
                 + " BOOLEAN NOT NULL DEFAULT FALSE, PRIMARY KEY ("
                 + key
                 + "))";
-    }
-
-    static String quote(String identifier) {
-        return '"' + identifier.replace("\"", "\"\"") + '"';
     }
 }

@@ -116,9 +116,9 @@ class TargetTableTest {
 
     @Test
     void quoteDoublesEveryEmbeddedQuote() {
-        assertThat(TargetTable.quote("plain")).isEqualTo("\"plain\"");
-        assertThat(TargetTable.quote("\"")).isEqualTo("\"\"\"\"");
-        assertThat(TargetTable.quote("x\"; DROP TABLE t; --"))
+        assertThat(SqlIdentifiers.quote("plain")).isEqualTo("\"plain\"");
+        assertThat(SqlIdentifiers.quote("\"")).isEqualTo("\"\"\"\"");
+        assertThat(SqlIdentifiers.quote("x\"; DROP TABLE t; --"))
                 .isEqualTo("\"x\"\"; DROP TABLE t; --\"");
     }
 

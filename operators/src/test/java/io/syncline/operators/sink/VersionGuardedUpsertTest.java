@@ -393,7 +393,7 @@ class VersionGuardedUpsertTest {
         names.add(TargetTable.DELETED_COLUMN);
         String select =
                 names.stream()
-                        .map(n -> TargetTable.quote(n) + "::text")
+                        .map(n -> SqlIdentifiers.quote(n) + "::text")
                         .collect(Collectors.joining(", "));
         List<Map<String, String>> rows = new ArrayList<>();
         try (Statement statement = connection.createStatement();

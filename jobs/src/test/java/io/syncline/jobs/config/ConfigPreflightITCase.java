@@ -22,7 +22,7 @@ import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.io.TempDir;
 
 /** Runs the preflight against a real PostgreSQL and Kafka broker, and against closed ports. */
-class ConfigPreflightTest {
+class ConfigPreflightITCase {
 
     @RegisterExtension static final PostgresExtension POSTGRES = new PostgresExtension();
     @RegisterExtension static final KafkaExtension KAFKA = new KafkaExtension();
@@ -322,7 +322,8 @@ class ConfigPreflightTest {
         try {
             return Path.of(
                     Objects.requireNonNull(
-                                    ConfigPreflightTest.class.getResource("/config/" + name), name)
+                                    ConfigPreflightITCase.class.getResource("/config/" + name),
+                                    name)
                             .toURI());
         } catch (URISyntaxException e) {
             throw new IllegalStateException(e);
