@@ -8,6 +8,7 @@ import io.syncline.schema.ErrorRecord;
 import io.syncline.schema.FieldValue;
 import io.syncline.schema.Operation;
 import java.io.Serializable;
+import java.nio.ByteBuffer;
 import java.time.Instant;
 import java.util.Collections;
 import java.util.HashMap;
@@ -160,7 +161,13 @@ public final class SourceRecordDecoder implements Serializable {
                     record,
                     now);
         }
-        String entityId = entityIdOf(binding, image);
+        String entityId;
+        try {
+            entityId = entityIdOf(binding, image);
+        } catch (UnsupportedValueException e) {
+            return reject(
+                    withCode(error, ErrorCodes.UNSUPPORTED_TYPE, e.getMessage()), record, now);
+        }
         if (entityId == null) {
             return reject(
                     withCode(
@@ -260,16 +267,34 @@ public final class SourceRecordDecoder implements Serializable {
         return tenant.toString();
     }
 
-    private static String entityIdOf(TableBinding binding, Struct image) {
+    /**
+     * The key columns' values in their canonical text (exact decimals, hex bytes), joined by {@code
+     * /}; null when one is missing.
+     */
+    private static String entityIdOf(TableBinding binding, Struct image)
+            throws UnsupportedValueException {
         StringJoiner id = new StringJoiner("/");
         for (String column : binding.primaryKey()) {
-            Object part = fieldOrNull(image, column);
-            if (part == null) {
+            Field field = image.schema().field(column);
+            FieldValue part = field == null ? null : ConnectValues.convert(image, field);
+            if (part == null || part.getValue() == null) {
                 return null;
             }
-            id.add(part.toString());
+            id.add(keyText(part.getValue()));
         }
         return id.toString();
+    }
+
+    private static String keyText(Object value) {
+        if (!(value instanceof ByteBuffer bytes)) {
+            return value.toString();
+        }
+        StringBuilder hex = new StringBuilder("0x");
+        ByteBuffer copy = bytes.duplicate();
+        while (copy.hasRemaining()) {
+            hex.append(String.format("%02x", copy.get()));
+        }
+        return hex.toString();
     }
 
     private static Map<String, FieldValue> imageOf(Struct row) throws UnsupportedValueException {

@@ -741,6 +741,54 @@ class SourceRecordDecoderTest {
                 .setTime(NOW);
     }
 
+    @Test
+    void numericAndByteaKeysGiveStableReadableEntityIds() {
+        PostgresChangeRecords ledger =
+                new PostgresChangeRecords(
+                        "public",
+                        "ledger",
+                        SchemaBuilder.struct()
+                                .field("account", VariableScaleDecimal.builder().build())
+                                .field("token", Schema.BYTES_SCHEMA)
+                                .field("tenant_id", Schema.OPTIONAL_STRING_SCHEMA),
+                        List.of("account", "token"));
+        SourceRecordDecoder ledgerDecoder =
+                new SourceRecordDecoder(
+                        "shop-db",
+                        List.of(
+                                new TableBinding(
+                                        "public",
+                                        "ledger",
+                                        "ledger_entry",
+                                        List.of("account", "token"),
+                                        "tenant_id",
+                                        null)),
+                        Set.of(),
+                        SNAPSHOT_LSN);
+
+        List<String> ids = new java.util.ArrayList<>();
+        for (int i = 0; i < 2; i++) {
+            Struct row =
+                    ledger.row()
+                            .put(
+                                    "account",
+                                    VariableScaleDecimal.fromLogical(
+                                            ledger.row().schema().field("account").schema(),
+                                            new java.math.BigDecimal("1234.50")))
+                            .put("token", new byte[] {(byte) 0xde, (byte) 0xad, 0x01})
+                            .put("tenant_id", "acme");
+            DecodeOutcome outcome =
+                    ledgerDecoder.decode(
+                            ledger.create(
+                                    row, ledger.source(LSN + i, TX_ID, COMMIT_MILLIS), CAPTURED),
+                            NOW);
+            assertThat(outcome).isInstanceOf(DecodeOutcome.Decoded.class);
+            ids.add(((DecodeOutcome.Decoded) outcome).event().getEntityId());
+        }
+
+        assertThat(ids).containsExactly("1234.50/0xdead01", "1234.50/0xdead01");
+    }
+
     private ChangeEvent decoded(SourceRecord record) {
         DecodeOutcome outcome = decoder.decode(record, NOW);
         assertThat(outcome).isInstanceOf(DecodeOutcome.Decoded.class);
