@@ -15,6 +15,7 @@ import java.sql.SQLException;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CountDownLatch;
@@ -28,6 +29,8 @@ import org.apache.flink.configuration.Configuration;
 import org.apache.flink.configuration.RestOptions;
 import org.apache.flink.core.execution.JobClient;
 import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
+import sun.misc.Signal;
+import sun.misc.SignalHandler;
 
 /**
  * The demo: embedded PostgreSQL (source and target databases) and Kafka, the sync job on a local
@@ -49,7 +52,6 @@ public final class Demo {
     private final PrintStream out;
     private final Clock clock = Clock.systemUTC();
     private final CountDownLatch stopRequested = new CountDownLatch(1);
-    private final CountDownLatch stopped = new CountDownLatch(1);
 
     /**
      * @param rate changes per second the workload writes
@@ -70,27 +72,27 @@ public final class Demo {
      * @return whether the target matched the source at the end
      */
     public boolean run(Duration duration) throws Exception {
-        Thread hook = new Thread(this::stopOnSignal, "syncline-demo-shutdown");
-        Runtime.getRuntime().addShutdownHook(hook);
+        // Ctrl-C and SIGTERM stop the demo in order (job, then Kafka, then PostgreSQL) instead of
+        // starting the JVM's shutdown, whose hooks would stop PostgreSQL under the running job.
+        Map<Signal, SignalHandler> previous = new HashMap<>();
+        for (String name : List.of("INT", "TERM")) {
+            Signal signal = new Signal(name);
+            previous.put(signal, Signal.handle(signal, this::onSignal));
+        }
         try {
             return runUntilStopped(duration);
         } finally {
-            stopped.countDown();
-            try {
-                Runtime.getRuntime().removeShutdownHook(hook);
-            } catch (IllegalStateException shuttingDown) {
-                // Ctrl-C: the hook is running and waits for this cleanup to finish.
-            }
+            previous.forEach(Signal::handle);
         }
     }
 
-    private void stopOnSignal() {
-        stopRequested.countDown();
-        try {
-            stopped.await(60, TimeUnit.SECONDS);
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
+    private void onSignal(Signal signal) {
+        if (stopRequested.getCount() == 0) {
+            out.println("\nStopping at once.");
+            System.exit(130);
         }
+        out.println("\nStopping (Ctrl-C again to stop at once) ...");
+        stopRequested.countDown();
     }
 
     private boolean runUntilStopped(Duration duration) throws Exception {
