@@ -7,6 +7,7 @@ import io.syncline.jobs.config.ConfigPreflight;
 import io.syncline.jobs.config.SynclineConfig;
 import io.syncline.jobs.wiring.JobEnvironments;
 import io.syncline.jobs.wiring.SyncJobFactory;
+import io.syncline.operators.decode.DecodeRouter;
 import java.io.PrintStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -216,7 +217,8 @@ public final class Demo {
                                     lags.get(lags.size() / 2) / 1000.0,
                                     lags.get(lags.size() - 1) / 1000.0);
             out.printf(
-                    "[%4ds] job %s | written %d (ins %d, upd %d, del %d, invalid %d) | Kafka %d %s |"
+                    "[%4ds] job %s | written %d (ins %d, upd %d, del %d, invalid %d) | captured %d |"
+                            + " Kafka %d %s |"
                             + " target rows customers %d, contracts %d | errors %d %s | lag %s%n",
                     Duration.between(started, clock.instant()).toSeconds(),
                     job.getJobStatus().get(5, TimeUnit.SECONDS),
@@ -228,6 +230,7 @@ public final class Demo {
                     workload.updates(),
                     workload.deletes(),
                     workload.rejects(),
+                    captured(job),
                     seen.totalChanges(),
                     seen.changes(),
                     targetRows(postgres, "customers"),
@@ -240,6 +243,16 @@ public final class Demo {
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
         }
+    }
+
+    /** Changes the job's sources captured so far, decoded or rejected. */
+    private static long captured(JobClient job)
+            throws ExecutionException, InterruptedException, TimeoutException {
+        Object captured =
+                job.getAccumulators()
+                        .get(5, TimeUnit.SECONDS)
+                        .get(DecodeRouter.CAPTURED_ACCUMULATOR);
+        return captured instanceof Long count ? count : 0L;
     }
 
     private static long targetRows(EmbeddedPostgresServer postgres, String table)

@@ -27,6 +27,7 @@ class DemoITCase {
                 .contains("contracts: source")
                 .contains("identical, row for row")
                 .doesNotContain("DIFFERENT")
+                .containsPattern("captured [1-9]\\d* ")
                 .containsPattern("errors [1-9]\\d* \\{")
                 .contains("Stopped.");
     }

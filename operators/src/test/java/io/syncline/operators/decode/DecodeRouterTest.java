@@ -105,6 +105,13 @@ class DecodeRouterTest {
 
             assertThat(((Counter) operatorMetrics.get("changesDecoded")).getCount()).isEqualTo(3);
             assertThat(((Counter) operatorMetrics.get("changesRejected")).getCount()).isEqualTo(2);
+            assertThat(
+                            environment
+                                    .getAccumulatorRegistry()
+                                    .getUserMap()
+                                    .get(DecodeRouter.CAPTURED_ACCUMULATOR)
+                                    .getLocalValue())
+                    .isEqualTo(5L);
         }
     }
 
