@@ -9,9 +9,7 @@ import java.sql.PreparedStatement;
 import java.sql.SQLException;
 import java.sql.Types;
 import java.time.LocalDate;
-import java.time.LocalDateTime;
 import java.time.LocalTime;
-import java.time.ZoneOffset;
 import java.util.List;
 import java.util.Map;
 import org.apache.flink.connector.jdbc.datasource.statements.JdbcQueryStatement;
@@ -24,6 +22,8 @@ import org.apache.flink.connector.jdbc.datasource.statements.JdbcQueryStatement;
 public final class VersionGuardedUpsert implements JdbcQueryStatement<ChangeEvent> {
 
     private static final long serialVersionUID = 1L;
+
+    private static final long MICROS_PER_DAY = 86_400_000_000L;
 
     private final TargetTable table;
     private final String sql;
@@ -70,20 +70,44 @@ public final class VersionGuardedUpsert implements JdbcQueryStatement<ChangeEven
             case DOUBLE -> statement.setDouble(index, (Double) value);
             case DECIMAL -> statement.setBigDecimal(index, new BigDecimal(value.toString()));
             case BYTES -> statement.setBytes(index, bytes((ByteBuffer) value));
-            case DATE ->
-                    statement.setString(index, LocalDate.ofEpochDay((Integer) value).toString());
-            case TIME ->
-                    statement.setString(
-                            index, LocalTime.ofNanoOfDay((Long) value * 1000).toString());
+            case DATE -> statement.setString(index, date((Integer) value));
+            case TIME -> statement.setString(index, time((Long) value));
             case TIMESTAMP -> statement.setString(index, timestamp((Long) value));
             default -> statement.setString(index, value.toString());
         }
     }
 
-    private static String timestamp(long micros) {
-        long seconds = Math.floorDiv(micros, 1_000_000L);
-        int nanos = (int) Math.floorMod(micros, 1_000_000L) * 1000;
-        return LocalDateTime.ofEpochSecond(seconds, nanos, ZoneOffset.UTC).toString();
+    /**
+     * A PostgreSQL date literal; PostgreSQL writes years before 1 as BC and years past 9999 bare.
+     */
+    static String date(int epochDay) {
+        LocalDate date = LocalDate.ofEpochDay(epochDay);
+        int year = date.getYear();
+        if (year < 1) {
+            // ISO year 0 is 1 BC.
+            return String.format(
+                    "%04d-%02d-%02d BC", 1 - year, date.getMonthValue(), date.getDayOfMonth());
+        }
+        return String.format("%04d-%02d-%02d", year, date.getMonthValue(), date.getDayOfMonth());
+    }
+
+    /** A PostgreSQL time literal; {@code 24:00:00}, which PostgreSQL allows, included. */
+    static String time(long micros) {
+        if (micros >= MICROS_PER_DAY) {
+            return "24:00:00";
+        }
+        return LocalTime.ofNanoOfDay(micros * 1000).toString();
+    }
+
+    /** A PostgreSQL timestamp literal, BC dates included. */
+    static String timestamp(long micros) {
+        long days = Math.floorDiv(micros, MICROS_PER_DAY);
+        long ofDay = Math.floorMod(micros, MICROS_PER_DAY);
+        String date = date(Math.toIntExact(days));
+        String time = time(ofDay);
+        return date.endsWith(" BC")
+                ? date.substring(0, date.length() - 3) + " " + time + " BC"
+                : date + " " + time;
     }
 
     private static byte[] bytes(ByteBuffer buffer) {

@@ -106,6 +106,34 @@ class VersionGuardedUpsertTest {
     }
 
     @Test
+    void datesAndTimesAtPostgresLimitsAreStoredExactly() throws SQLException {
+        // 44 BC, after year 9999, and 24:00, all of which PostgreSQL stores and CDC delivers.
+        long bcDay = java.time.LocalDate.of(-43, 3, 15).toEpochDay();
+        long farDay = java.time.LocalDate.of(10_000, 1, 1).toEpochDay();
+        Map<String, FieldValue> limits = new LinkedHashMap<>();
+        limits.put("tenant", new FieldValue(FieldKind.STRING, "acme"));
+        limits.put("id", new FieldValue(FieldKind.LONG, 7L));
+        limits.put("born", new FieldValue(FieldKind.DATE, (int) bcDay));
+        limits.put("opens_at", new FieldValue(FieldKind.TIME, 86_400_000_000L));
+        limits.put(
+                "updated_at",
+                new FieldValue(FieldKind.TIMESTAMP, farDay * 86_400_000_000L + 1_500_000L));
+        write(create(7L, 100L, limits));
+
+        limits.put("id", new FieldValue(FieldKind.LONG, 8L));
+        limits.put(
+                "updated_at",
+                new FieldValue(FieldKind.TIMESTAMP, bcDay * 86_400_000_000L + 43_200_000_000L));
+        write(create(8L, 100L, limits));
+
+        assertThat(row(7L))
+                .containsEntry("born", "0044-03-15 BC")
+                .containsEntry("opens_at", "24:00:00")
+                .containsEntry("updated_at", "10000-01-01 00:00:01.5");
+        assertThat(row(8L)).containsEntry("updated_at", "0044-03-15 12:00:00 BC");
+    }
+
+    @Test
     void nullValuesAreStoredAsNull() throws SQLException {
         Map<String, FieldValue> sparse = new LinkedHashMap<>();
         sparse.put("tenant", new FieldValue(FieldKind.STRING, "acme"));
