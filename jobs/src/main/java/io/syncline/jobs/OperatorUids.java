@@ -29,9 +29,9 @@ public final class OperatorUids {
         return "sink-error-topic";
     }
 
-    /** The selection of one entity type's changes for its target table. */
-    public static String targetRoute(String entityType) {
-        return "route-target-" + entityType;
+    /** The router after the key-by exchange, feeding the change topic and the target tables. */
+    public static String route() {
+        return "route-by-entity-type";
     }
 
     /** The version-guarded JDBC sink of one entity type's target table. */

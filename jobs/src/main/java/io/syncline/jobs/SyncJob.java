@@ -3,6 +3,7 @@ package io.syncline.jobs;
 import io.syncline.operators.decode.DecodeRouter;
 import io.syncline.operators.errors.ErrorOutputs;
 import io.syncline.operators.key.EntityKeys;
+import io.syncline.operators.sink.EntityTypeRouter;
 import io.syncline.schema.ChangeEvent;
 import io.syncline.schema.ErrorRecord;
 import java.util.ArrayList;
@@ -13,7 +14,6 @@ import org.apache.flink.api.common.eventtime.WatermarkStrategy;
 import org.apache.flink.api.connector.sink2.Sink;
 import org.apache.flink.api.connector.source.Source;
 import org.apache.flink.streaming.api.datastream.DataStream;
-import org.apache.flink.streaming.api.datastream.KeyedStream;
 import org.apache.flink.streaming.api.datastream.SingleOutputStreamOperator;
 import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
 import org.apache.flink.types.Either;
@@ -63,15 +63,18 @@ public final class SyncJob {
             errors.add(changes.getSideOutput(ErrorOutputs.ERRORS));
         }
 
-        KeyedStream<ChangeEvent, String> byEntity = union(decoded).keyBy(new EntityKeys());
-        byEntity.sinkTo(changeTopic)
+        SingleOutputStreamOperator<ChangeEvent> routed =
+                union(decoded)
+                        .keyBy(new EntityKeys())
+                        .process(new EntityTypeRouter(targetTables.keySet()))
+                        .uid(OperatorUids.route())
+                        .name("route by entity type");
+        routed.sinkTo(changeTopic)
                 .uid(OperatorUids.changeTopicSink())
                 .name("change topic (exactly once)");
         targetTables.forEach(
                 (entityType, sink) ->
-                        byEntity.filter(change -> entityType.equals(change.getEntityType()))
-                                .uid(OperatorUids.targetRoute(entityType))
-                                .name("select " + entityType)
+                        routed.getSideOutput(EntityTypeRouter.outputOf(entityType))
                                 .sinkTo(sink)
                                 .uid(OperatorUids.targetTableSink(entityType))
                                 .name("target table: " + entityType));

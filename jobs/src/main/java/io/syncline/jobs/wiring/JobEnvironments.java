@@ -22,6 +22,9 @@ public final class JobEnvironments {
     public static Configuration configuration(SynclineConfig config) {
         Configuration flink = new Configuration();
         flink.set(PipelineOptions.NAME, config.job().name());
+        // No operator changes a record it was handed, so chained operators can share them
+        // instead of copying each one.
+        flink.set(PipelineOptions.OBJECT_REUSE, true);
         flink.set(StateBackendOptions.STATE_BACKEND, "rocksdb");
         flink.set(CheckpointingOptions.INCREMENTAL_CHECKPOINTS, true);
         flink.set(CheckpointingOptions.CHECKPOINTS_DIRECTORY, config.checkpoints().directory());

@@ -1,0 +1,45 @@
+package io.syncline.operators.sink;
+
+import io.syncline.schema.ChangeEvent;
+import java.util.Collection;
+import java.util.HashMap;
+import java.util.Map;
+import org.apache.flink.formats.avro.typeutils.AvroTypeInfo;
+import org.apache.flink.streaming.api.functions.ProcessFunction;
+import org.apache.flink.util.Collector;
+import org.apache.flink.util.OutputTag;
+
+/**
+ * Passes every change on (to the change topic) and also to the side output of its entity type (to
+ * that type's target table). One operator after the key-by exchange, with the sinks chained behind
+ * it, means each change crosses the network once rather than once per sink.
+ */
+public final class EntityTypeRouter extends ProcessFunction<ChangeEvent, ChangeEvent> {
+
+    private static final long serialVersionUID = 1L;
+
+    private final Map<String, OutputTag<ChangeEvent>> outputs = new HashMap<>();
+
+    /**
+     * @param entityTypes the entity types that have a target table
+     */
+    public EntityTypeRouter(Collection<String> entityTypes) {
+        for (String entityType : entityTypes) {
+            outputs.put(entityType, outputOf(entityType));
+        }
+    }
+
+    /** The side output carrying the changes of {@code entityType}. */
+    public static OutputTag<ChangeEvent> outputOf(String entityType) {
+        return new OutputTag<>("target-" + entityType, new AvroTypeInfo<>(ChangeEvent.class));
+    }
+
+    @Override
+    public void processElement(ChangeEvent change, Context ctx, Collector<ChangeEvent> out) {
+        out.collect(change);
+        OutputTag<ChangeEvent> target = outputs.get(change.getEntityType());
+        if (target != null) {
+            ctx.output(target, change);
+        }
+    }
+}

@@ -1,0 +1,55 @@
+package io.syncline.operators.sink;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.syncline.schema.ChangeEvent;
+import io.syncline.schema.Operation;
+import java.time.Instant;
+import java.util.List;
+import org.apache.flink.streaming.runtime.streamrecord.StreamRecord;
+import org.apache.flink.streaming.util.OneInputStreamOperatorTestHarness;
+import org.apache.flink.streaming.util.ProcessFunctionTestHarnesses;
+import org.junit.jupiter.api.Test;
+
+class EntityTypeRouterTest {
+
+    @Test
+    void everyChangeGoesOnAndToItsEntityTypesOutput() throws Exception {
+        ChangeEvent customer = change("customer", "1");
+        ChangeEvent contract = change("contract", "2");
+        ChangeEvent note = change("note", "3");
+        try (OneInputStreamOperatorTestHarness<ChangeEvent, ChangeEvent> harness =
+                ProcessFunctionTestHarnesses.forProcessFunction(
+                        new EntityTypeRouter(List.of("customer", "contract")))) {
+            harness.processElement(customer, 1L);
+            harness.processElement(contract, 2L);
+            harness.processElement(note, 3L);
+
+            assertThat(harness.extractOutputValues()).containsExactly(customer, contract, note);
+            assertThat(harness.getSideOutput(EntityTypeRouter.outputOf("customer")))
+                    .extracting(StreamRecord::getValue)
+                    .containsExactly(customer);
+            assertThat(harness.getSideOutput(EntityTypeRouter.outputOf("contract")))
+                    .extracting(StreamRecord::getValue)
+                    .containsExactly(contract);
+            assertThat(harness.getSideOutput(EntityTypeRouter.outputOf("note")))
+                    .as("an entity type without a target table has no side output")
+                    .isNull();
+        }
+    }
+
+    private static ChangeEvent change(String entityType, String id) {
+        return ChangeEvent.newBuilder()
+                .setEventId("crm/1/acme/" + entityType + "/" + id)
+                .setTenant("acme")
+                .setEntityType(entityType)
+                .setEntityId(id)
+                .setOp(Operation.CREATE)
+                .setSourceCommitTime(Instant.EPOCH)
+                .setCaptureTime(Instant.EPOCH)
+                .setSourceId("crm")
+                .setSourcePosition("1")
+                .setVersion(1L)
+                .build();
+    }
+}
