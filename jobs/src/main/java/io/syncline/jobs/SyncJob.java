@@ -53,6 +53,26 @@ public final class SyncJob {
         this.errorTopic = Objects.requireNonNull(errorTopic, "errorTopic");
     }
 
+    /** The change sources. */
+    public List<ChangeSource> sources() {
+        return sources;
+    }
+
+    /** The sink of every decoded change. */
+    public Sink<ChangeEvent> changeTopic() {
+        return changeTopic;
+    }
+
+    /** The target-table sink of each entity type. */
+    public Map<String, Sink<ChangeEvent>> targetTables() {
+        return targetTables;
+    }
+
+    /** The sink of every error. */
+    public Sink<ErrorRecord> errorTopic() {
+        return errorTopic;
+    }
+
     /** Adds the pipeline to {@code env}. */
     public void build(StreamExecutionEnvironment env) {
         List<DataStream<ChangeEvent>> decoded = new ArrayList<>();

@@ -22,12 +22,24 @@ public final class Sinks {
 
     /** The change topic, written in Kafka transactions committed on checkpoints. */
     public static KafkaSink<ChangeEvent> changeTopic(KafkaSinkSettings kafka) {
-        return kafka(kafka, AvroKafkaSerializer.changes(kafka.changeTopic()), "changes");
+        return changeTopic(kafka, DeliveryGuarantee.EXACTLY_ONCE);
+    }
+
+    /** The change topic with the given guarantee (benchmarks compare the two). */
+    public static KafkaSink<ChangeEvent> changeTopic(
+            KafkaSinkSettings kafka, DeliveryGuarantee guarantee) {
+        return kafka(kafka, AvroKafkaSerializer.changes(kafka.changeTopic()), "changes", guarantee);
     }
 
     /** The error topic, written in Kafka transactions committed on checkpoints. */
     public static KafkaSink<ErrorRecord> errorTopic(KafkaSinkSettings kafka) {
-        return kafka(kafka, AvroKafkaSerializer.errors(kafka.errorTopic()), "errors");
+        return errorTopic(kafka, DeliveryGuarantee.EXACTLY_ONCE);
+    }
+
+    /** The error topic with the given guarantee. */
+    public static KafkaSink<ErrorRecord> errorTopic(
+            KafkaSinkSettings kafka, DeliveryGuarantee guarantee) {
+        return kafka(kafka, AvroKafkaSerializer.errors(kafka.errorTopic()), "errors", guarantee);
     }
 
     /** One entity type's target table, written by version-guarded upserts. */
@@ -49,10 +61,15 @@ public final class Sinks {
                                 .build());
     }
 
-    private static <T> KafkaSink<T> kafka(
+    /**
+     * A Kafka sink with the job's producer settings; {@code transactionalSuffix} keeps the
+     * transactional ids of the job's sinks apart.
+     */
+    public static <T> KafkaSink<T> kafka(
             KafkaSinkSettings kafka,
             KafkaRecordSerializationSchema<T> serializer,
-            String transactionalSuffix) {
+            String transactionalSuffix,
+            DeliveryGuarantee guarantee) {
         Properties producer = new Properties();
         producer.putAll(kafka.properties());
         producer.setProperty(
@@ -60,7 +77,7 @@ public final class Sinks {
         return KafkaSink.<T>builder()
                 .setBootstrapServers(kafka.bootstrapServers())
                 .setRecordSerializer(serializer)
-                .setDeliveryGuarantee(DeliveryGuarantee.EXACTLY_ONCE)
+                .setDeliveryGuarantee(guarantee)
                 .setTransactionalIdPrefix(kafka.transactionalIdPrefix() + "-" + transactionalSuffix)
                 .setKafkaProducerConfig(producer)
                 .build();

@@ -22,6 +22,7 @@ import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 import org.apache.flink.api.connector.sink2.Sink;
+import org.apache.flink.connector.base.DeliveryGuarantee;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.AdminClientConfig;
 import org.apache.kafka.clients.admin.NewTopic;
@@ -34,8 +35,13 @@ public final class SyncJobFactory {
 
     private SyncJobFactory() {}
 
-    /** Prepares the targets and builds the job. */
+    /** Prepares the targets and builds the job, delivering exactly once. */
     public static SyncJob create(SynclineConfig config) {
+        return create(config, DeliveryGuarantee.EXACTLY_ONCE);
+    }
+
+    /** Prepares the targets and builds the job with the Kafka sinks' {@code guarantee}. */
+    public static SyncJob create(SynclineConfig config, DeliveryGuarantee guarantee) {
         Set<String> tenants = Set.copyOf(config.tenants());
         TargetSettings target = config.sinks().target();
         List<SyncJob.ChangeSource> sources = new ArrayList<>();
