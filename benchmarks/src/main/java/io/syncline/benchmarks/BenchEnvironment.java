@@ -1,0 +1,188 @@
+package io.syncline.benchmarks;
+
+import io.syncline.embedded.EmbeddedKafkaBroker;
+import io.syncline.embedded.EmbeddedPostgresServer;
+import io.syncline.jobs.config.ConfigLoader;
+import io.syncline.jobs.config.SynclineConfig;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.stream.Collectors;
+
+/**
+ * The systems a benchmark runs against, started in-process as the integration tests do: a real
+ * PostgreSQL with logical replication (source and target databases) and a real KRaft Kafka broker;
+ * plus the Syncline configuration of each job variant, which gets its own replication slot, topics,
+ * target database and checkpoint directory.
+ */
+public final class BenchEnvironment implements AutoCloseable {
+
+    /** The source database the workload writes. */
+    public static final String SOURCE_DATABASE = "bench_src";
+
+    /** The publication every variant reads. */
+    public static final String PUBLICATION = "bench_pub";
+
+    private final EmbeddedPostgresServer postgres;
+    private final EmbeddedKafkaBroker kafka;
+    private final Path workDir;
+    private final BenchmarkSettings settings;
+
+    private BenchEnvironment(
+            EmbeddedPostgresServer postgres,
+            EmbeddedKafkaBroker kafka,
+            Path workDir,
+            BenchmarkSettings settings) {
+        this.postgres = postgres;
+        this.kafka = kafka;
+        this.workDir = workDir;
+        this.settings = settings;
+    }
+
+    /** Starts PostgreSQL and Kafka and creates the source tables. */
+    public static BenchEnvironment start(BenchmarkSettings settings, Path workDir) {
+        EmbeddedPostgresServer postgres = EmbeddedPostgresServer.start();
+        try {
+            EmbeddedKafkaBroker kafka = EmbeddedKafkaBroker.start();
+            postgres.createDatabase(SOURCE_DATABASE);
+            Workload.createTables(postgres, SOURCE_DATABASE);
+            return new BenchEnvironment(postgres, kafka, workDir, settings);
+        } catch (RuntimeException e) {
+            postgres.close();
+            throw e;
+        }
+    }
+
+    public EmbeddedPostgresServer postgres() {
+        return postgres;
+    }
+
+    public EmbeddedKafkaBroker kafka() {
+        return kafka;
+    }
+
+    public Path workDir() {
+        return workDir;
+    }
+
+    public BenchmarkSettings settings() {
+        return settings;
+    }
+
+    /** Target database of a variant. */
+    public static String targetDatabase(String variant) {
+        return "tgt_" + variant;
+    }
+
+    /** Change topic of a variant. */
+    public static String changeTopic(String variant) {
+        return "bench." + variant + ".changes";
+    }
+
+    /** Replication slot of a variant. */
+    public static String slotName(String variant) {
+        return "bench_" + variant;
+    }
+
+    /**
+     * The configuration of one job variant, written to a YAML file and loaded by {@link
+     * ConfigLoader} like any Syncline configuration; its target database and topics are created.
+     *
+     * @param variant short lowercase id, e.g. {@code full_eo}
+     */
+    public SynclineConfig config(String variant) throws IOException {
+        postgres.createDatabase(targetDatabase(variant));
+        kafka.createTopic(changeTopic(variant), settings.parallelism());
+        kafka.createTopic(errorTopic(variant), settings.parallelism());
+        String tables =
+                WorkloadSchema.TABLES.stream()
+                        .map(
+                                t ->
+                                        "      - table: public."
+                                                + t.name()
+                                                + "\n        entityType: "
+                                                + t.entityType()
+                                                + "\n        tenantColumn: tenant_id\n")
+                        .collect(Collectors.joining());
+        String yaml =
+                """
+                job:
+                  name: bench-%1$s
+                  parallelism: %2$d
+                checkpoints:
+                  interval: %3$dms
+                  directory: %4$s
+                restart:
+                  initialBackoff: 500ms
+                  maxBackoff: 5s
+                tenants: [%5$s]
+                sources:
+                  - id: bench
+                    hostname: %6$s
+                    port: %7$d
+                    database: %8$s
+                    username: %9$s
+                    password: %10$s
+                    slotName: %11$s
+                    publication: %12$s
+                    startup: latest
+                    tables:
+                %13$s\
+                sinks:
+                  kafka:
+                    bootstrapServers: %14$s
+                    changeTopic: %15$s
+                    errorTopic: %16$s
+                    transactionalIdPrefix: bench-%1$s
+                  target:
+                    url: %17$s
+                    username: %9$s
+                    password: %10$s
+                """
+                        .formatted(
+                                variant,
+                                settings.parallelism(),
+                                settings.checkpointInterval().toMillis(),
+                                workDir.resolve("checkpoints").resolve(variant).toUri(),
+                                String.join(", ", WorkloadSchema.TENANTS),
+                                postgres.host(),
+                                postgres.port(),
+                                SOURCE_DATABASE,
+                                postgres.username(),
+                                postgres.password(),
+                                slotName(variant),
+                                PUBLICATION,
+                                tables,
+                                kafka.bootstrapServers(),
+                                changeTopic(variant),
+                                errorTopic(variant),
+                                postgres.jdbcUrl(targetDatabase(variant)));
+        Path file = workDir.resolve(variant + ".yaml");
+        Files.createDirectories(workDir);
+        Files.writeString(file, yaml);
+        return ConfigLoader.load(file);
+    }
+
+    private static String errorTopic(String variant) {
+        return "bench." + variant + ".errors";
+    }
+
+    /** Drops a variant's replication slot, so it stops holding WAL back. */
+    public void dropSlot(String variant) {
+        postgres.execute(
+                SOURCE_DATABASE,
+                "SELECT pg_drop_replication_slot(slot_name) FROM pg_replication_slots WHERE"
+                        + " slot_name = '"
+                        + slotName(variant)
+                        + "' AND NOT active");
+    }
+
+    @Override
+    public void close() {
+        try {
+            kafka.close();
+        } finally {
+            postgres.close();
+        }
+    }
+}

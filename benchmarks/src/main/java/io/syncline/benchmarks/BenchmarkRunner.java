@@ -1,0 +1,326 @@
+package io.syncline.benchmarks;
+
+import io.syncline.benchmarks.DrainBenchmark.Drain;
+import io.syncline.benchmarks.Results.Figure;
+import java.io.IOException;
+import java.io.PrintStream;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.time.Instant;
+import java.time.ZoneOffset;
+import java.time.format.DateTimeFormatter;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.Callable;
+import java.util.stream.Stream;
+import org.apache.kafka.clients.producer.ProducerRecord;
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+
+/**
+ * Runs every end-to-end measurement against embedded PostgreSQL and Kafka, each Syncline figure
+ * back to back with its baseline, then prints the ratios as a table and writes them, with the raw
+ * measurements and CPU per component, to {@code <out>/<timestamp>.json}.
+ */
+@Command(
+        name = "benchmarks",
+        mixinStandardHelpOptions = true,
+        description = "Measures the sync pipeline against its own baselines, in one run.")
+public final class BenchmarkRunner implements Callable<Integer> {
+
+    @Option(names = "--quick", description = "Smoke-test sizes: tiny loads, seconds per step.")
+    boolean quick;
+
+    @Option(
+            names = "--out",
+            defaultValue = "benchmarks/results",
+            description = "Directory of the JSON results (default: ${DEFAULT-VALUE}).")
+    Path out;
+
+    @Option(
+            names = "--parallelism",
+            defaultValue = "2",
+            description = "Parallelism of every job (default: ${DEFAULT-VALUE}).")
+    int parallelism;
+
+    @Option(
+            names = "--checkpoint-interval",
+            defaultValue = "2s",
+            description =
+                    "Checkpoint interval of every job, e.g. 1s, 500ms (default: ${DEFAULT-VALUE}).")
+    String checkpointInterval;
+
+    @Option(
+            names = "--rates",
+            split = ",",
+            description = "Change rates tried for the highest sustained rate, ascending.")
+    List<Integer> rates;
+
+    private final PrintStream console;
+    private Path resultFile;
+    private Results results;
+
+    public BenchmarkRunner() {
+        this(System.out);
+    }
+
+    BenchmarkRunner(PrintStream console) {
+        this.console = console;
+    }
+
+    public static void main(String[] args) {
+        System.exit(
+                new CommandLine(new BenchmarkRunner())
+                        .setOverwrittenOptionsAllowed(true)
+                        .execute(args));
+    }
+
+    /** The JSON file the last run wrote. */
+    public Path resultFile() {
+        return resultFile;
+    }
+
+    /** What the last run measured. */
+    public Results results() {
+        return results;
+    }
+
+    @Override
+    public Integer call() throws Exception {
+        Duration interval = parseDuration(checkpointInterval);
+        BenchmarkSettings settings =
+                quick
+                        ? BenchmarkSettings.quick(parallelism, interval)
+                        : BenchmarkSettings.full(parallelism, interval);
+        if (rates != null && !rates.isEmpty()) {
+            settings = settings.withRates(rates);
+        }
+        results = run(settings);
+        String timestamp =
+                DateTimeFormatter.ofPattern("yyyyMMdd-HHmmss")
+                        .withZone(ZoneOffset.UTC)
+                        .format(Instant.parse(results.getStartedAt()));
+        resultFile = out.resolve(timestamp + (quick ? "-quick" : "") + ".json");
+        results.write(resultFile);
+        console.println();
+        console.println(results.table());
+        console.println(results.cpuTable("full pipeline, latency run"));
+        console.println("Results written to " + resultFile);
+        return 0;
+    }
+
+    private Results run(BenchmarkSettings settings) throws Exception {
+        Results results = new Results();
+        Instant started = Instant.now();
+        results.startedAt(started.toString());
+        Progress progress = new Progress(console);
+        describeMachine(results);
+        results.getSettings().put("quick", settings.quick());
+        results.getSettings().put("parallelism", settings.parallelism());
+        results.getSettings().put("checkpointIntervalMs", settings.checkpointInterval().toMillis());
+        results.getSettings().put("writers", settings.writers());
+        results.getSettings().put("changesPerTransaction", settings.txSize());
+        results.getSettings().put("seedRowsPerTable", settings.seedRowsPerTable());
+        results.getSettings().put("backlogChanges", settings.backlogChanges());
+        results.getSettings().put("rates", settings.rates());
+        results.getSettings().put("stepSeconds", settings.stepDuration().toSeconds());
+        results.getSettings().put("latencyRunSeconds", settings.latencyDuration().toSeconds());
+        results.getSettings().put("latencyBoundMs", settings.latencyBound().toMillis());
+        results.getSettings().put("jdbcChanges", settings.jdbcRows());
+
+        Path workDir = Files.createTempDirectory("syncline-bench-");
+        progress.step("starting PostgreSQL and Kafka");
+        try (BenchEnvironment env = BenchEnvironment.start(settings, workDir);
+                Workload workload =
+                        new Workload(
+                                env.postgres(),
+                                BenchEnvironment.SOURCE_DATABASE,
+                                settings.writers(),
+                                settings.txSize())) {
+            progress.step("seeding " + settings.seedRowsPerTable() + " rows per table");
+            workload.seed(settings.seedRowsPerTable());
+
+            DrainBenchmark.Outcome drains =
+                    new DrainBenchmark(env, workload, progress)
+                            .run(
+                                    List.of(
+                                            JobVariant.WARM_UP,
+                                            JobVariant.FULL,
+                                            JobVariant.FULL_AT_LEAST_ONCE,
+                                            JobVariant.FULL_HEAP,
+                                            JobVariant.PASS_THROUGH,
+                                            JobVariant.PASS_THROUGH_KAFKA));
+
+            progress.step("kafka: plain transactional producer writing the same records");
+            List<ProducerRecord<byte[], byte[]>> records =
+                    KafkaProducerBaseline.readBack(
+                            env.kafka().bootstrapServers(),
+                            BenchEnvironment.changeTopic(JobVariant.PASS_THROUGH_KAFKA.id()),
+                            "bench.producer_baseline",
+                            drains.backlog());
+            env.kafka().createTopic("bench.producer_baseline", settings.parallelism());
+            double producerRate =
+                    KafkaProducerBaseline.write(
+                            env.kafka().bootstrapServers(), records, settings.checkpointInterval());
+            long recordBytes =
+                    records.stream().mapToLong(r -> r.value().length + r.key().length).sum();
+            records = null;
+
+            progress.step("jdbc: target-table sink against a plain batched upsert");
+            JdbcSinkBenchmark.Outcome jdbc = new JdbcSinkBenchmark(env).run();
+
+            SustainedBenchmark.Outcome sustained =
+                    new SustainedBenchmark(env, workload, progress).run();
+
+            report(results, settings, drains, producerRate, recordBytes, jdbc, sustained);
+        } finally {
+            deleteQuietly(workDir);
+        }
+        results.durationSeconds(Results.round(progress.seconds()));
+        return results;
+    }
+
+    private static void report(
+            Results results,
+            BenchmarkSettings settings,
+            DrainBenchmark.Outcome drains,
+            double producerRate,
+            long recordBytes,
+            JdbcSinkBenchmark.Outcome jdbc,
+            SustainedBenchmark.Outcome sustained) {
+        Map<JobVariant, Drain> drain = drains.drains();
+        double full = drain.get(JobVariant.FULL).rate();
+        double passThrough = drain.get(JobVariant.PASS_THROUGH).rate();
+        double passThroughKafka = drain.get(JobVariant.PASS_THROUGH_KAFKA).rate();
+        String perSecond = "changes/s";
+        results.ratio(
+                "R1",
+                "full pipeline ÷ pass-through job, backlog drain",
+                new Figure("sync job", full, perSecond),
+                new Figure("pass-through, same source and sinks", passThrough, perSecond),
+                0.5);
+        results.ratio(
+                "R2",
+                "CDC drain ÷ raw logical decoding read of the same WAL",
+                new Figure("sync job", full, perSecond),
+                new Figure("pgjdbc replication stream", drains.rawRate(), perSecond),
+                null);
+        results.ratio(
+                "R3",
+                "pass-through job into Kafka ÷ plain transactional producer, same records",
+                new Figure("pass-through job into Kafka", passThroughKafka, perSecond),
+                new Figure("KafkaProducer, txn per interval", producerRate, "records/s"),
+                null);
+        results.ratio(
+                "R4",
+                "exactly-once ÷ at-least-once, backlog drain",
+                new Figure("exactly-once", full, perSecond),
+                new Figure(
+                        "at-least-once",
+                        drain.get(JobVariant.FULL_AT_LEAST_ONCE).rate(),
+                        perSecond),
+                0.9);
+        SustainedBenchmark.Step latency = sustained.latencyRun();
+        double intervalMs = settings.checkpointInterval().toMillis();
+        results.ratioAtMost(
+                "R5",
+                String.format(
+                        "p99 latency commit → visible (read_committed) ÷ checkpoint interval, at"
+                                + " %,d/s",
+                        latency.offeredRate()),
+                new Figure("p99", latency.sinceCommit().p99(), "ms"),
+                new Figure("checkpoint interval", intervalMs, "ms"),
+                1.5);
+        results.ratio(
+                "R7",
+                "RocksDB ÷ heap state backend, backlog drain",
+                new Figure("RocksDB", full, perSecond),
+                new Figure("heap", drain.get(JobVariant.FULL_HEAP).rate(), perSecond),
+                null);
+        results.ratio(
+                "R8",
+                "JDBC target-table sink ÷ plain batched upsert, same rows",
+                new Figure("Flink JDBC sink", jdbc.sinkRate(), "rows/s"),
+                new Figure("plain batched upsert", jdbc.plainRate(), "rows/s"),
+                null);
+        results.ratio(
+                "R9",
+                "highest sustained change rate ÷ 10,000/s",
+                new Figure("sustained", sustained.highestSustained(), perSecond),
+                new Figure("requirement", BenchmarkSettings.TARGET_RATE, perSecond),
+                1.0);
+        results.ratio(
+                "R10",
+                "backlog drain rate ÷ highest sustained rate",
+                new Figure("drain", full, perSecond),
+                new Figure("sustained", sustained.highestSustained(), perSecond),
+                null);
+
+        results.measurement("backlogChanges", drains.backlog());
+        results.measurement("backlogWriteRate", Results.round(drains.fillRate()));
+        results.measurement("drains", drain);
+        results.measurement("rawLogicalDecodingRate", Results.round(drains.rawRate()));
+        results.measurement("producerBaselineRate", Results.round(producerRate));
+        results.measurement(
+                "averageRecordBytes",
+                drains.backlog() == 0 ? 0 : recordBytes / Math.max(1, drains.backlog()));
+        results.measurement("jdbc", jdbc);
+        results.measurement("sustainedSteps", sustained.steps());
+        results.measurement("latencyRun", latency);
+        results.cpu("full pipeline, backlog drain", drains.fullPipelineCpu());
+        results.cpu("full pipeline, latency run", sustained.cpu());
+        Map<String, Double> micros = new java.util.LinkedHashMap<>();
+        double rate = latency.deliveredRate();
+        sustained
+                .cpu()
+                .forEach(
+                        (component, cores) ->
+                                micros.put(component, Results.round(cores / rate * 1e6)));
+        results.measurement("latencyRunCpuMicrosPerChange", micros);
+    }
+
+    private static void describeMachine(Results results) {
+        Map<String, Object> machine = results.getMachine();
+        machine.put("cores", Runtime.getRuntime().availableProcessors());
+        machine.put("cpu", firstLine("/proc/cpuinfo", "model name"));
+        machine.put("memory", firstLine("/proc/meminfo", "MemTotal"));
+        machine.put(
+                "java",
+                System.getProperty("java.vm.name") + " " + System.getProperty("java.version"));
+        machine.put("os", System.getProperty("os.name") + " " + System.getProperty("os.version"));
+        machine.put("maxHeap", Runtime.getRuntime().maxMemory() / (1024 * 1024) + " MiB");
+    }
+
+    private static String firstLine(String file, String key) {
+        try (Stream<String> lines = Files.lines(Path.of(file))) {
+            return lines.filter(l -> l.startsWith(key))
+                    .map(l -> l.substring(l.indexOf(':') + 1).trim())
+                    .findFirst()
+                    .orElse("unknown");
+        } catch (IOException e) {
+            return "unknown";
+        }
+    }
+
+    private static Duration parseDuration(String text) {
+        String value = text.trim().toLowerCase();
+        if (value.endsWith("ms")) {
+            return Duration.ofMillis(Long.parseLong(value.substring(0, value.length() - 2)));
+        }
+        if (value.endsWith("s")) {
+            return Duration.ofMillis(
+                    Math.round(Double.parseDouble(value.substring(0, value.length() - 1)) * 1000));
+        }
+        return Duration.parse(text);
+    }
+
+    private static void deleteQuietly(Path dir) {
+        try (Stream<Path> files = Files.walk(dir)) {
+            files.sorted(java.util.Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
+        } catch (IOException e) {
+            // Only temporary files.
+        }
+    }
+}

@@ -1,0 +1,116 @@
+package io.syncline.benchmarks;
+
+import io.syncline.jobs.OperatorUids;
+import io.syncline.jobs.SyncJob;
+import io.syncline.jobs.config.SynclineConfig;
+import io.syncline.jobs.wiring.SyncJobFactory;
+import io.syncline.operators.decode.DecodeRouter;
+import io.syncline.operators.errors.ErrorOutputs;
+import io.syncline.operators.sink.EntityTypeRouter;
+import io.syncline.schema.ChangeEvent;
+import java.util.Map;
+import org.apache.flink.api.common.eventtime.WatermarkStrategy;
+import org.apache.flink.api.connector.sink2.Sink;
+import org.apache.flink.configuration.CheckpointingOptions;
+import org.apache.flink.configuration.Configuration;
+import org.apache.flink.configuration.StateBackendOptions;
+import org.apache.flink.connector.base.DeliveryGuarantee;
+import org.apache.flink.core.execution.CheckpointingMode;
+import org.apache.flink.streaming.api.datastream.SingleOutputStreamOperator;
+import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
+
+/**
+ * The job variants the benchmarks compare. {@link #FULL} is the sync job exactly as {@link
+ * SyncJobFactory} builds it; the others change one thing each.
+ */
+public enum JobVariant {
+    /** The sync job as shipped, run once first so that every measured drain finds a warm JVM. */
+    WARM_UP("warm_up"),
+    /** The sync job as shipped: exactly-once, RocksDB. */
+    FULL("full_eo"),
+    /** The same graph with at-least-once checkpoints and non-transactional Kafka sinks. */
+    FULL_AT_LEAST_ONCE("full_alo"),
+    /** The sync job with the heap (hashmap) state backend instead of RocksDB. */
+    FULL_HEAP("full_heap"),
+    /**
+     * The same source, decoder and sinks (change topic, target tables, error topic) chained without
+     * the key-by exchange: no processing between decode and the sinks.
+     */
+    PASS_THROUGH("pass_through"),
+    /** The same source and decoder into the change topic only (R3's Flink side). */
+    PASS_THROUGH_KAFKA("pass_kafka");
+
+    private final String id;
+
+    JobVariant(String id) {
+        this.id = id;
+    }
+
+    /** Short id, used in topic, slot and database names. */
+    public String id() {
+        return id;
+    }
+
+    /** The Flink configuration of the variant. */
+    Configuration configuration(Configuration base) {
+        Configuration flink = new Configuration(base);
+        if (this == FULL_HEAP) {
+            flink.set(StateBackendOptions.STATE_BACKEND, "hashmap");
+        }
+        if (this == FULL_AT_LEAST_ONCE) {
+            flink.set(
+                    CheckpointingOptions.CHECKPOINTING_CONSISTENCY_MODE,
+                    CheckpointingMode.AT_LEAST_ONCE);
+        }
+        return flink;
+    }
+
+    /** Adds the variant's graph to {@code env}. */
+    void build(StreamExecutionEnvironment env, SynclineConfig config) {
+        switch (this) {
+            case WARM_UP, FULL, FULL_HEAP -> SyncJobFactory.create(config).build(env);
+            case FULL_AT_LEAST_ONCE ->
+                    SyncJobFactory.create(config, DeliveryGuarantee.AT_LEAST_ONCE).build(env);
+            case PASS_THROUGH -> passThrough(env, config, true);
+            case PASS_THROUGH_KAFKA -> passThrough(env, config, false);
+        }
+    }
+
+    /**
+     * The same source, decoder and sinks as the sync job, chained without the key-by exchange and
+     * anything after it: what the pipeline's processing is measured against (R1).
+     */
+    private static void passThrough(
+            StreamExecutionEnvironment env, SynclineConfig config, boolean withTargetTables) {
+        SyncJob parts = SyncJobFactory.create(config);
+        SyncJob.ChangeSource source = parts.sources().get(0);
+        SingleOutputStreamOperator<ChangeEvent> decoded =
+                env.fromSource(
+                                source.source(),
+                                WatermarkStrategy.noWatermarks(),
+                                "source: " + source.id())
+                        .uid(OperatorUids.source(source.id()))
+                        .process(new DecodeRouter())
+                        .uid(OperatorUids.decode(source.id()))
+                        .name("decode: " + source.id());
+        Map<String, Sink<ChangeEvent>> targetTables =
+                withTargetTables ? parts.targetTables() : Map.of();
+        SingleOutputStreamOperator<ChangeEvent> routed =
+                decoded.process(new EntityTypeRouter(targetTables.keySet()))
+                        .uid("pass-through-route")
+                        .name("route by entity type (no key-by)");
+        routed.sinkTo(parts.changeTopic())
+                .uid(OperatorUids.changeTopicSink())
+                .name("change topic (exactly once)");
+        targetTables.forEach(
+                (entityType, sink) ->
+                        routed.getSideOutput(EntityTypeRouter.outputOf(entityType))
+                                .sinkTo(sink)
+                                .uid(OperatorUids.targetTableSink(entityType))
+                                .name("target table: " + entityType));
+        decoded.getSideOutput(ErrorOutputs.ERRORS)
+                .sinkTo(parts.errorTopic())
+                .uid(OperatorUids.errorTopicSink())
+                .name("error topic (exactly once)");
+    }
+}

@@ -1,0 +1,69 @@
+package io.syncline.benchmarks;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import java.nio.file.Path;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import picocli.CommandLine;
+
+/**
+ * Runs the whole benchmark harness at smoke-test size (tiny loads, a few seconds per measurement)
+ * against embedded PostgreSQL and Kafka, so that it cannot rot: the JSON must hold every ratio and
+ * every throughput must be above zero. It asserts no timings; the numbers of a run this small mean
+ * nothing.
+ */
+class BenchmarkSmokeTest {
+
+    @TempDir Path out;
+
+    @Test
+    void quickRunReportsEveryRatioWithNonZeroThroughputs() throws Exception {
+        BenchmarkRunner runner = new BenchmarkRunner(System.out);
+
+        int exitCode = new CommandLine(runner).execute("--quick", "--out", out.toString());
+
+        assertThat(exitCode).isZero();
+        assertThat(runner.resultFile()).exists().hasParent(out);
+        JsonNode results = new ObjectMapper().readTree(runner.resultFile().toFile());
+        for (String id : Results.RATIO_IDS) {
+            JsonNode ratio = results.path("ratios").path(id);
+            assertThat(ratio.path("value").isNumber()).as("%s has a value", id).isTrue();
+            assertThat(ratio.path("numerator").path("value").asDouble())
+                    .as("%s numerator", id)
+                    .isGreaterThanOrEqualTo(0);
+            assertThat(ratio.path("denominator").path("value").asDouble())
+                    .as("%s denominator", id)
+                    .isGreaterThanOrEqualTo(0);
+        }
+        for (String id : new String[] {"R1", "R2", "R3", "R4", "R7", "R8"}) {
+            JsonNode ratio = results.path("ratios").path(id);
+            assertThat(ratio.path("numerator").path("value").asDouble())
+                    .as("%s Syncline throughput", id)
+                    .isPositive();
+            assertThat(ratio.path("denominator").path("value").asDouble())
+                    .as("%s baseline throughput", id)
+                    .isPositive();
+        }
+        assertThat(results.at("/ratios/R5/numerator/value").asDouble())
+                .as("p99 latency")
+                .isPositive();
+        JsonNode drains = results.at("/measurements/drains");
+        for (JobVariant variant : JobVariant.values()) {
+            JsonNode drain = drains.path(variant.name());
+            assertThat(drain.path("complete").asBoolean())
+                    .as("%s drained the whole backlog", variant)
+                    .isTrue();
+            assertThat(drain.path("changes").asLong())
+                    .isEqualTo(results.at("/measurements/backlogChanges").asLong());
+        }
+        JsonNode latencyRun = results.at("/measurements/latencyRun");
+        assertThat(latencyRun.path("deliveredRate").asDouble()).isPositive();
+        assertThat(latencyRun.path("sinceCommit").path("count").asLong()).isPositive();
+        assertThat(results.path("cpuCores").path("full pipeline, latency run").size())
+                .as("CPU per component")
+                .isPositive();
+    }
+}
