@@ -1,16 +1,11 @@
 package io.syncline.benchmarks;
 
-import io.syncline.jobs.OperatorUids;
 import io.syncline.jobs.SyncJob;
 import io.syncline.jobs.config.SynclineConfig;
 import io.syncline.jobs.wiring.SyncJobFactory;
-import io.syncline.operators.decode.DecodeRouter;
 import io.syncline.operators.errors.ErrorOutputs;
-import io.syncline.operators.sink.EntityTypeRouter;
 import io.syncline.schema.ChangeEvent;
 import java.util.Map;
-import org.apache.flink.api.common.eventtime.WatermarkStrategy;
-import org.apache.flink.api.connector.sink2.Sink;
 import org.apache.flink.configuration.CheckpointingOptions;
 import org.apache.flink.configuration.Configuration;
 import org.apache.flink.configuration.StateBackendOptions;
@@ -77,40 +72,17 @@ public enum JobVariant {
     }
 
     /**
-     * The same source, decoder and sinks as the sync job, chained without the key-by exchange and
-     * anything after it: what the pipeline's processing is measured against (R1).
+     * The sync job's own stages and sinks without the key-by exchange between decode and route:
+     * what the pipeline's processing is measured against (R1). Without target tables, the
+     * pass-through into the change topic only (R3).
      */
     private static void passThrough(
             StreamExecutionEnvironment env, SynclineConfig config, boolean withTargetTables) {
-        SyncJob parts = SyncJobFactory.create(config);
-        SyncJob.ChangeSource source = parts.sources().get(0);
-        SingleOutputStreamOperator<ChangeEvent> decoded =
-                env.fromSource(
-                                source.source(),
-                                WatermarkStrategy.noWatermarks(),
-                                "source: " + source.id())
-                        .uid(OperatorUids.source(source.id()))
-                        .process(new DecodeRouter())
-                        .uid(OperatorUids.decode(source.id()))
-                        .name("decode: " + source.id());
-        Map<String, Sink<ChangeEvent>> targetTables =
-                withTargetTables ? parts.targetTables() : Map.of();
-        SingleOutputStreamOperator<ChangeEvent> routed =
-                decoded.process(new EntityTypeRouter(targetTables.keySet()))
-                        .uid("pass-through-route")
-                        .name("route by entity type (no key-by)");
-        routed.sinkTo(parts.changeTopic())
-                .uid(OperatorUids.changeTopicSink())
-                .name("change topic (exactly once)");
-        targetTables.forEach(
-                (entityType, sink) ->
-                        routed.getSideOutput(EntityTypeRouter.outputOf(entityType))
-                                .sinkTo(sink)
-                                .uid(OperatorUids.targetTableSink(entityType))
-                                .name("target table: " + entityType));
-        decoded.getSideOutput(ErrorOutputs.ERRORS)
-                .sinkTo(parts.errorTopic())
-                .uid(OperatorUids.errorTopicSink())
-                .name("error topic (exactly once)");
+        SyncJob job = SyncJobFactory.create(config);
+        if (!withTargetTables) {
+            job = new SyncJob(job.sources(), job.changeTopic(), Map.of(), job.errorTopic());
+        }
+        SingleOutputStreamOperator<ChangeEvent> decoded = SyncJob.decode(env, job.sources().get(0));
+        job.deliver(job.route(decoded), decoded.getSideOutput(ErrorOutputs.ERRORS));
     }
 }

@@ -63,11 +63,6 @@ public final class SyncJob {
         return changeTopic;
     }
 
-    /** The target-table sink of each entity type. */
-    public Map<String, Sink<ChangeEvent>> targetTables() {
-        return targetTables;
-    }
-
     /** The sink of every error. */
     public Sink<ErrorRecord> errorTopic() {
         return errorTopic;
@@ -82,13 +77,32 @@ public final class SyncJob {
             decoded.add(changes);
             errors.add(changes.getSideOutput(ErrorOutputs.ERRORS));
         }
+        deliver(route(union(decoded).keyBy(new EntityKeys())), union(errors));
+    }
 
-        SingleOutputStreamOperator<ChangeEvent> routed =
-                union(decoded)
-                        .keyBy(new EntityKeys())
-                        .process(new EntityTypeRouter(targetTables.keySet()))
-                        .uid(OperatorUids.route())
-                        .name("route by entity type");
+    /** Stage: one source, decoded into changes, with decode errors on {@link ErrorOutputs}. */
+    public static SingleOutputStreamOperator<ChangeEvent> decode(
+            StreamExecutionEnvironment env, ChangeSource source) {
+        return env.fromSource(
+                        source.source(), WatermarkStrategy.noWatermarks(), "source: " + source.id())
+                .uid(OperatorUids.source(source.id()))
+                .process(new DecodeRouter())
+                .uid(OperatorUids.decode(source.id()))
+                .name("decode: " + source.id());
+    }
+
+    /** Stage: every change on, and each to its entity type's side output for the target table. */
+    public SingleOutputStreamOperator<ChangeEvent> route(DataStream<ChangeEvent> changes) {
+        return changes.process(new EntityTypeRouter(targetTables.keySet()))
+                .uid(OperatorUids.route())
+                .name("route by entity type");
+    }
+
+    /**
+     * Stage: routed changes to the change topic and the target tables, errors to the error topic.
+     */
+    public void deliver(
+            SingleOutputStreamOperator<ChangeEvent> routed, DataStream<ErrorRecord> errors) {
         routed.sinkTo(changeTopic)
                 .uid(OperatorUids.changeTopicSink())
                 .name("change topic (exactly once)");
@@ -98,21 +112,9 @@ public final class SyncJob {
                                 .sinkTo(sink)
                                 .uid(OperatorUids.targetTableSink(entityType))
                                 .name("target table: " + entityType));
-
-        union(errors)
-                .sinkTo(errorTopic)
+        errors.sinkTo(errorTopic)
                 .uid(OperatorUids.errorTopicSink())
                 .name("error topic (exactly once)");
-    }
-
-    private static SingleOutputStreamOperator<ChangeEvent> decode(
-            StreamExecutionEnvironment env, ChangeSource source) {
-        return env.fromSource(
-                        source.source(), WatermarkStrategy.noWatermarks(), "source: " + source.id())
-                .uid(OperatorUids.source(source.id()))
-                .process(new DecodeRouter())
-                .uid(OperatorUids.decode(source.id()))
-                .name("decode: " + source.id());
     }
 
     private static <T> DataStream<T> union(List<DataStream<T>> streams) {
