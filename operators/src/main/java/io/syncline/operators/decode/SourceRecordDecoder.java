@@ -84,7 +84,8 @@ public final class SourceRecordDecoder implements Serializable {
                     now);
         }
         Struct source = value.getStruct("source");
-        String position = positionOf(source);
+        long version = versionOf(source);
+        String position = Long.toString(version);
         String table = source.getString("schema") + "." + source.getString("table");
         ErrorRecord.Builder error =
                 ErrorRecord.newBuilder().setSourceId(sourceId).setSourcePosition(position);
@@ -214,7 +215,7 @@ public final class SourceRecordDecoder implements Serializable {
                         .setCaptureTime(captureTime)
                         .setSourceId(sourceId)
                         .setSourcePosition(position)
-                        .setVersion(versionOf(source))
+                        .setVersion(version)
                         .setTransactionId(txId != null ? txId.toString() : null)
                         .setSchemaVersion(1)
                         .build();
@@ -241,10 +242,6 @@ public final class SourceRecordDecoder implements Serializable {
             case "m" -> "a logical decoding message";
             default -> "operation '" + opCode + "'";
         };
-    }
-
-    private String positionOf(Struct source) {
-        return Long.toString(versionOf(source));
     }
 
     private long versionOf(Struct source) {
