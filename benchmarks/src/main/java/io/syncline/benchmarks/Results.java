@@ -8,6 +8,7 @@ import java.nio.file.Path;
 import java.util.LinkedHashMap;
 import java.util.Locale;
 import java.util.Map;
+import java.util.function.DoublePredicate;
 
 /**
  * Everything one benchmark run measured: the ratios (each a Syncline figure over a baseline
@@ -88,20 +89,27 @@ public final class Results {
 
     /** Adds a ratio of numerator over denominator. */
     void ratio(String id, String title, Figure numerator, Figure denominator, Double atLeast) {
-        double value = denominator.value() == 0 ? 0 : numerator.value() / denominator.value();
-        ratios.put(
+        put(
                 id,
-                new Ratio(
-                        title,
-                        round(value),
-                        numerator,
-                        denominator,
-                        atLeast == null ? null : ">= " + atLeast,
-                        atLeast == null ? null : value >= atLeast));
+                title,
+                numerator,
+                denominator,
+                atLeast == null ? null : ">= " + atLeast,
+                atLeast == null ? null : value -> value >= atLeast);
     }
 
     /** Adds a ratio whose goal is an upper bound. */
     void ratioAtMost(String id, String title, Figure numerator, Figure denominator, double atMost) {
+        put(id, title, numerator, denominator, "<= " + atMost, value -> value <= atMost);
+    }
+
+    private void put(
+            String id,
+            String title,
+            Figure numerator,
+            Figure denominator,
+            String target,
+            DoublePredicate met) {
         double value = denominator.value() == 0 ? 0 : numerator.value() / denominator.value();
         ratios.put(
                 id,
@@ -110,8 +118,8 @@ public final class Results {
                         round(value),
                         numerator,
                         denominator,
-                        "<= " + atMost,
-                        value <= atMost));
+                        target,
+                        met == null ? null : met.test(value)));
     }
 
     void measurement(String name, Object value) {
