@@ -23,5 +23,8 @@ public final class ErrorCodes {
     /** The record is not a Debezium change envelope. */
     public static final String MALFORMED_RECORD = "MALFORMED_RECORD";
 
+    /** A message on the control topic could not be read or names no command Syncline knows. */
+    public static final String CONTROL_COMMAND_INVALID = "CONTROL_COMMAND_INVALID";
+
     private ErrorCodes() {}
 }

@@ -1,0 +1,97 @@
+package io.syncline.operators.control;
+
+import io.syncline.operators.errors.ErrorCodes;
+import io.syncline.operators.errors.ErrorOutputs;
+import io.syncline.operators.errors.ErrorRecords;
+import io.syncline.operators.validate.RuleSetException;
+import io.syncline.operators.validate.RuleSetParser;
+import io.syncline.operators.validate.ValidationCodes;
+import io.syncline.schema.ChangeEvent;
+import io.syncline.schema.ControlCommand;
+import io.syncline.schema.ControlCommandType;
+import io.syncline.schema.ErrorRecord;
+import java.time.Instant;
+import org.apache.flink.formats.avro.typeutils.AvroTypeInfo;
+import org.apache.flink.streaming.api.functions.ProcessFunction;
+import org.apache.flink.util.Collector;
+import org.apache.flink.util.OutputTag;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Splits the control topic: rule sets that compile go on (to be broadcast), replayed changes go to
+ * {@link #REPLAYS} (to be validated again like any change), and rule sets that do not compile and
+ * unreadable commands go to the error queue, so the rule set in force stays.
+ */
+public final class ControlRouter extends ProcessFunction<ControlCommand, ControlCommand> {
+
+    /** Changes to validate again, from {@code syncline errors replay}. */
+    public static final OutputTag<ChangeEvent> REPLAYS =
+            new OutputTag<>("syncline-replays", new AvroTypeInfo<>(ChangeEvent.class));
+
+    /** Stage name on errors about commands. */
+    public static final String STAGE = "control";
+
+    private static final long serialVersionUID = 1L;
+    private static final Logger LOG = LoggerFactory.getLogger(ControlRouter.class);
+
+    @Override
+    public void processElement(ControlCommand command, Context ctx, Collector<ControlCommand> out) {
+        if (command.getType() == ControlCommandType.RULE_SET && command.getRuleSet() != null) {
+            try {
+                RuleSetParser.parse(command.getRuleSet());
+                LOG.info(
+                        "rule set version {} received ({})",
+                        command.getRuleSet().getVersion(),
+                        command.getCommandId());
+                out.collect(command);
+            } catch (RuleSetException e) {
+                LOG.warn("rule set {} rejected: {}", command.getCommandId(), e.getMessage());
+                ctx.output(
+                        ErrorOutputs.ERRORS,
+                        error(
+                                command,
+                                ValidationCodes.RULE_SET_INVALID,
+                                "rule set version "
+                                        + command.getRuleSet().getVersion()
+                                        + " was rejected and the one in force stays: "
+                                        + String.join("; ", e.problems())
+                                        + "; fix the rule file and publish it again",
+                                command.getRuleSet().getRules()));
+            }
+        } else if (command.getType() == ControlCommandType.REPLAY && command.getReplay() != null) {
+            ctx.output(
+                    REPLAYS,
+                    ChangeEvent.newBuilder(command.getReplay())
+                            .setReplayOf(command.getReplayedErrorId())
+                            .build());
+        } else {
+            ctx.output(
+                    ErrorOutputs.ERRORS,
+                    error(
+                            command,
+                            ErrorCodes.CONTROL_COMMAND_INVALID,
+                            "control command "
+                                    + command.getCommandId()
+                                    + " of type "
+                                    + command.getType()
+                                    + " was ignored: "
+                                    + (command.getIssuedBy() == null
+                                            ? "it carries nothing to apply"
+                                            : command.getIssuedBy())
+                                    + "; publish commands with 'syncline rules publish' or"
+                                    + " 'syncline errors replay'",
+                            command.toString()));
+        }
+    }
+
+    private static ErrorRecord error(
+            ControlCommand command, String code, String message, String payload) {
+        ErrorRecord.Builder builder =
+                ErrorRecords.permanent(ErrorRecord.newBuilder(), STAGE, code, message)
+                        .setSourceId("control")
+                        .setSourcePosition(command.getCommandId());
+        Instant time = command.getIssuedAt() == null ? Instant.EPOCH : command.getIssuedAt();
+        return ErrorRecords.build(builder, payload, time);
+    }
+}

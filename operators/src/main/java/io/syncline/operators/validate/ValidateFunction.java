@@ -1,0 +1,350 @@
+package io.syncline.operators.validate;
+
+import io.syncline.operators.errors.ErrorOutputs;
+import io.syncline.schema.ChangeEvent;
+import io.syncline.schema.ControlCommand;
+import io.syncline.schema.RuleSetDocument;
+import io.syncline.schema.WaitingChange;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import org.apache.flink.api.common.functions.OpenContext;
+import org.apache.flink.api.common.state.BroadcastState;
+import org.apache.flink.api.common.state.MapState;
+import org.apache.flink.api.common.state.MapStateDescriptor;
+import org.apache.flink.api.common.state.ValueState;
+import org.apache.flink.api.common.state.ValueStateDescriptor;
+import org.apache.flink.api.common.typeinfo.Types;
+import org.apache.flink.api.java.typeutils.ListTypeInfo;
+import org.apache.flink.formats.avro.typeutils.AvroTypeInfo;
+import org.apache.flink.metrics.Counter;
+import org.apache.flink.streaming.api.functions.co.KeyedBroadcastProcessFunction;
+import org.apache.flink.util.Collector;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The validation stage, keyed by tenant: checks each change against the rule set in force (schema,
+ * business rules, then referential integrity) and sends it on, holds it back until its parent
+ * arrives, or sends it to {@link ErrorOutputs#ERRORS}. Rule sets arrive as broadcast state from the
+ * control topic; a change records the version it was checked against.
+ */
+public final class ValidateFunction
+        extends KeyedBroadcastProcessFunction<String, ChangeEvent, ControlCommand, ChangeEvent> {
+
+    /** The rule set in force, broadcast to every parallel instance under {@link #CURRENT}. */
+    public static final MapStateDescriptor<String, RuleSetDocument> RULE_SETS =
+            new MapStateDescriptor<>(
+                    "syncline-rule-set", Types.STRING, new AvroTypeInfo<>(RuleSetDocument.class));
+
+    private static final String CURRENT = "current";
+    private static final long serialVersionUID = 1L;
+    private static final Logger LOG = LoggerFactory.getLogger(ValidateFunction.class);
+
+    private final RuleSetDocument initialRules;
+    private final Duration maxParentWait;
+    private final int maxWaitingChildren;
+
+    private transient ChangeValidator validator;
+    private transient ReferentialIntegrity integrity;
+    private transient FlinkState state;
+    private transient Counter validated;
+    private transient Counter rejected;
+    private transient Counter remediated;
+    private transient Counter held;
+    private transient Map<String, Counter> rejectedByCode;
+
+    /**
+     * @param initialRules the rule set of the configuration, {@code null} for none; a published
+     *     rule set of a higher version replaces it
+     */
+    public ValidateFunction(
+            RuleSetDocument initialRules, Duration maxParentWait, int maxWaitingChildren) {
+        this.initialRules = initialRules;
+        this.maxParentWait = maxParentWait;
+        this.maxWaitingChildren = maxWaitingChildren;
+    }
+
+    @Override
+    public void open(OpenContext openContext) {
+        validator =
+                new ChangeValidator(
+                        initialRules == null ? RuleSet.empty() : RuleSetParser.parse(initialRules));
+        integrity = new ReferentialIntegrity(maxParentWait, maxWaitingChildren);
+        state = new FlinkState();
+        var metrics = getRuntimeContext().getMetricGroup();
+        validated = metrics.counter("changesValidated");
+        rejected = metrics.counter("changesRejected");
+        remediated = metrics.counter("remediationsApplied");
+        held = metrics.counter("changesHeldForParent");
+        metrics.gauge("ruleSetVersion", () -> validator.ruleSet().version());
+        rejectedByCode = new HashMap<>();
+    }
+
+    @Override
+    public void processElement(ChangeEvent change, ReadOnlyContext ctx, Collector<ChangeEvent> out)
+            throws Exception {
+        ChangeValidator current = validatorFor(ctx.getBroadcastState(RULE_SETS).get(CURRENT));
+        long now = ctx.timerService().currentProcessingTime();
+        ChangeValidator.Verdict verdict = current.validate(change);
+        if (!verdict.isAccepted()) {
+            reject(ctx, change, verdict.violations(), verdict.rules(), now);
+            return;
+        }
+        remediated.inc(verdict.accepted().getRemediations().size());
+        integrity.process(verdict.accepted(), current.ruleSet(), now, state, output(ctx, out, now));
+    }
+
+    @Override
+    public void onTimer(long timestamp, OnTimerContext ctx, Collector<ChangeEvent> out)
+            throws Exception {
+        integrity.expire(timestamp, validator.ruleSet(), state, output(ctx, out, timestamp));
+    }
+
+    @Override
+    public void processBroadcastElement(
+            ControlCommand command, Context ctx, Collector<ChangeEvent> out) throws Exception {
+        RuleSetDocument proposed = command.getRuleSet();
+        BroadcastState<String, RuleSetDocument> rules = ctx.getBroadcastState(RULE_SETS);
+        RuleSetDocument inForce = rules.get(CURRENT);
+        int versionInForce =
+                inForce != null
+                        ? inForce.getVersion()
+                        : initialRules != null ? initialRules.getVersion() : 0;
+        if (proposed.getVersion() <= versionInForce) {
+            LOG.warn(
+                    "rule set version {} ignored: version {} is in force and versions must"
+                            + " increase",
+                    proposed.getVersion(),
+                    versionInForce);
+            return;
+        }
+        rules.put(CURRENT, proposed);
+        LOG.info("rule set version {} in force", proposed.getVersion());
+    }
+
+    /** The validator of the broadcast rule set, compiled once per version. */
+    private ChangeValidator validatorFor(RuleSetDocument document) {
+        if (document != null && document.getVersion() > validator.ruleSet().version()) {
+            // The control router only lets compiling rule sets through.
+            validator = new ChangeValidator(RuleSetParser.parse(document));
+        }
+        return validator;
+    }
+
+    private ReferentialIntegrity.Output output(
+            ReadOnlyContext ctx, Collector<ChangeEvent> out, long now) {
+        return new ReferentialIntegrity.Output() {
+            @Override
+            public void accept(ChangeEvent change) {
+                validated.inc();
+                out.collect(change);
+            }
+
+            @Override
+            public void reject(ChangeEvent change, Violation violation, EntityRules rules) {
+                ValidateFunction.this.reject(ctx, change, List.of(violation), rules, now);
+            }
+
+            @Override
+            public void waitUntil(long deadline) {
+                held.inc();
+                ctx.timerService().registerProcessingTimeTimer(deadline);
+            }
+        };
+    }
+
+    private void reject(
+            ReadOnlyContext ctx,
+            ChangeEvent change,
+            List<Violation> violations,
+            EntityRules rules,
+            long now) {
+        rejected.inc();
+        rejectedByCode
+                .computeIfAbsent(
+                        violations.get(0).code(),
+                        code ->
+                                getRuntimeContext()
+                                        .getMetricGroup()
+                                        .addGroup("code", code)
+                                        .counter("changesRejected"))
+                .inc();
+        ctx.output(
+                ErrorOutputs.ERRORS,
+                ValidationErrors.of(
+                        change,
+                        violations,
+                        rules,
+                        validator.ruleSet().version(),
+                        Instant.ofEpochMilli(now)));
+    }
+
+    /** {@link ReferentialIntegrity.State} in keyed state; the key is the tenant. */
+    private final class FlinkState implements ReferentialIntegrity.State {
+
+        private final MapState<String, Boolean> entities =
+                getRuntimeContext()
+                        .getMapState(
+                                new MapStateDescriptor<>("entities", Types.STRING, Types.BOOLEAN));
+        private final MapState<String, Integer> childCounts =
+                getRuntimeContext()
+                        .getMapState(
+                                new MapStateDescriptor<>("child-counts", Types.STRING, Types.INT));
+        private final MapState<String, List<String>> parentsOf =
+                getRuntimeContext()
+                        .getMapState(
+                                new MapStateDescriptor<>(
+                                        "parents-of",
+                                        Types.STRING,
+                                        new ListTypeInfo<>(Types.STRING)));
+        private final MapState<String, List<WaitingChange>> waiting =
+                getRuntimeContext()
+                        .getMapState(
+                                new MapStateDescriptor<>(
+                                        "waiting",
+                                        Types.STRING,
+                                        new ListTypeInfo<>(
+                                                new AvroTypeInfo<>(WaitingChange.class))));
+        private final MapState<String, String> waitingEntities =
+                getRuntimeContext()
+                        .getMapState(
+                                new MapStateDescriptor<>(
+                                        "waiting-entities", Types.STRING, Types.STRING));
+        private final ValueState<Integer> waitingCount =
+                getRuntimeContext()
+                        .getState(new ValueStateDescriptor<>("waiting-count", Types.INT));
+
+        @Override
+        public boolean exists(String entityKey) {
+            return get(() -> entities.contains(entityKey));
+        }
+
+        @Override
+        public void setExists(String entityKey, boolean exists) {
+            run(
+                    () -> {
+                        if (exists) {
+                            entities.put(entityKey, true);
+                        } else {
+                            entities.remove(entityKey);
+                        }
+                    });
+        }
+
+        @Override
+        public int childCount(String parentKey) {
+            Integer count = get(() -> childCounts.get(parentKey));
+            return count == null ? 0 : count;
+        }
+
+        @Override
+        public void setChildCount(String parentKey, int count) {
+            run(
+                    () -> {
+                        if (count == 0) {
+                            childCounts.remove(parentKey);
+                        } else {
+                            childCounts.put(parentKey, count);
+                        }
+                    });
+        }
+
+        @Override
+        public List<String> parentsOf(String childKey) {
+            List<String> parents = get(() -> parentsOf.get(childKey));
+            return parents == null ? List.of() : parents;
+        }
+
+        @Override
+        public void setParentsOf(String childKey, List<String> parentKeys) {
+            run(
+                    () -> {
+                        if (parentKeys.isEmpty()) {
+                            parentsOf.remove(childKey);
+                        } else {
+                            parentsOf.put(childKey, new ArrayList<>(parentKeys));
+                        }
+                    });
+        }
+
+        @Override
+        public List<WaitingChange> waitingFor(String parentKey) {
+            List<WaitingChange> changes = get(() -> waiting.get(parentKey));
+            return changes == null ? List.of() : changes;
+        }
+
+        @Override
+        public void setWaitingFor(String parentKey, List<WaitingChange> changes) {
+            run(
+                    () -> {
+                        if (changes.isEmpty()) {
+                            waiting.remove(parentKey);
+                        } else {
+                            waiting.put(parentKey, new ArrayList<>(changes));
+                        }
+                    });
+        }
+
+        @Override
+        public String waitingEntity(String entityKey) {
+            return get(() -> waitingEntities.get(entityKey));
+        }
+
+        @Override
+        public void setWaitingEntity(String entityKey, String parentKey) {
+            run(
+                    () -> {
+                        if (parentKey == null) {
+                            waitingEntities.remove(entityKey);
+                        } else {
+                            waitingEntities.put(entityKey, parentKey);
+                        }
+                    });
+        }
+
+        @Override
+        public Iterable<String> awaitedParents() {
+            return get(waiting::keys);
+        }
+
+        @Override
+        public int waitingCount() {
+            Integer count = get(waitingCount::value);
+            return count == null ? 0 : count;
+        }
+
+        @Override
+        public void setWaitingCount(int count) {
+            run(() -> waitingCount.update(count == 0 ? null : count));
+        }
+    }
+
+    /** State access throws {@code Exception}; a failing state backend is a fault to restart. */
+    private interface StateCall<T> {
+        T call() throws Exception;
+    }
+
+    private interface StateRun {
+        void run() throws Exception;
+    }
+
+    private static <T> T get(StateCall<T> call) {
+        try {
+            return call.call();
+        } catch (Exception e) {
+            throw new IllegalStateException("state backend failed", e);
+        }
+    }
+
+    private static void run(StateRun run) {
+        try {
+            run.run();
+        } catch (Exception e) {
+            throw new IllegalStateException("state backend failed", e);
+        }
+    }
+}
