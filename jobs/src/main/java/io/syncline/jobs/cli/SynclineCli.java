@@ -4,13 +4,22 @@ import io.syncline.jobs.config.ConfigException;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 
-/** The {@code syncline} command line: run a job, check a configuration, or run the demo. */
+/**
+ * The {@code syncline} command line: run a job, check a configuration, run the demo, publish rule
+ * sets, and list, replay or discard errors.
+ */
 @Command(
         name = "syncline",
         mixinStandardHelpOptions = true,
         version = "syncline 0.1.0",
         description = "Exactly-once data synchronization on Apache Flink.",
-        subcommands = {RunCommand.class, ValidateConfigCommand.class, DemoCommand.class})
+        subcommands = {
+            RunCommand.class,
+            ValidateConfigCommand.class,
+            DemoCommand.class,
+            RulesCommand.class,
+            ErrorsCommand.class
+        })
 public final class SynclineCli {
 
     /** Exit code of a configuration that does not validate. */

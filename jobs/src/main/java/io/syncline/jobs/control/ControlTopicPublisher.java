@@ -1,0 +1,239 @@
+package io.syncline.jobs.control;
+
+import io.syncline.jobs.config.KafkaSinkSettings;
+import io.syncline.operators.control.ControlCommands;
+import io.syncline.operators.key.EntityKeys;
+import io.syncline.schema.ChangeEvent;
+import io.syncline.schema.ControlCommand;
+import io.syncline.schema.RuleSetDocument;
+import java.nio.charset.StandardCharsets;
+import java.time.Clock;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Properties;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.Future;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
+import org.apache.kafka.clients.admin.Admin;
+import org.apache.kafka.clients.admin.AdminClientConfig;
+import org.apache.kafka.clients.admin.NewTopic;
+import org.apache.kafka.clients.producer.KafkaProducer;
+import org.apache.kafka.clients.producer.ProducerConfig;
+import org.apache.kafka.clients.producer.ProducerRecord;
+import org.apache.kafka.clients.producer.RecordMetadata;
+import org.apache.kafka.common.errors.TopicExistsException;
+import org.apache.kafka.common.serialization.ByteArraySerializer;
+
+/**
+ * Publishes {@link ControlCommand}s to the control topic the running job reads: rule sets and
+ * replays of rejected changes. Every command goes to partition 0 of the topic, so the job applies
+ * them in the order they were published (a replay after the rule set that fixes it).
+ *
+ * <p>Command ids are deterministic: {@code rules-v<version>} for a rule set and {@code
+ * replay-<errorId>-<attempt>} for the attempt-th replay of an error, so a command published twice
+ * (e.g. after a timeout) is recognisable as the same command.
+ */
+public final class ControlTopicPublisher implements AutoCloseable {
+
+    /** How long creating the topic, sending and flushing may take before they fail. */
+    static final Duration TIMEOUT = Duration.ofSeconds(15);
+
+    private final KafkaSinkSettings kafka;
+    private final Clock clock;
+    private final KafkaProducer<byte[], byte[]> producer;
+    private final List<Sent> sent = new ArrayList<>();
+
+    /** Creates the control topic if it is missing and connects to the brokers. */
+    public ControlTopicPublisher(KafkaSinkSettings kafka) {
+        this(kafka, Clock.systemUTC());
+    }
+
+    /**
+     * As {@link #ControlTopicPublisher(KafkaSinkSettings)}, stamping commands with {@code clock}.
+     */
+    public ControlTopicPublisher(KafkaSinkSettings kafka, Clock clock) {
+        ensureTopic(kafka);
+        this.kafka = kafka;
+        this.clock = clock;
+        this.producer =
+                new KafkaProducer<>(
+                        producerProperties(kafka),
+                        new ByteArraySerializer(),
+                        new ByteArraySerializer());
+    }
+
+    /**
+     * Creates the control topic with one partition if it does not exist: commands must keep their
+     * order. Does nothing if it exists.
+     *
+     * @throws IllegalStateException naming the brokers and the topic if it cannot be created
+     */
+    public static void ensureTopic(KafkaSinkSettings kafka) {
+        Properties properties = new Properties();
+        kafka.properties().entrySet().stream()
+                .filter(e -> AdminClientConfig.configNames().contains(e.getKey()))
+                .forEach(e -> properties.setProperty(e.getKey(), e.getValue()));
+        properties.setProperty(
+                AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, kafka.bootstrapServers());
+        properties.setProperty(AdminClientConfig.CLIENT_ID_CONFIG, "syncline-control");
+        properties.setProperty(
+                AdminClientConfig.REQUEST_TIMEOUT_MS_CONFIG, "" + TIMEOUT.toMillis());
+        properties.setProperty(
+                AdminClientConfig.DEFAULT_API_TIMEOUT_MS_CONFIG, "" + TIMEOUT.toMillis());
+        try (Admin admin = Admin.create(properties)) {
+            admin.createTopics(
+                            List.of(
+                                    new NewTopic(
+                                            kafka.controlTopic(),
+                                            Optional.of(1),
+                                            Optional.empty())))
+                    .all()
+                    .get(TIMEOUT.toMillis(), TimeUnit.MILLISECONDS);
+        } catch (ExecutionException e) {
+            if (!(e.getCause() instanceof TopicExistsException)) {
+                throw cannotCreate(kafka, e.getCause());
+            }
+        } catch (TimeoutException e) {
+            throw cannotCreate(kafka, e);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException(
+                    "interrupted while creating the control topic " + kafka.controlTopic(), e);
+        }
+    }
+
+    /** The topic commands go to. */
+    public String topic() {
+        return kafka.controlTopic();
+    }
+
+    /**
+     * Publishes {@code rules} for the job to put in force, keyed and identified by {@code
+     * rules-v<version>}.
+     *
+     * @return the command's id
+     */
+    public String publishRuleSet(RuleSetDocument rules, String issuedBy) {
+        ControlCommand command = ControlCommands.ruleSet(rules, clock.instant(), issuedBy);
+        send(command.getCommandId(), command);
+        return command.getCommandId();
+    }
+
+    /**
+     * Publishes {@code change}, rejected as error {@code errorId}, for the job to validate and
+     * deliver again; keyed by the change's entity key.
+     *
+     * @param attempt which replay of the error this is, from 1 (its replay count after this one)
+     * @return the command's id, {@code replay-<errorId>-<attempt>}
+     */
+    public String publishReplay(ChangeEvent change, String errorId, int attempt, String issuedBy) {
+        ControlCommand command =
+                ControlCommands.replay(change, errorId, attempt, clock.instant(), issuedBy);
+        send(EntityKeys.of(change), command);
+        return command.getCommandId();
+    }
+
+    /**
+     * Waits until the brokers have acknowledged every command published so far.
+     *
+     * @throws IllegalStateException naming the first command that was not written, and why
+     */
+    public void flush() {
+        producer.flush();
+        List<Sent> pending = List.copyOf(sent);
+        sent.clear();
+        for (Sent command : pending) {
+            try {
+                command.result().get(TIMEOUT.toMillis(), TimeUnit.MILLISECONDS);
+            } catch (ExecutionException e) {
+                throw cannotPublish(command.commandId(), e.getCause());
+            } catch (TimeoutException e) {
+                throw cannotPublish(command.commandId(), e);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                throw new IllegalStateException(
+                        "interrupted while publishing " + command.commandId(), e);
+            }
+        }
+    }
+
+    @Override
+    public void close() {
+        producer.close(TIMEOUT);
+    }
+
+    private void send(String key, ControlCommand command) {
+        ProducerRecord<byte[], byte[]> record =
+                new ProducerRecord<>(
+                        kafka.controlTopic(),
+                        0,
+                        command.getIssuedAt().toEpochMilli(),
+                        key.getBytes(StandardCharsets.UTF_8),
+                        ControlCommands.encode(command));
+        try {
+            sent.add(new Sent(command.getCommandId(), producer.send(record)));
+        } catch (RuntimeException e) {
+            // send throws at once when the topic's metadata cannot be had within max.block.ms.
+            throw cannotPublish(command.getCommandId(), e);
+        }
+    }
+
+    private IllegalStateException cannotPublish(String commandId, Throwable cause) {
+        return new IllegalStateException(
+                "cannot publish "
+                        + commandId
+                        + " to the control topic "
+                        + kafka.controlTopic()
+                        + " at "
+                        + kafka.bootstrapServers()
+                        + ": "
+                        + cause.getMessage()
+                        + "; is the broker running, and are sinks.kafka.bootstrapServers and"
+                        + " sinks.kafka.properties right?",
+                cause);
+    }
+
+    private static IllegalStateException cannotCreate(KafkaSinkSettings kafka, Throwable cause) {
+        return new IllegalStateException(
+                "cannot create the control topic "
+                        + kafka.controlTopic()
+                        + " at "
+                        + kafka.bootstrapServers()
+                        + " within "
+                        + TIMEOUT.toSeconds()
+                        + "s: "
+                        + cause.getMessage()
+                        + "; is the broker running, and are sinks.kafka.bootstrapServers and"
+                        + " sinks.kafka.properties right? (or create it yourself with one"
+                        + " partition)",
+                cause);
+    }
+
+    private static Properties producerProperties(KafkaSinkSettings kafka) {
+        Properties properties = new Properties();
+        // Fail within the timeout rather than the client's defaults of one to two minutes.
+        properties.setProperty(ProducerConfig.MAX_BLOCK_MS_CONFIG, "" + TIMEOUT.toMillis());
+        properties.setProperty(ProducerConfig.REQUEST_TIMEOUT_MS_CONFIG, "" + TIMEOUT.toMillis());
+        properties.setProperty(
+                ProducerConfig.DELIVERY_TIMEOUT_MS_CONFIG, "" + TIMEOUT.multipliedBy(2).toMillis());
+        for (Map.Entry<String, String> e : kafka.properties().entrySet()) {
+            if (ProducerConfig.configNames().contains(e.getKey())) {
+                properties.setProperty(e.getKey(), e.getValue());
+            }
+        }
+        properties.setProperty(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, kafka.bootstrapServers());
+        properties.setProperty(ProducerConfig.CLIENT_ID_CONFIG, "syncline-control");
+        // Idempotent with acks from all replicas: a retried send is written once, in order.
+        properties.setProperty(ProducerConfig.ENABLE_IDEMPOTENCE_CONFIG, "true");
+        properties.setProperty(ProducerConfig.ACKS_CONFIG, "all");
+        // The job's sinks are transactional; these commands are not.
+        properties.remove(ProducerConfig.TRANSACTIONAL_ID_CONFIG);
+        return properties;
+    }
+
+    private record Sent(String commandId, Future<RecordMetadata> result) {}
+}

@@ -1,0 +1,125 @@
+package io.syncline.operators.control;
+
+import io.syncline.schema.ChangeEvent;
+import io.syncline.schema.ControlCommand;
+import io.syncline.schema.ControlCommandType;
+import io.syncline.schema.RuleSetDocument;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.ByteBuffer;
+import java.time.Instant;
+import org.apache.avro.message.MissingSchemaException;
+
+/**
+ * Builds {@link ControlCommand}s and reads and writes them in Avro's single-object encoding, the
+ * format of the control topic. Command ids are deterministic, so that the job can recognise a
+ * command it has applied already.
+ */
+public final class ControlCommands {
+
+    private ControlCommands() {}
+
+    /** The id of the command that publishes rule set {@code version}: {@code rules-v<version>}. */
+    public static String ruleSetCommandId(int version) {
+        return "rules-v" + version;
+    }
+
+    /**
+     * The id of the {@code attempt}-th replay of an error (counting from 1): {@code
+     * replay-<errorId>-<attempt>}.
+     */
+    public static String replayCommandId(String errorId, int attempt) {
+        return "replay-" + errorId + "-" + attempt;
+    }
+
+    /** A command that puts {@code ruleSet} in force. */
+    public static ControlCommand ruleSet(
+            RuleSetDocument ruleSet, Instant issuedAt, String issuedBy) {
+        return ControlCommand.newBuilder()
+                .setCommandId(ruleSetCommandId(ruleSet.getVersion()))
+                .setType(ControlCommandType.RULE_SET)
+                .setIssuedAt(issuedAt)
+                .setIssuedBy(issuedBy)
+                .setRuleSet(ruleSet)
+                .build();
+    }
+
+    /** A command that sends {@code change}, rejected as error {@code errorId}, through again. */
+    public static ControlCommand replay(
+            ChangeEvent change, String errorId, int attempt, Instant issuedAt, String issuedBy) {
+        return ControlCommand.newBuilder()
+                .setCommandId(replayCommandId(errorId, attempt))
+                .setType(ControlCommandType.REPLAY)
+                .setIssuedAt(issuedAt)
+                .setIssuedBy(issuedBy)
+                .setReplay(change)
+                .setReplayedErrorId(errorId)
+                .build();
+    }
+
+    /**
+     * Stands in for a control record that could not be read: type {@code UNKNOWN}, id {@code
+     * <topic>-<partition>-<offset>}, and the reason in {@code issuedBy}, so the job can turn it
+     * into an error instead of failing.
+     */
+    public static ControlCommand unreadable(
+            String topic, int partition, long offset, Instant timestamp, String reason) {
+        return ControlCommand.newBuilder()
+                .setCommandId(topic + "-" + partition + "-" + offset)
+                .setType(ControlCommandType.UNKNOWN)
+                .setIssuedAt(timestamp)
+                .setIssuedBy(reason)
+                .build();
+    }
+
+    /** {@code command} in Avro single-object encoding. */
+    public static byte[] encode(ControlCommand command) {
+        try {
+            ByteBuffer buffer = ControlCommand.getEncoder().encode(command);
+            byte[] bytes = new byte[buffer.remaining()];
+            buffer.get(bytes);
+            return bytes;
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
+    /**
+     * The command in {@code bytes}.
+     *
+     * @throws UnreadableCommandException saying why the bytes are not a command this version reads
+     */
+    public static ControlCommand decode(byte[] bytes) {
+        if (bytes == null || bytes.length == 0) {
+            throw new UnreadableCommandException("the record has no value");
+        }
+        try {
+            return ControlCommand.getDecoder().decode(bytes);
+        } catch (MissingSchemaException e) {
+            throw new UnreadableCommandException(
+                    "it was written with a ControlCommand schema this version does not know ("
+                            + e.getMessage()
+                            + "); publish it with this version of syncline, or upgrade the job",
+                    e);
+        } catch (IOException | RuntimeException e) {
+            // Bytes from outside can break the decoder in many ways (bad header, truncated body,
+            // negative lengths, union or enum indexes out of range): all mean the same here.
+            throw new UnreadableCommandException(
+                    "it is not a ControlCommand in Avro single-object encoding (" + e + ")", e);
+        }
+    }
+
+    /** Bytes on the control topic that are not a {@link ControlCommand} this version can read. */
+    public static final class UnreadableCommandException extends RuntimeException {
+
+        private static final long serialVersionUID = 1L;
+
+        UnreadableCommandException(String reason) {
+            super(reason);
+        }
+
+        UnreadableCommandException(String reason, Throwable cause) {
+            super(reason, cause);
+        }
+    }
+}
