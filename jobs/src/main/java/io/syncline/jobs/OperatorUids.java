@@ -38,4 +38,24 @@ public final class OperatorUids {
     public static String targetTableSink(String entityType) {
         return "sink-target-" + entityType;
     }
+
+    /** The control topic source (rule sets and replays). */
+    public static String controlSource() {
+        return "source-control";
+    }
+
+    /** The operator splitting the control topic into rule sets, replays and errors. */
+    public static String controlRouter() {
+        return "control-router";
+    }
+
+    /** The validation operator, keyed by tenant, holding referential-integrity state. */
+    public static String validate() {
+        return "validate";
+    }
+
+    /** The errors table sink. */
+    public static String errorsTableSink() {
+        return "sink-errors-table";
+    }
 }

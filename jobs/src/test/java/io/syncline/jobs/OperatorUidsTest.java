@@ -6,10 +6,13 @@ import io.syncline.jobs.config.KafkaSinkSettings;
 import io.syncline.jobs.config.SourceConfig;
 import io.syncline.jobs.config.TableMapping;
 import io.syncline.jobs.config.TargetSettings;
+import io.syncline.jobs.wiring.ControlSources;
 import io.syncline.jobs.wiring.DiscoveredTable;
 import io.syncline.jobs.wiring.PostgresCdcSources;
 import io.syncline.jobs.wiring.Sinks;
 import io.syncline.jobs.wiring.SyncJobFactory;
+import io.syncline.operators.errors.ErrorsTable;
+import io.syncline.operators.errors.Escalation;
 import io.syncline.operators.sink.TargetColumn;
 import io.syncline.schema.ChangeEvent;
 import java.time.Duration;
@@ -45,15 +48,20 @@ class OperatorUidsTest {
                 .containsExactly(
                         "Sink Committer: sink-change-topic",
                         "Sink Committer: sink-error-topic",
+                        "Sink Committer: sink-errors-table",
                         "Sink Committer: sink-target-contract",
                         "Sink Committer: sink-target-customer",
+                        "control-router",
                         "decode-crm",
                         "route-by-entity-type",
                         "sink-change-topic",
                         "sink-error-topic",
+                        "sink-errors-table",
                         "sink-target-contract",
                         "sink-target-customer",
-                        "source-crm");
+                        "source-control",
+                        "source-crm",
+                        "validate");
     }
 
     private static SyncJob job() {
@@ -92,12 +100,14 @@ class OperatorUidsTest {
                         true,
                         100,
                         Duration.ofMillis(100),
-                        3);
+                        3,
+                        "syncline_errors");
         KafkaSinkSettings kafka =
                 new KafkaSinkSettings(
                         "localhost:9092",
                         "changes",
                         "errors",
+                        "control",
                         "syncline",
                         Duration.ofMinutes(5),
                         Map.of());
@@ -111,9 +121,14 @@ class OperatorUidsTest {
                 List.of(
                         new SyncJob.ChangeSource(
                                 "crm", PostgresCdcSources.create(source, tables, Set.of(), 0L))),
+                new SyncJob.Validation(
+                        ControlSources.control(kafka), null, Duration.ofSeconds(30), 10_000),
                 Sinks.changeTopic(kafka),
                 targetSinks,
-                Sinks.errorTopic(kafka));
+                Sinks.errorTopic(kafka),
+                Sinks.errorsTable(
+                        target,
+                        new ErrorsTable("public", "syncline_errors", Escalation.defaults())));
     }
 
     private static TableMapping mapping(String table, String entityType) {

@@ -139,6 +139,7 @@ final class SyncScenario implements AutoCloseable {
                     bootstrapServers: %9$s
                     changeTopic: %10$s
                     errorTopic: %11$s
+                    controlTopic: control-%1$s
                     transactionalIdPrefix: it-%1$s
                   target:
                     url: %12$s

@@ -1,6 +1,8 @@
 package io.syncline.jobs.config;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import io.syncline.operators.validate.RuleSetException;
+import io.syncline.schema.RuleSetDocument;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -37,6 +39,10 @@ final class ConfigBinder {
     private static final List<String> STARTUP_MODES = List.of("initial", "latest");
     private static final String DEFAULT_CHANGE_TOPIC = "syncline.changes";
     private static final String DEFAULT_ERROR_TOPIC = "syncline.errors";
+    private static final String DEFAULT_CONTROL_TOPIC = "syncline.control";
+    private static final String DEFAULT_ERRORS_TABLE = "syncline_errors";
+    private static final Duration DEFAULT_MAX_PARENT_WAIT = Duration.ofSeconds(30);
+    private static final int DEFAULT_MAX_WAITING_CHILDREN = 10_000;
     private static final Duration DEFAULT_TRANSACTION_TIMEOUT = Duration.ofMinutes(5);
     // The brokers' default transaction.max.timeout.ms; a longer timeout fails the producer.
     private static final Duration MAX_TRANSACTION_TIMEOUT = Duration.ofMinutes(15);
@@ -100,8 +106,10 @@ final class ConfigBinder {
         List<SourceConfig> sources = sources(root.require("sources", sourceExample()), tenants);
         SinkSettings sinks =
                 sinks(root.require("sinks", "{kafka: {...}, target: {...}}"), job, checkpoints);
+        ValidationSettings validation = validation(file, root.get("validation"));
         root.rejectUnknownKeys();
-        return new SynclineConfig(file, job, checkpoints, restart, sources, tenants, sinks);
+        return new SynclineConfig(
+                file, job, checkpoints, restart, sources, tenants, sinks, validation);
     }
 
     private JobSettings job(ConfigNode node) {
@@ -378,6 +386,17 @@ final class ConfigBinder {
                             + "'); errors must go to a topic of their own, e.g. "
                             + DEFAULT_ERROR_TOPIC);
         }
+        ConfigNode controlTopicNode = node.get("controlTopic");
+        String controlTopic = topic(controlTopicNode, DEFAULT_CONTROL_TOPIC);
+        if (controlTopic.equals(changeTopic) || controlTopic.equals(errorTopic)) {
+            controlTopicNode.problem(
+                    "is the same topic as "
+                            + (controlTopic.equals(changeTopic) ? "changeTopic" : "errorTopic")
+                            + " ('"
+                            + controlTopic
+                            + "'); commands must go to a topic of their own, e.g. "
+                            + DEFAULT_CONTROL_TOPIC);
+        }
         ConfigNode prefixNode = node.get("transactionalIdPrefix");
         String transactionalIdPrefix = prefixNode.text(job.name());
         // When absent it is the job name, whose problems are reported at job.name.
@@ -404,6 +423,7 @@ final class ConfigBinder {
                 bootstrapServers,
                 changeTopic,
                 errorTopic,
+                controlTopic,
                 transactionalIdPrefix,
                 transactionTimeout,
                 properties);
@@ -493,6 +513,16 @@ final class ConfigBinder {
         Duration batchInterval = batchIntervalNode.duration(DEFAULT_BATCH_INTERVAL);
         requirePositive(batchIntervalNode, batchInterval);
         int maxRetries = node.get("maxRetries").integer(DEFAULT_MAX_RETRIES, 0, Integer.MAX_VALUE);
+        ConfigNode errorsTableNode = node.get("errorsTable");
+        String errorsTable = errorsTableNode.text(DEFAULT_ERRORS_TABLE);
+        if (!UNQUALIFIED_TABLE_NAME.matcher(errorsTable).matches()) {
+            errorsTableNode.problem(
+                    "'"
+                            + errorsTable
+                            + "' is not a table name: write the name alone, e.g. "
+                            + DEFAULT_ERRORS_TABLE
+                            + " (the schema is sinks.target.schema)");
+        }
         node.rejectUnknownKeys();
         return new TargetSettings(
                 url,
@@ -502,7 +532,51 @@ final class ConfigBinder {
                 createTables,
                 batchSize,
                 batchInterval,
-                maxRetries);
+                maxRetries,
+                errorsTable);
+    }
+
+    private ValidationSettings validation(Path file, ConfigNode node) {
+        ConfigNode rulesNode = node.get("rules");
+        String rulesText = rulesNode.text(null);
+        RuleSetDocument rules = null;
+        if (rulesText != null) {
+            Path base = file.toAbsolutePath().getParent();
+            Path rulesFile = base == null ? Path.of(rulesText) : base.resolve(rulesText);
+            try {
+                rules = RuleFiles.read(rulesFile);
+            } catch (RuleSetException e) {
+                // One path holds one problem: list them all in it, one per line.
+                rulesNode.problem(String.join("\n    ", e.problems()));
+            }
+        }
+        ConfigNode waitNode = node.get("maxParentWait");
+        Duration maxParentWait = waitNode.duration(DEFAULT_MAX_PARENT_WAIT);
+        requirePositive(waitNode, maxParentWait);
+        int maxWaitingChildren =
+                node.get("maxWaitingChildren")
+                        .integer(DEFAULT_MAX_WAITING_CHILDREN, 1, Integer.MAX_VALUE);
+        ConfigNode escalationNode = node.get("escalation");
+        Map<String, Integer> escalation = new java.util.TreeMap<>();
+        escalationNode
+                .textMap()
+                .forEach(
+                        (code, level) -> {
+                            if (!level.matches("[234]")) {
+                                problems.add(
+                                        ConfigPath.key(escalationNode.path(), code),
+                                        "'"
+                                                + level
+                                                + "' is not an escalation level; use 2 (data"
+                                                + " steward), 3 (business owner) or 4"
+                                                + " (administrator); level 1 is automated"
+                                                + " remediation, which is not an error");
+                            } else {
+                                escalation.put(code, Integer.parseInt(level));
+                            }
+                        });
+        node.rejectUnknownKeys();
+        return new ValidationSettings(rules, maxParentWait, maxWaitingChildren, escalation);
     }
 
     // ---- rules across sources and tables

@@ -4,7 +4,8 @@ import java.time.Duration;
 import java.util.Map;
 
 /**
- * The Kafka sinks: the change topic and the error topic, both written in exactly-once transactions.
+ * The Kafka topics: the change topic and the error topic, both written in exactly-once
+ * transactions, and the control topic the job reads commands from (rule sets, replays).
  *
  * @param transactionalIdPrefix must be unique per job on the cluster (default: the job name)
  * @param transactionTimeout must not exceed the broker's {@code transaction.max.timeout.ms}
@@ -14,6 +15,7 @@ public record KafkaSinkSettings(
         String bootstrapServers,
         String changeTopic,
         String errorTopic,
+        String controlTopic,
         String transactionalIdPrefix,
         Duration transactionTimeout,
         Map<String, String> properties) {

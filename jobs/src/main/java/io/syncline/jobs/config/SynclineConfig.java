@@ -17,7 +17,8 @@ public record SynclineConfig(
         RestartSettings restart,
         List<SourceConfig> sources,
         List<String> tenants,
-        SinkSettings sinks) {
+        SinkSettings sinks,
+        ValidationSettings validation) {
 
     public SynclineConfig {
         tenants = List.copyOf(tenants);

@@ -10,6 +10,8 @@ import java.time.Duration;
  * @param batchSize rows per JDBC batch
  * @param batchInterval longest time a row waits in a batch
  * @param maxRetries retries of a failed batch before the job restarts
+ * @param errorsTable table in {@code schema} holding every error with its status, for {@code
+ *     syncline errors}
  */
 public record TargetSettings(
         String url,
@@ -19,4 +21,5 @@ public record TargetSettings(
         boolean createTables,
         int batchSize,
         Duration batchInterval,
-        int maxRetries) {}
+        int maxRetries,
+        String errorsTable) {}

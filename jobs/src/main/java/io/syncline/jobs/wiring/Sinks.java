@@ -2,6 +2,7 @@ package io.syncline.jobs.wiring;
 
 import io.syncline.jobs.config.KafkaSinkSettings;
 import io.syncline.jobs.config.TargetSettings;
+import io.syncline.operators.errors.ErrorsTable;
 import io.syncline.operators.sink.AvroKafkaSerializer;
 import io.syncline.operators.sink.TargetTable;
 import io.syncline.operators.sink.VersionGuardedUpsert;
@@ -12,6 +13,7 @@ import org.apache.flink.connector.base.DeliveryGuarantee;
 import org.apache.flink.connector.jdbc.JdbcConnectionOptions;
 import org.apache.flink.connector.jdbc.JdbcExecutionOptions;
 import org.apache.flink.connector.jdbc.core.datastream.sink.JdbcSink;
+import org.apache.flink.connector.jdbc.core.datastream.sink.JdbcSinkBuilder;
 import org.apache.flink.connector.kafka.sink.KafkaRecordSerializationSchema;
 import org.apache.flink.connector.kafka.sink.KafkaSink;
 
@@ -44,9 +46,24 @@ public final class Sinks {
 
     /** One entity type's target table, written by version-guarded upserts. */
     public static JdbcSink<ChangeEvent> targetTable(TargetSettings target, TargetTable table) {
-        return JdbcSink.<ChangeEvent>builder()
-                .withQueryStatement(new VersionGuardedUpsert(table))
-                .withExecutionOptions(
+        return jdbc(
+                target,
+                JdbcSink.<ChangeEvent>builder()
+                        .withQueryStatement(new VersionGuardedUpsert(table)));
+    }
+
+    /**
+     * The errors table, written by idempotent inserts keyed by error id, so a redelivered error is
+     * one row.
+     */
+    public static JdbcSink<ErrorRecord> errorsTable(TargetSettings target, ErrorsTable table) {
+        return jdbc(
+                target,
+                JdbcSink.<ErrorRecord>builder().withQueryStatement(table.insertStatement()));
+    }
+
+    private static <T> JdbcSink<T> jdbc(TargetSettings target, JdbcSinkBuilder<T> builder) {
+        return builder.withExecutionOptions(
                         JdbcExecutionOptions.builder()
                                 .withBatchSize(target.batchSize())
                                 .withBatchIntervalMs(target.batchInterval().toMillis())

@@ -5,6 +5,10 @@ import io.syncline.jobs.config.KafkaSinkSettings;
 import io.syncline.jobs.config.SourceConfig;
 import io.syncline.jobs.config.SynclineConfig;
 import io.syncline.jobs.config.TargetSettings;
+import io.syncline.jobs.config.ValidationSettings;
+import io.syncline.jobs.control.ControlTopicPublisher;
+import io.syncline.operators.errors.ErrorsTable;
+import io.syncline.operators.errors.Escalation;
 import io.syncline.operators.sink.TargetTable;
 import io.syncline.schema.ChangeEvent;
 import java.sql.Connection;
@@ -66,7 +70,52 @@ public final class SyncJobFactory {
         }
         KafkaSinkSettings kafka = config.sinks().kafka();
         createMissingTopics(kafka, config.job().parallelism());
-        return new SyncJob(sources, Sinks.changeTopic(kafka), targetSinks, Sinks.errorTopic(kafka));
+        ControlTopicPublisher.ensureTopic(kafka);
+        ErrorsTable errorsTable = errorsTableOf(config);
+        prepareErrorsTable(target, errorsTable);
+        ValidationSettings validation = config.validation();
+        return new SyncJob(
+                sources,
+                new SyncJob.Validation(
+                        ControlSources.control(kafka),
+                        validation.rules(),
+                        validation.maxParentWait(),
+                        validation.maxWaitingChildren()),
+                Sinks.changeTopic(kafka, guarantee),
+                targetSinks,
+                Sinks.errorTopic(kafka, guarantee),
+                Sinks.errorsTable(target, errorsTable));
+    }
+
+    /** The errors table of {@code config}, with its escalation levels. */
+    public static ErrorsTable errorsTableOf(SynclineConfig config) {
+        TargetSettings target = config.sinks().target();
+        return new ErrorsTable(
+                target.schema(),
+                target.errorsTable(),
+                new Escalation(config.validation().escalation()));
+    }
+
+    private static void prepareErrorsTable(TargetSettings target, ErrorsTable table) {
+        try (Connection connection =
+                        PostgresConnections.open(
+                                target.url(), target.username(), target.password());
+                Statement statement = connection.createStatement()) {
+            for (String sql : table.createSql()) {
+                statement.execute(sql);
+            }
+        } catch (SQLException e) {
+            throw new IllegalStateException(
+                    "cannot create the errors table "
+                            + table.qualifiedName()
+                            + " at "
+                            + target.url()
+                            + ": "
+                            + e.getMessage()
+                            + "; the target user needs CREATE on schema "
+                            + target.schema(),
+                    e);
+        }
     }
 
     /** The target table mirroring {@code table}. */

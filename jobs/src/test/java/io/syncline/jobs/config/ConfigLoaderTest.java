@@ -1,6 +1,7 @@
 package io.syncline.jobs.config;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.entry;
 import static org.assertj.core.api.Assertions.tuple;
 
 import java.io.IOException;
@@ -105,6 +106,7 @@ class ConfigLoaderTest {
                                 "localhost:9092",
                                 "syncline.changes",
                                 "syncline.errors",
+                                "syncline.control",
                                 "syncline-crm",
                                 Duration.ofMinutes(5),
                                 Map.of("compression.type", "lz4")));
@@ -118,7 +120,55 @@ class ConfigLoaderTest {
                                 true,
                                 500,
                                 Duration.ofMillis(200),
-                                3));
+                                3,
+                                "syncline_errors"));
+        assertThat(config.validation().rules().getVersion()).isEqualTo(1);
+        assertThat(config.validation().rules().getFiles()).containsOnlyKeys("customer.schema.json");
+        assertThat(config.validation().maxParentWait()).isEqualTo(Duration.ofSeconds(30));
+        assertThat(config.validation().maxWaitingChildren()).isEqualTo(10_000);
+        assertThat(config.validation().escalation())
+                .containsExactly(entry("RI_PARENT_HAS_CHILDREN", 3));
+    }
+
+    @Test
+    void withoutValidationEveryChangePassesWithDefaultBounds() {
+        SynclineConfig config = load(VALID);
+
+        assertThat(config.validation().rules()).isNull();
+        assertThat(config.validation().maxParentWait()).isEqualTo(Duration.ofSeconds(30));
+        assertThat(config.validation().maxWaitingChildren()).isEqualTo(10_000);
+        assertThat(config.validation().escalation()).isEmpty();
+    }
+
+    @Test
+    void aRuleFileThatDoesNotCompileIsReportedAtValidationRules() throws IOException {
+        Files.writeString(
+                directory.resolve("rules.yaml"),
+                "version: 2\nentities:\n  customer:\n    level: picky\n    rules:\n"
+                        + "      - {type: range, field: age, min: 10, max: 5}\n");
+
+        ConfigException e =
+                catchConfigException(() -> load(VALID + "validation:\n  rules: rules.yaml\n"));
+
+        assertThat(e.problems()).extracting(ConfigProblem::path).containsOnly("validation.rules");
+        assertThat(e.getMessage())
+                .contains("entities.customer.level: 'picky' is not a level")
+                .contains("entities.customer.rules[0]: min (10) is greater than max (5)");
+    }
+
+    @Test
+    void aMissingRuleFileAndABadEscalationLevelAreReported() {
+        ConfigException e =
+                catchConfigException(
+                        () ->
+                                load(
+                                        VALID
+                                                + "validation:\n  rules: missing.yaml\n"
+                                                + "  escalation: {RULE_RANGE: 5}\n"));
+
+        assertThat(problemAt(e, "validation.rules")).contains("missing.yaml does not exist");
+        assertThat(problemAt(e, "validation.escalation.RULE_RANGE"))
+                .contains("'5' is not an escalation level");
     }
 
     @Test
@@ -198,6 +248,7 @@ class ConfigLoaderTest {
                                 "kafka-1:9092,kafka-2:9092",
                                 "syncline.changes",
                                 "syncline.errors",
+                                "syncline.control",
                                 "syncline",
                                 Duration.ofMinutes(5),
                                 Map.of()));
@@ -211,7 +262,8 @@ class ConfigLoaderTest {
                                 true,
                                 500,
                                 Duration.ofMillis(200),
-                                3));
+                                3,
+                                "syncline_errors"));
     }
 
     @Test
@@ -319,7 +371,7 @@ class ConfigLoaderTest {
                                     .isEqualTo(
                                             "unknown key 'bootstrapServer'; did you mean 'bootstrapServers'?"
                                                     + " Known keys: bootstrapServers, changeTopic, errorTopic,"
-                                                    + " transactionalIdPrefix, transactionTimeout, properties");
+                                                    + " controlTopic, transactionalIdPrefix, transactionTimeout, properties");
                         });
     }
 
@@ -348,7 +400,7 @@ class ConfigLoaderTest {
         assertThat(problemAt(e, "monitoring"))
                 .isEqualTo(
                         "unknown key 'monitoring'; Known keys: job, checkpoints, restart,"
-                                + " tenants, sources, sinks");
+                                + " tenants, sources, sinks, validation");
     }
 
     @ParameterizedTest
