@@ -108,6 +108,7 @@ public final class Demo {
             Path workDir = Files.createTempDirectory("syncline-demo");
             Path configFile = workDir.resolve("syncline-demo.yaml");
             Files.writeString(configFile, DemoConfig.yaml(postgres, kafka, workDir));
+            DemoConfig.writeRuleFiles(workDir);
             SynclineConfig config = ConfigLoader.load(configFile);
             ConfigPreflight.check(config);
 
@@ -318,9 +319,14 @@ public final class Demo {
     private static List<List<String>> rows(
             EmbeddedPostgresServer postgres, String database, Map.Entry<String, String> table)
             throws SQLException {
+        // The rules standardize emails (trimmed, lower case): compare the source's that way.
+        String columns =
+                database.equals(DemoDatabase.SOURCE)
+                        ? table.getValue().replace("email", "lower(btrim(email))")
+                        : table.getValue();
         return DemoDatabase.rows(
                 postgres,
                 database,
-                DemoDatabase.syncedRowsQuery(database, table.getKey(), table.getValue()));
+                DemoDatabase.syncedRowsQuery(database, table.getKey(), columns));
     }
 }

@@ -2,12 +2,31 @@ package io.syncline.jobs.demo;
 
 import io.syncline.embedded.EmbeddedKafkaBroker;
 import io.syncline.embedded.EmbeddedPostgresServer;
+import java.io.IOException;
+import java.io.InputStream;
+import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.List;
 
 /** The configuration file the demo runs with, pointing at its embedded servers. */
 final class DemoConfig {
 
+    /** The demo's rule file and the schema it names, copied next to the configuration. */
+    private static final List<String> RULE_FILES = List.of("rules.yaml", "customer.schema.json");
+
     private DemoConfig() {}
+
+    /** Copies the demo's rule files into {@code workDir}, where the configuration names them. */
+    static void writeRuleFiles(Path workDir) throws IOException {
+        for (String name : RULE_FILES) {
+            try (InputStream in = DemoConfig.class.getResourceAsStream("/demo/" + name)) {
+                if (in == null) {
+                    throw new IOException("demo resource /demo/" + name + " is missing");
+                }
+                Files.copy(in, workDir.resolve(name));
+            }
+        }
+    }
 
     static String yaml(EmbeddedPostgresServer postgres, EmbeddedKafkaBroker kafka, Path workDir) {
         return """
@@ -37,11 +56,15 @@ final class DemoConfig {
                     bootstrapServers: %s
                     changeTopic: syncline.changes
                     errorTopic: syncline.errors
+                    controlTopic: syncline.control
                     transactionalIdPrefix: syncline-demo
                   target:
                     url: %s
                     username: %s
                     password: %s
+                validation:
+                  rules: rules.yaml
+                  maxParentWait: 5s
                 """
                 .formatted(
                         workDir.resolve("checkpoints").toUri(),

@@ -60,14 +60,17 @@ public final class DemoDatabase {
     }
 
     /**
-     * A query for the rows of {@code table} that should reach the target: in the source, those of
-     * the configured tenants; in the target, those not deleted.
+     * A query for the rows of {@code table} that should reach the target: in the source, the valid
+     * rows of the configured tenants; in the target, those not deleted.
      */
     public static String syncedRowsQuery(String database, String table, String columns) {
         String filter =
                 database.equals(TARGET)
                         ? "NOT _syncline_deleted"
-                        : "tenant_id IN ('" + String.join("', '", TENANTS) + "')";
+                        : "tenant_id IN ('"
+                                + String.join("', '", TENANTS)
+                                + "') AND id < "
+                                + DemoWorkload.INVALID_IDS;
         return "SELECT " + columns + " FROM " + table + " WHERE " + filter + " ORDER BY id";
     }
 }

@@ -15,10 +15,15 @@ import java.util.concurrent.atomic.AtomicLong;
 
 /**
  * Writes a realistic mix of changes into the demo's source tables: inserts, updates and deletes of
- * customers and contracts for several tenants, plus a few rows the decoder must reject (no tenant,
- * or a tenant that is not configured).
+ * customers and contracts for several tenants, emails the validation rules standardize, plus a few
+ * rows the pipeline must reject: the decoder (no tenant, or a tenant that is not configured) and
+ * validation (a malformed email, an unknown tier, a negative amount, a contract of a customer that
+ * does not exist). Rejected rows have ids from {@link #INVALID_IDS} on and are never changed again.
  */
 public final class DemoWorkload {
+
+    /** Rows the pipeline must reject have ids from here on. */
+    public static final long INVALID_IDS = 1_000_000_000L;
 
     private static final String[] TIERS = {"bronze", "silver", "gold", "platinum"};
     private static final String[] PRODUCTS = {"hosting", "support", "analytics", "storage"};
@@ -29,6 +34,7 @@ public final class DemoWorkload {
     private final Map<String, List<Long>> customersByTenant = new HashMap<>();
     private final List<Long> contracts = new ArrayList<>();
     private long nextId = 1;
+    private long nextInvalidId = INVALID_IDS;
 
     private final AtomicLong inserts = new AtomicLong();
     private final AtomicLong updates = new AtomicLong();
@@ -58,8 +64,10 @@ public final class DemoWorkload {
     public void step() throws SQLException {
         int dice = random.nextInt(100);
         String tenant = DemoDatabase.TENANTS.get(random.nextInt(DemoDatabase.TENANTS.size()));
-        if (dice < 5) {
+        if (dice < 2) {
             insertRejectedCustomer();
+        } else if (dice < 5) {
+            insertInvalidChange(tenant);
         } else if (dice < 25) {
             insertCustomer(tenant);
         } else if (dice < 45) {
@@ -99,11 +107,40 @@ public final class DemoWorkload {
 
     private void insertRejectedCustomer() throws SQLException {
         // Half without a tenant, half with a tenant that is not configured.
-        writeCustomer(nextId++, random.nextBoolean() ? null : "umbrella");
+        writeCustomer(nextInvalidId++, random.nextBoolean() ? null : "umbrella");
+        rejects.incrementAndGet();
+    }
+
+    /** A row that decodes but breaks the demo's validation rules, in one of four ways. */
+    private void insertInvalidChange(String tenant) throws SQLException {
+        long id = nextInvalidId++;
+        List<Long> customers = customersByTenant.get(tenant);
+        switch (random.nextInt(4)) {
+            case 0 -> writeCustomer(id, tenant, "customer" + id + "(at)example.com", "gold");
+            case 1 -> writeCustomer(id, tenant, "customer" + id + "@example.com", "diamond");
+            case 2 ->
+                    writeContract(
+                            id,
+                            tenant,
+                            customers.isEmpty() ? id : customers.get(0),
+                            money().add(BigDecimal.ONE).negate());
+            default -> writeContract(id, tenant, id + 1_000_000L, money());
+        }
         rejects.incrementAndGet();
     }
 
     private void writeCustomer(long id, String tenant) throws SQLException {
+        String email = "customer" + id + "@example.com";
+        // Some sources write messy emails; the rules standardize them.
+        writeCustomer(
+                id,
+                tenant,
+                random.nextInt(10) == 0 ? " Customer" + id + "@Example.COM " : email,
+                TIERS[random.nextInt(TIERS.length)]);
+    }
+
+    private void writeCustomer(long id, String tenant, String email, String tier)
+            throws SQLException {
         try (PreparedStatement insert =
                 connection.prepareStatement(
                         "INSERT INTO customers (id, tenant_id, name, email, tier, balance,"
@@ -111,8 +148,8 @@ public final class DemoWorkload {
             insert.setLong(1, id);
             insert.setString(2, tenant);
             insert.setString(3, "Customer " + id);
-            insert.setString(4, "customer" + id + "@example.com");
-            insert.setString(5, TIERS[random.nextInt(TIERS.length)]);
+            insert.setString(4, email);
+            insert.setString(5, tier);
             insert.setBigDecimal(6, money());
             insert.setObject(7, LocalDateTime.now().withNano(0));
             insert.executeUpdate();
@@ -125,7 +162,13 @@ public final class DemoWorkload {
             insertCustomer(tenant);
         }
         long id = nextId++;
-        long customer = customers.get(random.nextInt(customers.size()));
+        writeContract(id, tenant, customers.get(random.nextInt(customers.size())), money());
+        contracts.add(id);
+        inserts.incrementAndGet();
+    }
+
+    private void writeContract(long id, String tenant, long customer, BigDecimal amount)
+            throws SQLException {
         try (PreparedStatement insert =
                 connection.prepareStatement(
                         "INSERT INTO contracts (id, tenant_id, customer_id, product, amount,"
@@ -135,14 +178,12 @@ public final class DemoWorkload {
             insert.setString(2, tenant);
             insert.setLong(3, customer);
             insert.setString(4, PRODUCTS[random.nextInt(PRODUCTS.length)]);
-            insert.setBigDecimal(5, money());
+            insert.setBigDecimal(5, amount);
             insert.setObject(6, LocalDate.of(2026, 1, 1).plusDays(random.nextInt(365)));
             insert.setString(7, STATUSES[0]);
             insert.setString(8, "{\"seats\": " + (1 + random.nextInt(50)) + "}");
             insert.executeUpdate();
         }
-        contracts.add(id);
-        inserts.incrementAndGet();
     }
 
     private void updateCustomer(String tenant) throws SQLException {
@@ -192,6 +233,7 @@ public final class DemoWorkload {
         deletes.incrementAndGet();
     }
 
+    /** An amount within the demo's rules (0 to 100000). */
     private BigDecimal money() {
         return BigDecimal.valueOf(random.nextInt(10_000_000), 2);
     }
