@@ -3,6 +3,7 @@ package io.syncline.operators.control;
 import io.syncline.operators.errors.ErrorCodes;
 import io.syncline.operators.errors.ErrorOutputs;
 import io.syncline.operators.errors.ErrorRecords;
+import io.syncline.operators.validate.RuleSet;
 import io.syncline.operators.validate.RuleSetException;
 import io.syncline.operators.validate.RuleSetParser;
 import io.syncline.operators.validate.ValidationCodes;
@@ -10,7 +11,9 @@ import io.syncline.schema.ChangeEvent;
 import io.syncline.schema.ControlCommand;
 import io.syncline.schema.ControlCommandType;
 import io.syncline.schema.ErrorRecord;
+import io.syncline.schema.RuleSetDocument;
 import java.time.Instant;
+import java.util.List;
 import org.apache.flink.formats.avro.typeutils.AvroTypeInfo;
 import org.apache.flink.streaming.api.functions.ProcessFunction;
 import org.apache.flink.util.Collector;
@@ -39,7 +42,7 @@ public final class ControlRouter extends ProcessFunction<ControlCommand, Control
     public void processElement(ControlCommand command, Context ctx, Collector<ControlCommand> out) {
         if (command.getType() == ControlCommandType.RULE_SET && command.getRuleSet() != null) {
             try {
-                RuleSetParser.parse(command.getRuleSet());
+                checkVersion(command.getRuleSet(), RuleSetParser.parse(command.getRuleSet()));
                 LOG.info(
                         "rule set version {} received ({})",
                         command.getRuleSet().getVersion(),
@@ -76,13 +79,40 @@ public final class ControlRouter extends ProcessFunction<ControlCommand, Control
                                     + " of type "
                                     + command.getType()
                                     + " was ignored: "
-                                    + (command.getIssuedBy() == null
-                                            ? "it carries nothing to apply"
-                                            : command.getIssuedBy())
+                                    + whyIgnored(command)
                                     + "; publish commands with 'syncline rules publish' or"
                                     + " 'syncline errors replay'",
                             command.toString()));
         }
+    }
+
+    /**
+     * The job orders rule sets by the document's version and stamps changes with the rule file's,
+     * so they must agree.
+     */
+    private static void checkVersion(RuleSetDocument document, RuleSet ruleSet) {
+        if (document.getVersion() != ruleSet.version()) {
+            throw new RuleSetException(
+                    List.of(
+                            "version: the rule file says "
+                                    + ruleSet.version()
+                                    + " but it was published as version "
+                                    + document.getVersion()
+                                    + "; publish it with 'syncline rules publish', which takes the"
+                                    + " version from the file"));
+        }
+    }
+
+    /** An unreadable command carries the reason in issuedBy; otherwise issuedBy is a person. */
+    private static String whyIgnored(ControlCommand command) {
+        return switch (command.getType()) {
+            case RULE_SET -> "it carries no rule set";
+            case REPLAY -> "it carries no change to replay";
+            case UNKNOWN ->
+                    command.getIssuedBy() == null
+                            ? "its type is unknown to this version of syncline"
+                            : command.getIssuedBy();
+        };
     }
 
     private static ErrorRecord error(

@@ -69,8 +69,8 @@ public final class ChangeValidator {
     /**
      * Lenient: unknown fields are dropped and invalid optional fields nulled; required fields are
      * left alone, so their violations remain and reject the change. An optional field whose schema
-     * does not allow null is removed instead, which the schema allows and the target stores as
-     * null alike; otherwise the nulled value would break the schema again and reject the change.
+     * does not allow null is removed instead, which the schema allows and the target stores as null
+     * alike; otherwise the nulled value would break the schema again and reject the change.
      */
     private static Map<String, FieldValue> nullInvalidFields(
             EntityRules rules,

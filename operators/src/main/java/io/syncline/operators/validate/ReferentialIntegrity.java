@@ -6,8 +6,10 @@ import io.syncline.schema.Operation;
 import io.syncline.schema.WaitingChange;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Optional;
+import java.util.Set;
 
 /**
  * Referential integrity within one tenant: which entities exist, which children refer to which
@@ -90,6 +92,8 @@ public final class ReferentialIntegrity {
                         out.reject(
                                 change,
                                 missingParent(
+                                        change,
+                                        rules,
                                         parent,
                                         "and the tenant already has "
                                                 + maxWaiting
@@ -113,24 +117,36 @@ public final class ReferentialIntegrity {
         }
     }
 
-    /** Rejects every waiting change whose deadline is at or before {@code now}. */
+    /**
+     * Rejects every waiting change whose deadline is at or before {@code now}. A later change of
+     * the same entity that waited only to keep its place behind a rejected one is checked again.
+     */
     public void expire(long now, RuleSet rules, State state, Output out) {
         List<String> parents = new ArrayList<>();
         state.awaitedParents().forEach(parents::add);
         for (String parent : parents) {
             List<WaitingChange> waiting = state.waitingFor(parent);
             List<WaitingChange> kept = new ArrayList<>();
+            List<WaitingChange> unblocked = new ArrayList<>();
+            Set<String> expiredEntities = new HashSet<>();
             for (WaitingChange entry : waiting) {
+                ChangeEvent change = entry.getChange();
                 if (entry.getDeadline().toEpochMilli() <= now) {
-                    ChangeEvent change = entry.getChange();
                     out.reject(
                             change,
                             missingParent(
+                                    change,
+                                    rules,
                                     parent,
                                     "after waiting "
                                             + Duration.ofMillis(maxWaitMillis).toSeconds()
                                             + " s for it (validation.maxParentWait)"),
                             rules.entity(change.getEntityType()).orElse(null));
+                    expiredEntities.add(keyOf(change));
+                } else if (expiredEntities.contains(keyOf(change))) {
+                    // It may refer to another parent, or none; it must not be rejected for this
+                    // one.
+                    unblocked.add(entry);
                 } else {
                     kept.add(entry);
                 }
@@ -139,6 +155,9 @@ public final class ReferentialIntegrity {
                 state.setWaitingFor(parent, kept);
                 state.setWaitingCount(state.waitingCount() - (waiting.size() - kept.size()));
                 resetWaitingEntities(waiting, kept, parent, state);
+                for (WaitingChange entry : unblocked) {
+                    process(entry.getChange(), rules, now, state, out);
+                }
             }
         }
     }
@@ -266,18 +285,35 @@ public final class ReferentialIntegrity {
         return keys;
     }
 
-    private static Violation missingParent(String parentKey, String detail) {
+    /** The violation of {@code change}'s reference to the missing {@code parentKey}. */
+    private static Violation missingParent(
+            ChangeEvent change, RuleSet rules, String parentKey, String detail) {
         int slash = parentKey.indexOf('/');
+        String parentType = parentKey.substring(0, slash);
+        String parentId = parentKey.substring(slash + 1);
+        String field =
+                rules.entity(change.getEntityType()).stream()
+                        .flatMap(entity -> entity.references().stream())
+                        .filter(reference -> reference.entityType().equals(parentType))
+                        .map(Reference::field)
+                        .filter(
+                                name ->
+                                        change.getAfter() != null
+                                                && parentId.equals(
+                                                        FieldValues.text(
+                                                                change.getAfter().get(name))))
+                        .findFirst()
+                        .orElse(null);
         return new Violation(
-                null,
+                field,
                 ValidationCodes.RI_MISSING_PARENT,
                 "refers to "
-                        + parentKey.substring(0, slash)
+                        + parentType
                         + " "
-                        + parentKey.substring(slash + 1)
+                        + parentId
                         + ", which does not exist for the tenant, "
                         + detail,
-                null);
+                parentId);
     }
 
     /** {@code entityType/entityId}: an entity's key within its tenant. */

@@ -49,6 +49,10 @@ public final class ValidateFunction
     private final int maxWaitingChildren;
 
     private transient ChangeValidator validator;
+
+    /** The version of the document {@link #validator} was compiled from. */
+    private transient int validatorDocumentVersion;
+
     private transient ReferentialIntegrity integrity;
     private transient FlinkState state;
     private transient Counter validated;
@@ -73,6 +77,7 @@ public final class ValidateFunction
         validator =
                 new ChangeValidator(
                         initialRules == null ? RuleSet.empty() : RuleSetParser.parse(initialRules));
+        validatorDocumentVersion = initialRules == null ? 0 : initialRules.getVersion();
         integrity = new ReferentialIntegrity(maxParentWait, maxWaitingChildren);
         state = new FlinkState();
         var metrics = getRuntimeContext().getMetricGroup();
@@ -101,19 +106,29 @@ public final class ValidateFunction
     @Override
     public void onTimer(long timestamp, OnTimerContext ctx, Collector<ChangeEvent> out)
             throws Exception {
-        integrity.expire(timestamp, validator.ruleSet(), state, output(ctx, out, timestamp));
+        // After a restore the broadcast rule set may not have been compiled yet.
+        ChangeValidator current = validatorFor(ctx.getBroadcastState(RULE_SETS).get(CURRENT));
+        integrity.expire(timestamp, current.ruleSet(), state, output(ctx, out, timestamp));
     }
 
     @Override
     public void processBroadcastElement(
             ControlCommand command, Context ctx, Collector<ChangeEvent> out) throws Exception {
         RuleSetDocument proposed = command.getRuleSet();
+        if (proposed == null) {
+            LOG.warn(
+                    "control command {} of type {} ignored: it carries no rule set",
+                    command.getCommandId(),
+                    command.getType());
+            return;
+        }
         BroadcastState<String, RuleSetDocument> rules = ctx.getBroadcastState(RULE_SETS);
         RuleSetDocument inForce = rules.get(CURRENT);
+        // The configured rule set may be newer than a published one restored from a savepoint.
         int versionInForce =
-                inForce != null
-                        ? inForce.getVersion()
-                        : initialRules != null ? initialRules.getVersion() : 0;
+                Math.max(
+                        inForce == null ? 0 : inForce.getVersion(),
+                        initialRules == null ? 0 : initialRules.getVersion());
         if (proposed.getVersion() <= versionInForce) {
             LOG.warn(
                     "rule set version {} ignored: version {} is in force and versions must"
@@ -126,11 +141,16 @@ public final class ValidateFunction
         LOG.info("rule set version {} in force", proposed.getVersion());
     }
 
-    /** The validator of the broadcast rule set, compiled once per version. */
+    /**
+     * The validator of the broadcast rule set, compiled once per version. Versions of documents are
+     * compared, not of compiled rule sets: a document whose rule file says another version would
+     * otherwise be compiled again for every change.
+     */
     private ChangeValidator validatorFor(RuleSetDocument document) {
-        if (document != null && document.getVersion() > validator.ruleSet().version()) {
+        if (document != null && document.getVersion() > validatorDocumentVersion) {
             // The control router only lets compiling rule sets through.
             validator = new ChangeValidator(RuleSetParser.parse(document));
+            validatorDocumentVersion = document.getVersion();
         }
         return validator;
     }
