@@ -53,29 +53,7 @@ import java.util.function.Consumer;
  */
 public final class ErrorsStore implements AutoCloseable {
 
-    private static final String COLUMNS =
-            String.join(
-                    ", ",
-                    ERROR_ID,
-                    STAGE,
-                    ERROR_CLASS,
-                    CODE,
-                    ESCALATION_LEVEL,
-                    MESSAGE,
-                    PAYLOAD,
-                    FIELD,
-                    ENTITY_KEY,
-                    TENANT,
-                    ENTITY_TYPE,
-                    SOURCE_ID,
-                    SOURCE_POSITION,
-                    RULE_SET_VERSION,
-                    ERROR_TIME,
-                    STATUS,
-                    STATUS_CHANGED_AT,
-                    STATUS_NOTE,
-                    REPLAY_COUNT,
-                    CHANGE);
+    private static final String COLUMNS = String.join(", ", ErrorsTable.ALL_COLUMNS);
 
     private final Connection connection;
     private final ErrorsTable table;

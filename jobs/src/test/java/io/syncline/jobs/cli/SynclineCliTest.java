@@ -9,6 +9,7 @@ import java.net.ServerSocket;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.Paths;
+import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import picocli.CommandLine;
@@ -22,6 +23,14 @@ class SynclineCliTest {
 
     private final StringWriter out = new StringWriter();
     private final StringWriter err = new StringWriter();
+
+    /** Copies the example's rule files next to the configurations the tests write. */
+    @BeforeEach
+    void copyRuleFiles() throws IOException {
+        for (String name : new String[] {"rules.yaml", "customer.schema.json"}) {
+            Files.copy(EXAMPLE.resolveSibling(name), dir.resolve(name));
+        }
+    }
 
     private int run(String... args) {
         CommandLine commandLine = SynclineCli.commandLine();

@@ -71,6 +71,14 @@ public record ErrorsTable(String schema, String table, Escalation escalation)
                     ERROR_TIME,
                     CHANGE);
 
+    /** Every column: those written from the record, then the status the CLI manages. */
+    public static final List<String> ALL_COLUMNS =
+            java.util.stream.Stream.concat(
+                            RECORD_COLUMNS.stream(),
+                            java.util.stream.Stream.of(
+                                    STATUS, STATUS_CHANGED_AT, STATUS_NOTE, REPLAY_COUNT))
+                    .toList();
+
     public ErrorsTable {
         Objects.requireNonNull(schema, "schema");
         Objects.requireNonNull(table, "table");
