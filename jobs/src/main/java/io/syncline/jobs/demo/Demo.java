@@ -222,7 +222,7 @@ public final class Demo {
                                     lags.get(lags.size() - 1) / 1000.0);
             out.printf(
                     "[%4ds] job %s | written %d (ins %d, upd %d, del %d, invalid %d) | captured %d |"
-                            + " Kafka %d %s |"
+                            + " Kafka %d %s, corrected %d |"
                             + " target rows customers %d, contracts %d | errors %d %s | lag %s%n",
                     Duration.between(started, clock.instant()).toSeconds(),
                     job.getJobStatus().get(5, TimeUnit.SECONDS),
@@ -237,6 +237,7 @@ public final class Demo {
                     captured(job),
                     seen.totalChanges(),
                     seen.changes(),
+                    seen.corrected(),
                     targetRows(postgres, "customers"),
                     targetRows(postgres, "contracts"),
                     seen.totalErrors(),

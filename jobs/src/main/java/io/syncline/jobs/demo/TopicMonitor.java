@@ -22,13 +22,17 @@ import org.apache.kafka.common.serialization.ByteArrayDeserializer;
 
 /**
  * Follows the change and error topics as a downstream reader would ({@code read_committed}) and
- * keeps counts and the commit-to-visible lag of what it sees.
+ * keeps counts (changes by operation, changes that validation corrected, errors by code) and the
+ * commit-to-visible lag of what it sees.
  */
 public final class TopicMonitor implements AutoCloseable {
 
     /** What the monitor has seen so far. */
     public record Snapshot(
-            Map<Operation, Long> changes, Map<String, Long> errors, List<Long> recentLagMillis) {
+            Map<Operation, Long> changes,
+            long corrected,
+            Map<String, Long> errors,
+            List<Long> recentLagMillis) {
 
         public long totalChanges() {
             return changes.values().stream().mapToLong(Long::longValue).sum();
@@ -45,6 +49,7 @@ public final class TopicMonitor implements AutoCloseable {
     private final Thread poller;
     private final Map<Operation, Long> changes = new EnumMap<>(Operation.class);
     private final Map<String, Long> errors = new TreeMap<>();
+    private long corrected;
     private List<Long> recentLagMillis = new ArrayList<>();
     private volatile RuntimeException failure;
 
@@ -75,7 +80,7 @@ public final class TopicMonitor implements AutoCloseable {
         List<Long> lags = recentLagMillis;
         recentLagMillis = new ArrayList<>();
         Collections.sort(lags);
-        return new Snapshot(new EnumMap<>(changes), new TreeMap<>(errors), lags);
+        return new Snapshot(new EnumMap<>(changes), corrected, new TreeMap<>(errors), lags);
     }
 
     private void poll() {
@@ -99,6 +104,9 @@ public final class TopicMonitor implements AutoCloseable {
         if (record.topic().equals(changeTopic)) {
             ChangeEvent change = ChangeEvent.getDecoder().decode(ByteBuffer.wrap(record.value()));
             changes.merge(change.getOp(), 1L, Long::sum);
+            if (!change.getRemediations().isEmpty()) {
+                corrected++;
+            }
             recentLagMillis.add(clock.millis() - change.getSourceCommitTime().toEpochMilli());
         } else {
             ErrorRecord error = ErrorRecord.getDecoder().decode(ByteBuffer.wrap(record.value()));

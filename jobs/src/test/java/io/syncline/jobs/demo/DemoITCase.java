@@ -29,6 +29,9 @@ class DemoITCase {
                 .doesNotContain("DIFFERENT")
                 .containsPattern("captured [1-9]\\d* ")
                 .containsPattern("errors [1-9]\\d* \\{")
+                .containsPattern("corrected [1-9]\\d* ")
+                .containsPattern(
+                        "(SCHEMA_FORMAT|RULE_ALLOWED_VALUES|RULE_RANGE|RI_MISSING_PARENT)=")
                 .contains("Stopped.");
     }
 }
