@@ -133,11 +133,14 @@ public final class BenchEnvironment implements AutoCloseable {
                     bootstrapServers: %14$s
                     changeTopic: %15$s
                     errorTopic: %16$s
+                    controlTopic: bench.%1$s.control
                     transactionalIdPrefix: bench-%1$s
                   target:
                     url: %17$s
                     username: %9$s
                     password: %10$s
+                validation:
+                  rules: rules.yaml
                 """
                         .formatted(
                                 variant,
@@ -160,6 +163,7 @@ public final class BenchEnvironment implements AutoCloseable {
         Path file = workDir.resolve(variant + ".yaml");
         Files.createDirectories(workDir);
         Files.writeString(file, yaml);
+        Files.writeString(workDir.resolve("rules.yaml"), WorkloadSchema.rules());
         return ConfigLoader.load(file);
     }
 

@@ -148,6 +148,7 @@ public final class BenchmarkRunner implements Callable<Integer> {
                                     List.of(
                                             JobVariant.WARM_UP,
                                             JobVariant.FULL,
+                                            JobVariant.NO_VALIDATION,
                                             JobVariant.FULL_AT_LEAST_ONCE,
                                             JobVariant.FULL_HEAP,
                                             JobVariant.PASS_THROUGH,
@@ -257,6 +258,16 @@ public final class BenchmarkRunner implements Callable<Integer> {
                 new Figure("drain", full, perSecond),
                 new Figure("sustained", sustained.highestSustained(), perSecond),
                 null);
+
+        results.ratio(
+                "R11",
+                "with validation ÷ without the validation stage, backlog drain",
+                new Figure("sync job, validating", full, perSecond),
+                new Figure(
+                        "same job without validate",
+                        drain.get(JobVariant.NO_VALIDATION).rate(),
+                        perSecond),
+                0.8);
 
         results.measurement("backlogChanges", drains.backlog());
         results.measurement("backlogWriteRate", Results.round(drains.fillRate()));

@@ -4,6 +4,7 @@ import io.syncline.jobs.SyncJob;
 import io.syncline.jobs.config.SynclineConfig;
 import io.syncline.jobs.wiring.SyncJobFactory;
 import io.syncline.operators.errors.ErrorOutputs;
+import io.syncline.operators.key.EntityKeys;
 import io.syncline.schema.ChangeEvent;
 import java.util.Map;
 import org.apache.flink.configuration.CheckpointingOptions;
@@ -21,8 +22,13 @@ import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
 public enum JobVariant {
     /** The sync job as shipped, run once first so that every measured drain finds a warm JVM. */
     WARM_UP("warm_up"),
-    /** The sync job as shipped: exactly-once, RocksDB. */
+    /** The sync job as shipped: exactly-once, RocksDB, validating against a rule set. */
     FULL("full_eo"),
+    /**
+     * The sync job without its validation stage (and the key-by tenant exchange before it): decode,
+     * key by entity, route, the same sinks.
+     */
+    NO_VALIDATION("no_validation"),
     /** The same graph with at-least-once checkpoints and non-transactional Kafka sinks. */
     FULL_AT_LEAST_ONCE("full_alo"),
     /** The sync job with the heap (hashmap) state backend instead of RocksDB. */
@@ -66,9 +72,19 @@ public enum JobVariant {
             case WARM_UP, FULL, FULL_HEAP -> SyncJobFactory.create(config).build(env);
             case FULL_AT_LEAST_ONCE ->
                     SyncJobFactory.create(config, DeliveryGuarantee.AT_LEAST_ONCE).build(env);
+            case NO_VALIDATION -> withoutValidation(env, config);
             case PASS_THROUGH -> passThrough(env, config, true);
             case PASS_THROUGH_KAFKA -> passThrough(env, config, false);
         }
+    }
+
+    /** The sync job's stages without validate: what validation is measured against (R11). */
+    private static void withoutValidation(StreamExecutionEnvironment env, SynclineConfig config) {
+        SyncJob job = SyncJobFactory.create(config);
+        SingleOutputStreamOperator<ChangeEvent> decoded = SyncJob.decode(env, job.sources().get(0));
+        job.deliver(
+                job.route(decoded.keyBy(new EntityKeys())),
+                decoded.getSideOutput(ErrorOutputs.ERRORS));
     }
 
     /**
@@ -80,7 +96,14 @@ public enum JobVariant {
             StreamExecutionEnvironment env, SynclineConfig config, boolean withTargetTables) {
         SyncJob job = SyncJobFactory.create(config);
         if (!withTargetTables) {
-            job = new SyncJob(job.sources(), job.changeTopic(), Map.of(), job.errorTopic());
+            job =
+                    new SyncJob(
+                            job.sources(),
+                            job.validation(),
+                            job.changeTopic(),
+                            Map.of(),
+                            job.errorTopic(),
+                            job.errorsTable());
         }
         SingleOutputStreamOperator<ChangeEvent> decoded = SyncJob.decode(env, job.sources().get(0));
         job.deliver(job.route(decoded), decoded.getSideOutput(ErrorOutputs.ERRORS));

@@ -54,5 +54,35 @@ public final class WorkloadSchema {
         }
     }
 
+    /**
+     * The validation rules the measured sync job runs with: a JSON Schema per entity type (types,
+     * required fields, an email format, the status enumeration) and three business rules, all of
+     * which every workload row passes, so that validation costs but rejects nothing.
+     */
+    public static String rules() {
+        String schema =
+                "'{\"type\": \"object\", \"properties\": {\"id\": {\"type\":"
+                        + " \"integer\"}, \"tenant_id\": {\"type\": \"string\"}, \"name\":"
+                        + " {\"type\": \"string\", \"minLength\": 1}, \"email\": {\"type\":"
+                        + " [\"string\", \"null\"], \"format\": \"email\"}, \"status\":"
+                        + " {\"enum\": [\"new\", \"active\", \"pending\", \"shipped\","
+                        + " \"closed\"]}, \"amount\": {\"type\": [\"number\", \"null\"]},"
+                        + " \"quantity\": {\"type\": [\"integer\", \"null\"]}},"
+                        + " \"required\": [\"id\", \"tenant_id\", \"name\", \"status\"]}'";
+        StringBuilder rules = new StringBuilder("version: 1\nentities:\n");
+        for (Table table : TABLES) {
+            rules.append("  ")
+                    .append(table.entityType())
+                    .append(":\n    schema:\n      type: json-schema\n      inline: ")
+                    .append(schema)
+                    .append("\n    rules:\n")
+                    .append("      - {type: range, field: amount, min: 0, max: 1000000}\n")
+                    .append("      - {type: range, field: quantity, min: 1, max: 500}\n")
+                    .append(
+                            "      - {type: pattern, field: name, regex: '[A-Za-z]+ [A-Za-z]+ \\d+'}\n");
+        }
+        return rules.toString();
+    }
+
     private WorkloadSchema() {}
 }
