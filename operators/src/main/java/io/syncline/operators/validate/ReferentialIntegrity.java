@@ -110,7 +110,7 @@ public final class ReferentialIntegrity {
         if (change.getOp() == Operation.DELETE && !deleteAllowed(change, rules, state, out)) {
             return;
         }
-        apply(change, entityKey, parents, state);
+        apply(change, entityKey, parents, hasReferences(entityRules), state);
         out.accept(change);
         if (change.getOp() != Operation.DELETE) {
             release(entityKey, rules, now, state, out);
@@ -204,6 +204,9 @@ public final class ReferentialIntegrity {
     }
 
     private boolean deleteAllowed(ChangeEvent change, RuleSet rules, State state, Output out) {
+        if (!isReferenced(change.getEntityType(), rules)) {
+            return true; // no rule refers to it: no state to read
+        }
         String key = keyOf(change);
         int children = state.childCount(key);
         if (children == 0) {
@@ -253,10 +256,23 @@ public final class ReferentialIntegrity {
         return strictest == null ? ParentDeletePolicy.FLAG : strictest;
     }
 
+    /**
+     * Records that the entity exists (or no longer does) and, if its type has references, which
+     * parents it refers to. Types without references skip that bookkeeping (a state read per
+     * change); counts left by references a later rule set removed are only read again for types
+     * some reference names.
+     */
     private static void apply(
-            ChangeEvent change, String entityKey, List<String> parents, State state) {
+            ChangeEvent change,
+            String entityKey,
+            List<String> parents,
+            boolean tracksReferences,
+            State state) {
         boolean deleted = change.getOp() == Operation.DELETE;
         state.setExists(entityKey, !deleted);
+        if (!tracksReferences) {
+            return;
+        }
         List<String> previous = state.parentsOf(entityKey);
         List<String> current = deleted ? List.of() : parents;
         if (previous.equals(current)) {
@@ -269,6 +285,16 @@ public final class ReferentialIntegrity {
             state.setChildCount(parent, state.childCount(parent) + 1);
         }
         state.setParentsOf(entityKey, current);
+    }
+
+    private static boolean hasReferences(Optional<EntityRules> rules) {
+        return rules.isPresent() && !rules.get().references().isEmpty();
+    }
+
+    private static boolean isReferenced(String entityType, RuleSet rules) {
+        return rules.entities().values().stream()
+                .flatMap(entity -> entity.references().stream())
+                .anyMatch(reference -> reference.entityType().equals(entityType));
     }
 
     private static List<String> parentKeys(ChangeEvent change, Optional<EntityRules> rules) {

@@ -190,6 +190,34 @@ class ChangeValidatorTest {
     }
 
     @Test
+    void anAcceptedChangeKeepsEveryEnvelopeField() {
+        ChangeEvent change =
+                ChangeEvent.newBuilder(
+                                create(
+                                        "customer",
+                                        "7",
+                                        image(
+                                                "id", intValue(7),
+                                                "name", text("Ada"),
+                                                "status", text("active"))))
+                        .setOp(io.syncline.schema.Operation.UPDATE)
+                        .setBefore(image("id", intValue(7), "name", text("Ad")))
+                        .setSourceCommitTime(java.time.Instant.ofEpochMilli(1_000))
+                        .setCaptureTime(java.time.Instant.ofEpochMilli(2_000))
+                        .setSourceId("crm")
+                        .setSourcePosition("0/16B3748")
+                        .setVersion(23_824_200L)
+                        .setTransactionId("tx-9")
+                        .setSchemaVersion(3)
+                        .setReplayOf("error-1")
+                        .build();
+
+        Verdict verdict = validate(STRICT, change);
+
+        assertThat(verdict.accepted()).isEqualTo(stamped(change, 4));
+    }
+
+    @Test
     void lenientNullsInvalidOptionalFieldsAndDropsUnknownOnes() {
         ChangeEvent change =
                 create(
