@@ -77,7 +77,8 @@ public final class ReferentialIntegrity {
     /** Checks an otherwise valid change at {@code now} (epoch millis). */
     public void process(ChangeEvent change, RuleSet rules, long now, State state, Output out) {
         String entityKey = keyOf(change);
-        String queuedBehind = state.waitingEntity(entityKey);
+        // The count is cheap to read; nothing waits for most tenants most of the time.
+        String queuedBehind = state.waitingCount() == 0 ? null : state.waitingEntity(entityKey);
         if (queuedBehind != null) {
             enqueue(change, queuedBehind, now, state, out);
             return;

@@ -100,6 +100,7 @@ public final class ValidateFunction
             return;
         }
         remediated.inc(verdict.accepted().getRemediations().size());
+        state.tenant = ctx.getCurrentKey();
         integrity.process(verdict.accepted(), current.ruleSet(), now, state, output(ctx, out, now));
     }
 
@@ -108,6 +109,7 @@ public final class ValidateFunction
             throws Exception {
         // After a restore the broadcast rule set may not have been compiled yet.
         ChangeValidator current = validatorFor(ctx.getBroadcastState(RULE_SETS).get(CURRENT));
+        state.tenant = ctx.getCurrentKey();
         integrity.expire(timestamp, current.ruleSet(), state, output(ctx, out, timestamp));
     }
 
@@ -331,15 +333,30 @@ public final class ValidateFunction
             return get(waiting::keys);
         }
 
+        /** The current key, set before each call into {@link ReferentialIntegrity}. */
+        private String tenant;
+
+        /**
+         * Waiting counts read so far, by tenant, so that the common case (nothing waits) costs no
+         * state read per change. Only this instance writes its keys' counts, and it writes through,
+         * so the cache cannot go stale; after a restore it starts empty and fills from state.
+         */
+        private final Map<String, Integer> waitingCounts = new HashMap<>();
+
         @Override
         public int waitingCount() {
-            Integer count = get(waitingCount::value);
-            return count == null ? 0 : count;
+            return waitingCounts.computeIfAbsent(
+                    tenant,
+                    key -> {
+                        Integer count = get(waitingCount::value);
+                        return count == null ? 0 : count;
+                    });
         }
 
         @Override
         public void setWaitingCount(int count) {
             run(() -> waitingCount.update(count == 0 ? null : count));
+            waitingCounts.put(tenant, count);
         }
     }
 
