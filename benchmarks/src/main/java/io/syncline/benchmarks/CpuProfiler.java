@@ -156,12 +156,17 @@ final class CpuProfiler {
                 || name.startsWith("Sink: ")
                 || name.contains("->")
                 || name.startsWith("decode")
+                || name.startsWith("validate")
+                || name.startsWith("control")
                 || name.startsWith("change topic")
                 || name.startsWith("target table")
                 || name.startsWith("select ")
                 || name.startsWith("error topic")
                 || name.startsWith("pass-through")) {
             return "flink task: " + name;
+        }
+        if (name.startsWith("rocksdb")) {
+            return "rocksdb (flush, compaction)";
         }
         if (name.startsWith("flink-")
                 || name.startsWith("pekko")
