@@ -37,10 +37,13 @@ final class ValidateConfigCommand implements Callable<Integer> {
         spec.commandLine()
                 .getOut()
                 .printf(
-                        "%s is valid: %d source(s), %d table(s)%s%n",
+                        "%s is valid: %d source(s), %d table(s), %s%s%n",
                         config,
                         loaded.sources().size(),
                         loaded.sources().stream().mapToInt(s -> s.tables().size()).sum(),
+                        loaded.validation().rules() == null
+                                ? "no validation rules"
+                                : "rule set version " + loaded.validation().rules().getVersion(),
                         offline ? " (not connected: --offline)" : ", all systems reachable");
         return 0;
     }

@@ -73,7 +73,8 @@ class SynclineCliTest {
                         .replace("${TARGET_DB_PASSWORD}", "x"));
 
         assertThat(run("validate-config", "--offline", file.toString())).isZero();
-        assertThat(out.toString()).contains("is valid: 1 source(s), 2 table(s)");
+        assertThat(out.toString())
+                .contains("is valid: 1 source(s), 2 table(s), rule set version 1");
     }
 
     @Test
