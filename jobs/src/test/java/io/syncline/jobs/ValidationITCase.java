@@ -50,12 +50,13 @@ import picocli.CommandLine;
 
 /**
  * Validation end to end at parallelism 2 against real PostgreSQL and Kafka: about 5 % of the
- * changes are invalid in varied ways; every valid change reaches the change topic and the target,
- * every invalid one is in the error topic and the errors table exactly once with its code, and per
- * tenant the changes in equal the changes out plus the errors. A child that arrives before its
- * parent is released when the parent arrives; a rule set published mid-stream changes the verdicts
- * from the point it is in force; after the rule is fixed, a replay delivers what the stricter rule
- * rejected, while what is still invalid is rejected again.
+ * changes are invalid in varied ways (JSON Schema, business rules, referential integrity, and an
+ * XML column against its XSD); every valid change reaches the change topic and the target, every
+ * invalid one is in the error topic and the errors table exactly once with its code, and per tenant
+ * the changes in equal the changes out plus the errors. A child that arrives before its parent is
+ * released when the parent arrives; a rule set published mid-stream changes the verdicts from the
+ * point it is in force; after the rule is fixed, a replay delivers what the stricter rule rejected,
+ * while what is still invalid is rejected again.
  */
 class ValidationITCase {
 
@@ -72,6 +73,20 @@ class ValidationITCase {
                "credit_limit": {"type": "number"},
                "status": {"enum": ["active", "suspended", "closed"]}},
              "required": ["id", "name", "status"]}
+            """;
+
+    private static final String XSD =
+            """
+            <xs:schema xmlns:xs="http://www.w3.org/2001/XMLSchema">
+              <xs:element name="invoice">
+                <xs:complexType>
+                  <xs:sequence>
+                    <xs:element name="number" type="xs:string"/>
+                    <xs:element name="total" type="xs:decimal"/>
+                  </xs:sequence>
+                </xs:complexType>
+              </xs:element>
+            </xs:schema>
             """;
 
     @RegisterExtension static final PostgresExtension POSTGRES = new PostgresExtension();
@@ -116,9 +131,11 @@ class ValidationITCase {
                 "CREATE TABLE customers (id BIGINT PRIMARY KEY, tenant_id TEXT, name TEXT,"
                         + " email TEXT, credit_limit NUMERIC(12,2), status TEXT)",
                 "CREATE TABLE contracts (id BIGINT PRIMARY KEY, tenant_id TEXT, customer_id"
-                        + " BIGINT, amount NUMERIC(12,2), starts_on DATE)");
+                        + " BIGINT, amount NUMERIC(12,2), starts_on DATE)",
+                "CREATE TABLE documents (id BIGINT PRIMARY KEY, tenant_id TEXT, body XML)");
         source = postgres.connect("src_validation");
         Files.writeString(dir.resolve("customer.schema.json"), SCHEMA);
+        Files.writeString(dir.resolve("invoice.xsd"), XSD);
         Files.writeString(dir.resolve("rules-v1.yaml"), rules(1, "1000000"));
         Path configFile = dir.resolve("validation.yaml");
         Files.writeString(configFile, config());
@@ -144,6 +161,12 @@ class ValidationITCase {
             }
             childBeforeParent("acme");
             childBeforeParent("initech");
+            // An XML column checked against its XSD, through real CDC.
+            insertDocument(
+                    "globex",
+                    "<invoice><number>INV-1</number><total>10.50</total></invoice>",
+                    null);
+            insertDocument("globex", "<invoice><total>ten</total></invoice>", "SCHEMA_XML_INVALID");
             List<ChangeEvent> out = awaitChanges(changes, ledger.expectedValid());
             List<ErrorRecord> rejected = awaitErrors(errors, ledger.expectedErrors());
 
@@ -300,6 +323,19 @@ class ValidationITCase {
                             tenant, anyCustomer(tenant), LocalDate.of(1999, 12, 31), "RULE_RANGE");
             default -> insertCustomerNamed(tenant, "", "SCHEMA_RANGE");
         }
+    }
+
+    private void insertDocument(String tenant, String xml, String code) throws SQLException {
+        long id = nextId++;
+        try (PreparedStatement insert =
+                source.prepareStatement(
+                        "INSERT INTO documents VALUES (?, ?, XMLPARSE(DOCUMENT ?))")) {
+            insert.setLong(1, id);
+            insert.setString(2, tenant);
+            insert.setString(3, xml);
+            insert.executeUpdate();
+        }
+        ledger.expect(tenant, "document", id, Operation.CREATE, code);
     }
 
     /** A contract inserted before the customer it refers to: it waits, then both arrive. */
@@ -526,7 +562,8 @@ class ValidationITCase {
                 "every valid customer and contract in the target",
                 () ->
                         targetCustomerIds().equals(ledger.validIds("customer"))
-                                && targetIds("contracts").equals(ledger.validIds("contract")));
+                                && targetIds("contracts").equals(ledger.validIds("contract"))
+                                && targetIds("documents").equals(ledger.validIds("document")));
     }
 
     private List<Long> targetCustomerIds() throws SQLException {
@@ -574,6 +611,8 @@ class ValidationITCase {
                     confidential: [email]
                     rules:
                       - {type: range, field: credit_limit, min: 0, max: %s}
+                  document:
+                    schema: {type: xsd, file: invoice.xsd, field: body}
                   contract:
                     rules:
                       - {type: range, field: starts_on, min: 2000-01-01, max: 2100-12-31}
@@ -605,6 +644,9 @@ class ValidationITCase {
                         tenantColumn: tenant_id
                       - table: public.contracts
                         entityType: contract
+                        tenantColumn: tenant_id
+                      - table: public.documents
+                        entityType: document
                         tenantColumn: tenant_id
                 sinks:
                   kafka:
