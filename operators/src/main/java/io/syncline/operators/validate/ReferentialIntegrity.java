@@ -80,6 +80,26 @@ public final class ReferentialIntegrity {
         // The count is cheap to read; nothing waits for most tenants most of the time.
         String queuedBehind = state.waitingCount() == 0 ? null : state.waitingEntity(entityKey);
         if (queuedBehind != null) {
+            if (state.waitingCount() >= maxWaiting) {
+                int slash = queuedBehind.indexOf('/');
+                out.reject(
+                        change,
+                        new Violation(
+                                null,
+                                ValidationCodes.RI_MISSING_PARENT,
+                                "waits behind an earlier change of the same entity, which waits"
+                                        + " for "
+                                        + queuedBehind.substring(0, slash)
+                                        + " "
+                                        + queuedBehind.substring(slash + 1)
+                                        + ", and the tenant already has "
+                                        + maxWaiting
+                                        + " changes waiting for parents"
+                                        + " (validation.maxWaitingChildren)",
+                                null),
+                        rules.entity(change.getEntityType()).orElse(null));
+                return;
+            }
             enqueue(change, queuedBehind, now, state, out);
             return;
         }

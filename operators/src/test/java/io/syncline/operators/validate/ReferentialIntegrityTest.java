@@ -281,6 +281,35 @@ class ReferentialIntegrityTest {
     }
 
     @Test
+    void aChangeQueuedBehindItsEntityCountsAgainstTheWaitRoom() {
+        integrity = new ReferentialIntegrity(MAX_WAIT, 2);
+        process(contract("c1", "1"), 1_000);
+        process(contractUpdate("c1", 2, "1"), 2_000);
+        process(contractUpdate("c1", 3, "1"), 3_000);
+
+        assertThat(out.verdicts).containsExactly("reject contract/c1 v3 RI_MISSING_PARENT");
+        assertThat(out.violations)
+                .singleElement()
+                .satisfies(
+                        violation ->
+                                assertThat(violation.description())
+                                        .startsWith(
+                                                "waits behind an earlier change of the same"
+                                                        + " entity, which waits for customer 1"));
+        assertThat(state.waitingCount()).isEqualTo(2);
+
+        process(customer("1"), 4_000);
+
+        assertThat(out.verdicts)
+                .containsExactly(
+                        "reject contract/c1 v3 RI_MISSING_PARENT",
+                        "accept customer/1 v1",
+                        "accept contract/c1 v1",
+                        "accept contract/c1 v2");
+        assertThat(state.waitingCount()).isZero();
+    }
+
+    @Test
     void deletingAParentWithChildrenUnderFlagAppliesTheDeleteAndRaisesAnError() {
         process(customer("1"), 1_000);
         process(contract("c1", "1"), 2_000);
