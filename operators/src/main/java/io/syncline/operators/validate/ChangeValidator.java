@@ -91,7 +91,16 @@ public final class ChangeValidator {
                 fixed.remove(field);
                 remediations.add(
                         remediation(rules, field, RemediationAction.DROPPED, value, null, reason));
-            } else if (!FieldValues.isNull(value) && spec != null && !spec.required()) {
+            } else if (spec != null && !spec.required()) {
+                if (FieldValues.isNull(value)) {
+                    // An explicit NULL the schema does not allow: leaving the field out is
+                    // allowed, and the target stores it as NULL all the same.
+                    fixed.remove(field);
+                    remediations.add(
+                            remediation(
+                                    rules, field, RemediationAction.DROPPED, value, null, reason));
+                    continue;
+                }
                 if (spec.nullable()) {
                     fixed.put(field, FieldValues.nullOf(value.getKind()));
                 } else {

@@ -273,6 +273,44 @@ class ChangeValidatorTest {
     }
 
     @Test
+    void lenientDropsAnExplicitNullTheSchemaDoesNotAllowInAnOptionalField() {
+        ChangeEvent change =
+                create(
+                        "customer",
+                        "7",
+                        image(
+                                "id", intValue(7),
+                                "name", text("Ada"),
+                                "email", nullOf(FieldKind.STRING)));
+
+        Verdict verdict = validate(LENIENT, change);
+
+        assertThat(verdict.violations()).isEmpty();
+        assertThat(verdict.accepted().getAfter())
+                .containsExactlyEntriesOf(image("id", intValue(7), "name", text("Ada")));
+        assertThat(verdict.accepted().getRemediations())
+                .singleElement()
+                .satisfies(
+                        remediation -> {
+                            assertThat(remediation.getField()).isEqualTo("email");
+                            assertThat(remediation.getAction())
+                                    .isEqualTo(RemediationAction.DROPPED);
+                            assertThat(remediation.getFrom()).isNull();
+                        });
+    }
+
+    @Test
+    void lenientStillRejectsAnExplicitNullInARequiredField() {
+        ChangeEvent change =
+                create("customer", "7", image("id", intValue(7), "name", nullOf(FieldKind.STRING)));
+
+        Verdict verdict = validate(LENIENT, change);
+
+        assertThat(verdict.isAccepted()).isFalse();
+        assertThat(verdict.violations()).extracting(Violation::field).containsExactly("name");
+    }
+
+    @Test
     void lenientMasksConfidentialValuesInRemediations() {
         ChangeEvent change =
                 create(

@@ -9,7 +9,11 @@ import java.util.Optional;
 import java.util.regex.Pattern;
 import java.util.regex.PatternSyntaxException;
 
-/** The field's value, as text, must match a regular expression as a whole. Null is not checked. */
+/**
+ * The field's value, as text, must match a regular expression as a whole. Null is not checked. A
+ * match gets a budget of character reads, so a pattern that backtracks catastrophically (nested
+ * repetition such as {@code (a+)+$}) rejects the value instead of stalling the validation stage.
+ */
 public final class PatternRule implements Rule {
 
     private final String field;
@@ -33,17 +37,79 @@ public final class PatternRule implements Rule {
         return field;
     }
 
+    /** Character reads one match may make: far above what a sane pattern needs. */
+    static final long READ_BUDGET = 1_000_000L;
+
     @Override
     public Optional<Violation> check(Map<String, FieldValue> image) {
         String text = FieldValues.text(image.get(field));
-        if (text == null || pattern.matcher(text).matches()) {
+        if (text == null) {
             return Optional.empty();
         }
-        return Optional.of(
-                new Violation(
-                        field,
-                        ValidationCodes.RULE_PATTERN,
-                        "must match " + pattern.pattern(),
-                        text));
+        String problem;
+        try {
+            if (pattern.matcher(new BudgetedText(text, READ_BUDGET)).matches()) {
+                return Optional.empty();
+            }
+            problem = "must match " + pattern.pattern();
+        } catch (BudgetExceeded e) {
+            problem =
+                    "could not be matched against "
+                            + pattern.pattern()
+                            + " within "
+                            + READ_BUDGET
+                            + " steps; the pattern backtracks too much (nested repetition?),"
+                            + " simplify it";
+        }
+        return Optional.of(new Violation(field, ValidationCodes.RULE_PATTERN, problem, text));
+    }
+
+    /** Text that counts its character reads and gives up past a budget. */
+    private static final class BudgetedText implements CharSequence {
+
+        private final String text;
+        private final long[] reads;
+        private final long budget;
+
+        BudgetedText(String text, long budget) {
+            this(text, new long[1], budget);
+        }
+
+        private BudgetedText(String text, long[] reads, long budget) {
+            this.text = text;
+            this.reads = reads;
+            this.budget = budget;
+        }
+
+        @Override
+        public char charAt(int index) {
+            if (++reads[0] > budget) {
+                throw new BudgetExceeded();
+            }
+            return text.charAt(index);
+        }
+
+        @Override
+        public int length() {
+            return text.length();
+        }
+
+        @Override
+        public CharSequence subSequence(int start, int end) {
+            return new BudgetedText(text.substring(start, end), reads, budget);
+        }
+
+        @Override
+        public String toString() {
+            return text;
+        }
+    }
+
+    private static final class BudgetExceeded extends RuntimeException {
+        private static final long serialVersionUID = 1L;
+
+        BudgetExceeded() {
+            super(null, null, false, false);
+        }
     }
 }

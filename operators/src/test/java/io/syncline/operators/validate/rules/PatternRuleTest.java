@@ -10,6 +10,9 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import io.syncline.operators.validate.ValidationCodes;
 import io.syncline.operators.validate.Violation;
 import io.syncline.schema.FieldKind;
+import io.syncline.schema.FieldValue;
+import java.util.Map;
+import java.util.Optional;
 import org.junit.jupiter.api.Test;
 
 class PatternRuleTest {
@@ -68,5 +71,23 @@ class PatternRuleTest {
         assertThatThrownBy(() -> new PatternRule("code", "(?<x"))
                 .isInstanceOf(IllegalArgumentException.class)
                 .hasMessageStartingWith("'(?<x' is not a regular expression: ");
+    }
+
+    @Test
+    void aCatastrophicallyBacktrackingPatternRejectsTheValueInsteadOfStalling() {
+        // Unbounded, this match takes minutes (polynomial backtracking of degree 12).
+        PatternRule rule = new PatternRule("code", "(.*a){12}x");
+
+        Optional<Violation> violation =
+                rule.check(Map.of("code", new FieldValue(FieldKind.STRING, "a".repeat(40))));
+
+        assertThat(violation)
+                .hasValueSatisfying(
+                        v -> {
+                            assertThat(v.code()).isEqualTo(ValidationCodes.RULE_PATTERN);
+                            assertThat(v.description())
+                                    .startsWith("could not be matched against (.*a){12}x within")
+                                    .endsWith("simplify it");
+                        });
     }
 }
