@@ -323,10 +323,13 @@ public final class ReferentialIntegrity {
             return List.of();
         }
         List<String> keys = new ArrayList<>();
+        String self = keyOf(change);
         for (Reference reference : rules.get().references()) {
             String id = FieldValues.text(change.getAfter().get(reference.field()));
-            if (id != null) {
-                keys.add(reference.entityType() + "/" + id);
+            String key = reference.entityType() + "/" + id;
+            // The root of a hierarchy may refer to itself (manager_id = id).
+            if (id != null && !key.equals(self)) {
+                keys.add(key);
             }
         }
         return keys;

@@ -149,7 +149,6 @@ public final class RuleSetParser {
                 entities.put(entry.getKey(), entity);
             }
         }
-        checkReferencedEntities(entities);
         return new RuleSet(version, entities);
     }
 
@@ -386,29 +385,6 @@ public final class RuleSetParser {
             return null;
         }
         return field == null || entity == null ? null : new Reference(field, entity, policy);
-    }
-
-    private void checkReferencedEntities(Map<String, EntityRules> entities) {
-        entities.forEach(
-                (type, rules) -> {
-                    List<Reference> references = rules.references();
-                    for (int i = 0; i < references.size(); i++) {
-                        Reference reference = references.get(i);
-                        if (reference.entityType().equals(type)) {
-                            problems.add(
-                                    "entities."
-                                            + type
-                                            + ".references["
-                                            + i
-                                            + "].entity: "
-                                            + type
-                                            + " refers to itself through "
-                                            + reference.field()
-                                            + "; self-references are not supported, remove"
-                                            + " this reference");
-                        }
-                    }
-                });
     }
 
     private String required(JsonNode node, String key, String path) {

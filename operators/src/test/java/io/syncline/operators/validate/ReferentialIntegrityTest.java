@@ -310,6 +310,39 @@ class ReferentialIntegrityTest {
     }
 
     @Test
+    void aHierarchyWaitsForItsManagersAndItsRootMayReferToItself() {
+        rules =
+                ruleSet(
+                        """
+                        version: 1
+                        entities:
+                          employee:
+                            references:
+                              - {field: manager_id, entity: employee, onParentDelete: reject}
+                        """);
+        process(employee("e3", "e2"), 1_000);
+        process(employee("e2", "e1"), 2_000);
+
+        assertThat(out.verdicts).isEmpty();
+        assertThat(state.waitingCount()).isEqualTo(2);
+
+        process(employee("e1", "e1"), 3_000);
+
+        assertThat(out.verdicts)
+                .containsExactly(
+                        "accept employee/e1 v1", "accept employee/e2 v1", "accept employee/e3 v1");
+        assertThat(state.waitingCount()).isZero();
+
+        process(delete("employee", "e2", 2), 4_000);
+
+        assertThat(out.verdicts).last().isEqualTo("reject employee/e2 v2 RI_PARENT_HAS_CHILDREN");
+    }
+
+    private static ChangeEvent employee(String id, String managerId) {
+        return create("employee", id, image("id", text(id), "manager_id", text(managerId)));
+    }
+
+    @Test
     void deletingAParentWithChildrenUnderFlagAppliesTheDeleteAndRaisesAnError() {
         process(customer("1"), 1_000);
         process(contract("c1", "1"), 2_000);

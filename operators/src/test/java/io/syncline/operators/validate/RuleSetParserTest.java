@@ -394,16 +394,22 @@ class RuleSetParserTest {
     }
 
     @Test
-    void aSelfReferenceIsReported() {
-        problemsOf(
-                        customer(
-                                "references:",
-                                "  - {field: account_id, entity: account}",
-                                "  - {field: parent_id, entity: customer}"))
+    void aSelfReferenceDescribesAHierarchy() {
+        RuleSet rules =
+                RuleSetParser.parse(
+                        RuleSetParser.document(
+                                """
+                                version: 1
+                                entities:
+                                  employee:
+                                    references:
+                                      - {field: manager_id, entity: employee, onParentDelete: reject}
+                                """,
+                                name -> null));
+
+        assertThat(rules.entity("employee").orElseThrow().references())
                 .containsExactly(
-                        "entities.customer.references[1].entity: customer refers to itself"
-                                + " through parent_id; self-references are not supported, remove"
-                                + " this reference");
+                        new Reference("manager_id", "employee", ParentDeletePolicy.REJECT));
     }
 
     @Test
@@ -471,7 +477,7 @@ class RuleSetParserTest {
                           contract:
                             defaults: {status: open}
                             references:
-                              - {field: contract_id, entity: contract, onParentDelete: reject}
+                              - {field: customer_id, entity: customer, onParentDelete: purge}
                         """,
                         name -> null);
 
@@ -499,10 +505,9 @@ class RuleSetParserTest {
                                                 "entities.contract.defaults: applies only with"
                                                         + " level: transformative; set the level"
                                                         + " or remove it",
-                                                "entities.contract.references[0].entity: contract"
-                                                        + " refers to itself through contract_id;"
-                                                        + " self-references are not supported,"
-                                                        + " remove this reference"))
+                                                "entities.contract.references[0].onParentDelete:"
+                                                        + " 'purge' is not a policy; use flag,"
+                                                        + " reject or allow"))
                 .hasMessageStartingWith(
                         "the rule set is invalid:\n  version: is required; e.g. version: 1");
     }
