@@ -150,9 +150,20 @@ public final class ValidateFunction
      */
     private ChangeValidator validatorFor(RuleSetDocument document) {
         if (document != null && document.getVersion() > validatorDocumentVersion) {
-            // The control router only lets compiling rule sets through.
-            validator = new ChangeValidator(RuleSetParser.parse(document));
             validatorDocumentVersion = document.getVersion();
+            try {
+                validator = new ChangeValidator(RuleSetParser.parse(document));
+            } catch (RuleSetException e) {
+                // The control router only lets compiling rule sets through, but one restored from
+                // a savepoint of an older Syncline may no longer compile: keep the rules in force
+                // rather than fail on every change.
+                LOG.error(
+                        "rule set version {} from state does not compile; version {} stays in"
+                                + " force: {}",
+                        document.getVersion(),
+                        validator.ruleSet().version(),
+                        e.getMessage());
+            }
         }
         return validator;
     }

@@ -194,6 +194,20 @@ class ValidateFunctionTest {
     }
 
     @Test
+    void aBroadcastRuleSetThatDoesNotCompileLeavesTheRulesInForce() throws Exception {
+        // As after restoring the state of an older Syncline whose parser accepted more.
+        RuleSetDocument broken =
+                RuleSetDocument.newBuilder(rules(2, 100))
+                        .setRules("version: 2\nentities:\n  customer:\n    level: picky\n")
+                        .build();
+        harness.processBroadcastElement(publish(broken), 0);
+        harness.processElement(customer("1", 500), 0);
+
+        assertThat(harness.extractOutputValues()).containsExactly(stamped(customer("1", 500), 1));
+        assertThat(errors(harness)).isEmpty();
+    }
+
+    @Test
     void aRuleSetOfALowerOrEqualVersionIsIgnored() throws Exception {
         harness.processBroadcastElement(publish(rules(1, 10)), 0);
         harness.processElement(customer("1", 500), 0);
