@@ -325,7 +325,7 @@ public final class ReferentialIntegrity {
         List<String> keys = new ArrayList<>();
         String self = keyOf(change);
         for (Reference reference : rules.get().references()) {
-            String id = FieldValues.text(change.getAfter().get(reference.field()));
+            String id = reference.parentId(change.getAfter());
             String key = reference.entityType() + "/" + id;
             // The root of a hierarchy may refer to itself (manager_id = id).
             if (id != null && !key.equals(self)) {
@@ -345,13 +345,12 @@ public final class ReferentialIntegrity {
                 rules.entity(change.getEntityType()).stream()
                         .flatMap(entity -> entity.references().stream())
                         .filter(reference -> reference.entityType().equals(parentType))
-                        .map(Reference::field)
                         .filter(
-                                name ->
+                                reference ->
                                         change.getAfter() != null
                                                 && parentId.equals(
-                                                        FieldValues.text(
-                                                                change.getAfter().get(name))))
+                                                        reference.parentId(change.getAfter())))
+                        .map(Reference::field)
                         .findFirst()
                         .orElse(null);
         return new Violation(

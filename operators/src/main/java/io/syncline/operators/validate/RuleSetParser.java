@@ -54,7 +54,8 @@ public final class RuleSetParser {
                     "rules",
                     "references");
     private static final Set<String> SCHEMA_KEYS = Set.of("type", "file", "inline", "field");
-    private static final Set<String> REFERENCE_KEYS = Set.of("field", "entity", "onParentDelete");
+    private static final Set<String> REFERENCE_KEYS =
+            Set.of("field", "fields", "entity", "onParentDelete");
     private static final Map<String, Set<String>> RULE_KEYS =
             Map.of(
                     "required", Set.of("type", "field"),
@@ -370,7 +371,7 @@ public final class RuleSetParser {
 
     private Reference reference(JsonNode node, String path) {
         rejectUnknownKeys(node, path, REFERENCE_KEYS);
-        String field = required(node, "field", path);
+        List<String> fields = referenceFields(node, path);
         String entity = required(node, "entity", path);
         String policyText = node.path("onParentDelete").asText("flag");
         ParentDeletePolicy policy;
@@ -384,7 +385,29 @@ public final class RuleSetParser {
                             + "' is not a policy; use flag, reject or allow");
             return null;
         }
-        return field == null || entity == null ? null : new Reference(field, entity, policy);
+        return fields == null || entity == null ? null : new Reference(fields, entity, policy);
+    }
+
+    /** {@code field: x}, or {@code fields: [a, b]} for a composite key; {@code null} if wrong. */
+    private List<String> referenceFields(JsonNode node, String path) {
+        if (node.has("field") == node.has("fields")) {
+            problems.add(
+                    path
+                            + ": set exactly one of field: (the column holding the parent's id)"
+                            + " and fields: (the columns holding a composite key, in the"
+                            + " parent's key order)");
+            return null;
+        }
+        if (node.has("field")) {
+            String field = required(node, "field", path);
+            return field == null ? null : List.of(field);
+        }
+        List<String> fields = texts(node.path("fields"));
+        if (fields.isEmpty() || fields.stream().anyMatch(String::isBlank)) {
+            problems.add(path + ".fields: must list at least one column, e.g. [region, number]");
+            return null;
+        }
+        return fields;
     }
 
     private String required(JsonNode node, String key, String path) {

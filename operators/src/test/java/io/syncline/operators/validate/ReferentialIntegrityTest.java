@@ -310,6 +310,50 @@ class ReferentialIntegrityTest {
     }
 
     @Test
+    void aCompositeReferenceWaitsForTheParentWithThatWholeKey() {
+        rules =
+                ruleSet(
+                        """
+                        version: 1
+                        entities:
+                          shipment:
+                            references:
+                              - {fields: [region, order_no], entity: order}
+                        """);
+        process(create("order", "eu/7", image("region", text("eu"), "order_no", text("7"))), 1_000);
+        process(
+                create(
+                        "shipment",
+                        "s1",
+                        image("id", text("s1"), "region", text("us"), "order_no", text("7"))),
+                2_000);
+        process(
+                create(
+                        "shipment",
+                        "s2",
+                        image("id", text("s2"), "region", text("eu"), "order_no", text("7"))),
+                3_000);
+        process(create("shipment", "s3", image("id", text("s3"), "region", text("eu"))), 4_000);
+
+        assertThat(out.verdicts)
+                .containsExactly(
+                        "accept order/eu/7 v1", "accept shipment/s2 v1", "accept shipment/s3 v1");
+        assertThat(state.waitingFor("order/us/7"))
+                .extracting(waiting -> waiting.getChange().getEntityId())
+                .containsExactly("s1");
+
+        integrity.expire(62_000, rules, state, out);
+
+        assertThat(out.violations)
+                .singleElement()
+                .satisfies(
+                        violation -> {
+                            assertThat(violation.field()).isEqualTo("region,order_no");
+                            assertThat(violation.value()).isEqualTo("us/7");
+                        });
+    }
+
+    @Test
     void aHierarchyWaitsForItsManagersAndItsRootMayReferToItself() {
         rules =
                 ruleSet(

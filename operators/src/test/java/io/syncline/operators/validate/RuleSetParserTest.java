@@ -297,7 +297,7 @@ class RuleSetParserTest {
                                 "  - {field: account_id, entity: account, onDelete: reject}"))
                 .containsExactly(
                         "entities.customer.references[0].onDelete: unknown key; known keys are"
-                                + " entity, field, onParentDelete");
+                                + " entity, field, fields, onParentDelete");
     }
 
     @Test
@@ -391,6 +391,42 @@ class RuleSetParserTest {
                 .containsExactly(
                         "entities.customer.references[0].onParentDelete: 'cascade' is not a"
                                 + " policy; use flag, reject or allow");
+    }
+
+    @Test
+    void aCompositeReferenceNamesItsFieldsInTheParentsKeyOrder() {
+        RuleSet rules =
+                RuleSetParser.parse(
+                        RuleSetParser.document(
+                                """
+                                version: 1
+                                entities:
+                                  shipment:
+                                    references:
+                                      - {fields: [region, order_no], entity: order}
+                                """,
+                                name -> null));
+
+        assertThat(rules.entity("shipment").orElseThrow().references())
+                .containsExactly(
+                        new Reference(
+                                List.of("region", "order_no"), "order", ParentDeletePolicy.FLAG));
+    }
+
+    @Test
+    void aReferenceNeedsExactlyOneOfFieldAndFields() {
+        problemsOf(
+                        customer(
+                                "references:",
+                                "  - {field: a, fields: [a, b], entity: account}",
+                                "  - {entity: account}"))
+                .containsExactly(
+                        "entities.customer.references[0]: set exactly one of field: (the column"
+                                + " holding the parent's id) and fields: (the columns holding a"
+                                + " composite key, in the parent's key order)",
+                        "entities.customer.references[1]: set exactly one of field: (the column"
+                                + " holding the parent's id) and fields: (the columns holding a"
+                                + " composite key, in the parent's key order)");
     }
 
     @Test
