@@ -38,8 +38,10 @@ import java.util.TreeMap;
 import java.util.function.Function;
 import java.util.stream.Collectors;
 import org.apache.flink.core.execution.JobClient;
+import org.apache.flink.runtime.minicluster.MiniCluster;
 import org.apache.flink.runtime.testutils.MiniClusterResourceConfiguration;
 import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
+import org.apache.flink.test.junit5.InjectMiniCluster;
 import org.apache.flink.test.junit5.MiniClusterExtension;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.junit.jupiter.api.AfterEach;
@@ -107,6 +109,8 @@ class ValidationITCase {
     private final Ledger ledger = new Ledger();
     private final Map<String, List<Long>> customersOf = new HashMap<>();
     private EmbeddedPostgresServer postgres;
+    private String name = "validation";
+    private String maxParentWait = "2s";
     private Connection source;
     private JobClient job;
     private long nextId = 1;
@@ -121,24 +125,44 @@ class ValidationITCase {
         }
     }
 
-    @Test
-    void validatesRejectsHoldsChildrenAppliesNewRuleSetsAndReplays() throws Exception {
+    /** Databases, tables, rule files and the configuration of one test; its path. */
+    private Path setUp(String testName, String parentWait) throws Exception {
+        name = testName;
+        maxParentWait = parentWait;
         postgres = POSTGRES.server();
-        postgres.createDatabase("src_validation");
-        postgres.createDatabase("tgt_validation");
+        postgres.createDatabase(sourceDb());
+        postgres.createDatabase(targetDb());
         postgres.execute(
-                "src_validation",
+                sourceDb(),
                 "CREATE TABLE customers (id BIGINT PRIMARY KEY, tenant_id TEXT, name TEXT,"
                         + " email TEXT, credit_limit NUMERIC(12,2), status TEXT)",
                 "CREATE TABLE contracts (id BIGINT PRIMARY KEY, tenant_id TEXT, customer_id"
                         + " BIGINT, amount NUMERIC(12,2), starts_on DATE)",
                 "CREATE TABLE documents (id BIGINT PRIMARY KEY, tenant_id TEXT, body XML)");
-        source = postgres.connect("src_validation");
+        source = postgres.connect(sourceDb());
         Files.writeString(dir.resolve("customer.schema.json"), SCHEMA);
         Files.writeString(dir.resolve("invoice.xsd"), XSD);
         Files.writeString(dir.resolve("rules-v1.yaml"), rules(1, "1000000"));
-        Path configFile = dir.resolve("validation.yaml");
+        Path configFile = dir.resolve(name + ".yaml");
         Files.writeString(configFile, config());
+        return configFile;
+    }
+
+    private String sourceDb() {
+        return "src_" + name;
+    }
+
+    private String targetDb() {
+        return "tgt_" + name;
+    }
+
+    private String topic(String kind) {
+        return kind + "-" + name;
+    }
+
+    @Test
+    void validatesRejectsHoldsChildrenAppliesNewRuleSetsAndReplays() throws Exception {
+        Path configFile = setUp("validation", "2s");
         SynclineConfig config = ConfigLoader.load(configFile);
 
         // Snapshot: valid customers and one invalid, read before streaming starts.
@@ -150,8 +174,10 @@ class ValidationITCase {
         insertCustomer("globex", "-1.00", "active", null, Operation.READ, "RULE_RANGE");
         start(config);
 
-        try (TopicReader changes = new TopicReader(KAFKA.server().bootstrapServers(), "changes");
-                TopicReader errors = new TopicReader(KAFKA.server().bootstrapServers(), "errors")) {
+        try (TopicReader changes =
+                        new TopicReader(KAFKA.server().bootstrapServers(), topic("changes"));
+                TopicReader errors =
+                        new TopicReader(KAFKA.server().bootstrapServers(), topic("errors"))) {
             // The snapshot first, so that what follows is streamed.
             awaitChanges(changes, ledger.expectedValid());
             awaitErrors(errors, ledger.expectedErrors());
@@ -258,6 +284,69 @@ class ValidationITCase {
                     () ->
                             statusCount("RULE_RANGE", "open") == stillInvalid
                                     && statusCount("RULE_RANGE", "replayed") == nowValid.size());
+        }
+    }
+
+    @Test
+    void childrenWaitingForTheirParentsSurviveACrash(@InjectMiniCluster MiniCluster cluster)
+            throws Exception {
+        Path configFile = setUp("validation_crash", "2m");
+        for (String tenant : TENANTS) {
+            insertCustomer(tenant, "100.00", "active", null, Operation.READ, null);
+        }
+        start(ConfigLoader.load(configFile));
+        try (TopicReader changes =
+                        new TopicReader(KAFKA.server().bootstrapServers(), topic("changes"));
+                TopicReader errors =
+                        new TopicReader(KAFKA.server().bootstrapServers(), topic("errors"))) {
+            awaitChanges(changes, ledger.expectedValid());
+
+            // Contracts of customers that do not exist yet: they wait in the validate state.
+            List<Long> parents = new ArrayList<>();
+            for (String tenant : TENANTS) {
+                for (int i = 0; i < 4; i++) {
+                    long parent = 9_100_000L + parents.size();
+                    parents.add(parent);
+                    insertContract(tenant, parent, LocalDate.of(2026, 5, 1), null);
+                }
+            }
+            // A later change of each tenant, visible once a checkpoint completed after it, and
+            // so after the waiting contracts of its tenant were in the validate state.
+            List<Long> probes = new ArrayList<>();
+            for (String tenant : TENANTS) {
+                probes.add(insertCustomer(tenant, "5.00", "active", null, Operation.CREATE, null));
+            }
+            Poll.until(
+                    TIMEOUT,
+                    "the probes to be committed",
+                    () ->
+                            awaitChanges(changes, 0).stream()
+                                    .map(c -> Long.parseLong(c.getEntityId()))
+                                    .toList()
+                                    .containsAll(probes));
+            assertThat(awaitChanges(changes, 0))
+                    .noneMatch(c -> c.getEntityType().equals("contract"));
+
+            cluster.terminateTaskManager(0).get();
+            cluster.startTaskManager();
+            for (int i = 0; i < parents.size(); i++) {
+                String tenant = TENANTS.get(i / 4);
+                customerRow(parents.get(i), tenant, "late " + i, "10.00", "active", null);
+                ledger.expect(tenant, "customer", parents.get(i), Operation.CREATE, null);
+            }
+
+            List<ChangeEvent> out = awaitChanges(changes, ledger.expectedValid());
+            assertThat(keysAndOps(out)).isEqualTo(ledger.validKeysAndOps());
+            assertThat(out).extracting(ChangeEvent::getEventId).doesNotHaveDuplicates();
+            assertThat(awaitErrors(errors, 0)).isEmpty();
+            awaitTargetHasValidRows();
+            assertThat(
+                            cluster.getExecutionGraph(job.getJobID())
+                                    .get()
+                                    .getCheckpointStatsSnapshot()
+                                    .getLatestRestoredCheckpoint())
+                    .as("the job restored its state from a checkpoint")
+                    .isNotNull();
         }
     }
 
@@ -461,7 +550,7 @@ class ValidationITCase {
     private void publish(int version, String maxCredit) throws Exception {
         Path file = dir.resolve("rules-v" + version + ".yaml");
         Files.writeString(file, rules(version, maxCredit));
-        SynclineConfig config = ConfigLoader.load(dir.resolve("validation.yaml"));
+        SynclineConfig config = ConfigLoader.load(dir.resolve(name + ".yaml"));
         try (ControlTopicPublisher publisher = new ControlTopicPublisher(config.sinks().kafka())) {
             publisher.publishRuleSet(RuleFiles.read(file), "ValidationITCase");
         }
@@ -529,7 +618,7 @@ class ValidationITCase {
 
     private Map<String, Long> errorsTableCodes() throws SQLException {
         Map<String, Long> codes = new TreeMap<>();
-        try (Connection target = postgres.connect("tgt_validation");
+        try (Connection target = postgres.connect(targetDb());
                 Statement statement = target.createStatement();
                 ResultSet rows =
                         statement.executeQuery(
@@ -542,7 +631,7 @@ class ValidationITCase {
     }
 
     private long statusCount(String code, String status) throws SQLException {
-        try (Connection target = postgres.connect("tgt_validation");
+        try (Connection target = postgres.connect(targetDb());
                 PreparedStatement query =
                         target.prepareStatement(
                                 "SELECT count(*) FROM syncline_errors WHERE code = ? AND status"
@@ -572,7 +661,7 @@ class ValidationITCase {
 
     private List<Long> targetIds(String table) throws SQLException {
         List<Long> ids = new ArrayList<>();
-        try (Connection target = postgres.connect("tgt_validation");
+        try (Connection target = postgres.connect(targetDb());
                 Statement statement = target.createStatement();
                 ResultSet rows =
                         statement.executeQuery("SELECT id FROM " + table + " ORDER BY id")) {
@@ -625,19 +714,22 @@ class ValidationITCase {
     private String config() {
         return """
                 job:
-                  name: it-validation
+                  name: it-%1$s
                   parallelism: 2
                 checkpoints:
                   interval: 1s
-                  directory: %1$s
+                  directory: %2$s
+                restart:
+                  initialBackoff: 200ms
+                  maxBackoff: 2s
                 tenants: [acme, globex, initech]
                 sources:
-                  - id: crm_validation
-                    hostname: %2$s
-                    port: %3$d
-                    database: src_validation
-                    username: %4$s
-                    password: %5$s
+                  - id: crm_%1$s
+                    hostname: %3$s
+                    port: %4$d
+                    database: %5$s
+                    username: %6$s
+                    password: %7$s
                     tables:
                       - table: public.customers
                         entityType: customer
@@ -650,28 +742,34 @@ class ValidationITCase {
                         tenantColumn: tenant_id
                 sinks:
                   kafka:
-                    bootstrapServers: %6$s
-                    changeTopic: changes
-                    errorTopic: errors
-                    controlTopic: control
-                    transactionalIdPrefix: it-validation
+                    bootstrapServers: %8$s
+                    changeTopic: %9$s
+                    errorTopic: %10$s
+                    controlTopic: %11$s
+                    transactionalIdPrefix: it-%1$s
                   target:
-                    url: %7$s
-                    username: %4$s
-                    password: %5$s
+                    url: %12$s
+                    username: %6$s
+                    password: %7$s
                     batchInterval: 100ms
                 validation:
                   rules: rules-v1.yaml
-                  maxParentWait: 2s
+                  maxParentWait: %13$s
                 """
                 .formatted(
-                        dir.resolve("checkpoints").toUri(),
+                        name,
+                        dir.resolve("checkpoints-" + name).toUri(),
                         postgres.host(),
                         postgres.port(),
+                        sourceDb(),
                         postgres.username(),
                         postgres.password(),
                         KAFKA.server().bootstrapServers(),
-                        postgres.jdbcUrl("tgt_validation"));
+                        topic("changes"),
+                        topic("errors"),
+                        topic("control"),
+                        postgres.jdbcUrl(targetDb()),
+                        maxParentWait);
     }
 
     /** What the test wrote and what it expects of each change. */
