@@ -225,7 +225,8 @@ public final class ReferentialIntegrity {
     }
 
     private boolean deleteAllowed(ChangeEvent change, RuleSet rules, State state, Output out) {
-        if (!isReferenced(change.getEntityType(), rules)) {
+        Optional<ParentDeletePolicy> referenced = rules.parentDeletePolicy(change.getEntityType());
+        if (referenced.isEmpty()) {
             return true; // no rule refers to it: no state to read
         }
         String key = keyOf(change);
@@ -233,7 +234,7 @@ public final class ReferentialIntegrity {
         if (children == 0) {
             return true;
         }
-        ParentDeletePolicy policy = policyFor(change.getEntityType(), rules);
+        ParentDeletePolicy policy = referenced.get();
         if (policy == ParentDeletePolicy.ALLOW) {
             return true;
         }
@@ -255,34 +256,6 @@ public final class ReferentialIntegrity {
         return policy == ParentDeletePolicy.FLAG;
     }
 
-    /** The strictest policy any reference to {@code parentType} asks for; flag if none does. */
-    private static ParentDeletePolicy policyFor(String parentType, RuleSet rules) {
-        List<ParentDeletePolicy> byStrictness =
-                List.of(
-                        ParentDeletePolicy.ALLOW,
-                        ParentDeletePolicy.FLAG,
-                        ParentDeletePolicy.REJECT);
-        ParentDeletePolicy strictest = null;
-        for (EntityRules entity : rules.entities().values()) {
-            for (Reference reference : entity.references()) {
-                ParentDeletePolicy policy = reference.onParentDelete();
-                if (reference.entityType().equals(parentType)
-                        && (strictest == null
-                                || byStrictness.indexOf(policy)
-                                        > byStrictness.indexOf(strictest))) {
-                    strictest = policy;
-                }
-            }
-        }
-        return strictest == null ? ParentDeletePolicy.FLAG : strictest;
-    }
-
-    /**
-     * Records that the entity exists (or no longer does) and, if its type has references, which
-     * parents it refers to. Types without references skip that bookkeeping (a state read per
-     * change); counts left by references a later rule set removed are only read again for types
-     * some reference names.
-     */
     private static void apply(
             ChangeEvent change,
             String entityKey,
@@ -310,12 +283,6 @@ public final class ReferentialIntegrity {
 
     private static boolean hasReferences(Optional<EntityRules> rules) {
         return rules.isPresent() && !rules.get().references().isEmpty();
-    }
-
-    private static boolean isReferenced(String entityType, RuleSet rules) {
-        return rules.entities().values().stream()
-                .flatMap(entity -> entity.references().stream())
-                .anyMatch(reference -> reference.entityType().equals(entityType));
     }
 
     private static List<String> parentKeys(ChangeEvent change, Optional<EntityRules> rules) {

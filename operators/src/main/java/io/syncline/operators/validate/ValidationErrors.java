@@ -57,7 +57,7 @@ public final class ValidationErrors {
     }
 
     /** The envelope fields of an error about {@code change}. */
-    public static ErrorRecord.Builder context(ErrorRecord.Builder builder, ChangeEvent change) {
+    private static ErrorRecord.Builder context(ErrorRecord.Builder builder, ChangeEvent change) {
         return builder.setKey(EntityKeys.of(change))
                 .setTenant(change.getTenant())
                 .setEntityType(change.getEntityType())
