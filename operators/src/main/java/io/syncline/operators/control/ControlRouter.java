@@ -108,6 +108,7 @@ public final class ControlRouter extends ProcessFunction<ControlCommand, Control
         return switch (command.getType()) {
             case RULE_SET -> "it carries no rule set";
             case REPLAY -> "it carries no change to replay";
+            case CONFLICT_DECISION -> "it carries no decision";
             case UNKNOWN ->
                     command.getIssuedBy() == null
                             ? "its type is unknown to this version of syncline"

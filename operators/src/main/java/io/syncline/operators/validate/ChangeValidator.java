@@ -1,5 +1,6 @@
 package io.syncline.operators.validate;
 
+import io.syncline.operators.change.ChangeEvents;
 import io.syncline.operators.validate.correct.Corrected;
 import io.syncline.operators.validate.rules.Rule;
 import io.syncline.schema.ChangeEvent;
@@ -143,26 +144,11 @@ public final class ChangeValidator {
             all = new ArrayList<>(all);
             all.addAll(remediations);
         }
-        // A shallow copy: the builder's deep copy of both images was half the cost of validating
-        // a change (ValidationBenchmark), and nothing changes an image once it is built.
-        return new ChangeEvent(
-                change.getEventId(),
-                change.getTenant(),
-                change.getEntityType(),
-                change.getEntityId(),
-                change.getOp(),
-                change.getBefore(),
-                image,
-                change.getSourceCommitTime(),
-                change.getCaptureTime(),
-                change.getSourceId(),
-                change.getSourcePosition(),
-                change.getVersion(),
-                change.getTransactionId(),
-                change.getSchemaVersion(),
-                ruleSet.version(),
-                all,
-                change.getReplayOf());
+        ChangeEvent stamped = ChangeEvents.shallowCopy(change);
+        stamped.setAfter(image);
+        stamped.setRuleSetVersion(ruleSet.version());
+        stamped.setRemediations(all);
+        return stamped;
     }
 
     /**
