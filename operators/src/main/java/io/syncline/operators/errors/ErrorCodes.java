@@ -26,5 +26,11 @@ public final class ErrorCodes {
     /** A message on the control topic could not be read or names no command Syncline knows. */
     public static final String CONTROL_COMMAND_INVALID = "CONTROL_COMMAND_INVALID";
 
+    /**
+     * A change could not wait behind its entity's parked manual conflict: the entity's backlog is
+     * full.
+     */
+    public static final String CONFLICT_BACKLOG_FULL = "CONFLICT_BACKLOG_FULL";
+
     private ErrorCodes() {}
 }

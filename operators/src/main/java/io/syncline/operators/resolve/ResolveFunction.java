@@ -1,0 +1,366 @@
+package io.syncline.operators.resolve;
+
+import io.syncline.operators.change.ChangeEvents;
+import io.syncline.operators.errors.ErrorCodes;
+import io.syncline.operators.errors.ErrorOutputs;
+import io.syncline.operators.errors.ErrorRecords;
+import io.syncline.operators.key.EntityKeys;
+import io.syncline.schema.ChangeEvent;
+import io.syncline.schema.ConflictDecision;
+import io.syncline.schema.ConflictRecord;
+import io.syncline.schema.EntityVersion;
+import io.syncline.schema.ErrorRecord;
+import io.syncline.schema.Operation;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+import java.util.Set;
+import org.apache.flink.api.common.state.ListState;
+import org.apache.flink.api.common.state.ListStateDescriptor;
+import org.apache.flink.api.common.state.ValueState;
+import org.apache.flink.api.common.state.ValueStateDescriptor;
+import org.apache.flink.api.common.typeinfo.Types;
+import org.apache.flink.configuration.Configuration;
+import org.apache.flink.formats.avro.typeutils.AvroTypeInfo;
+import org.apache.flink.metrics.Counter;
+import org.apache.flink.metrics.MetricGroup;
+import org.apache.flink.streaming.api.TimeDomain;
+import org.apache.flink.streaming.api.functions.co.KeyedCoProcessFunction;
+import org.apache.flink.util.Collector;
+import org.apache.flink.util.OutputTag;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The resolve stage, keyed by entity: holds back changes that may arrive out of order and releases
+ * them in order on event-time timers, resolves each against the entity's version in force with an
+ * {@link EntityResolver}, parks manual conflicts with the entity's later changes behind them until
+ * a {@link ConflictDecision} arrives, and sends the resolved state back to bidirectional sources.
+ *
+ * <p>Emits the changes the targets get; conflicts go to {@link #CONFLICTS}, writes to a source to
+ * {@link #writeBackOf}, and changes that cannot wait to the error queue.
+ */
+public final class ResolveFunction
+        extends KeyedCoProcessFunction<String, ChangeEvent, ConflictDecision, ChangeEvent> {
+
+    /** Every conflict, decided or parked, for the conflicts topic and table. */
+    public static final OutputTag<ConflictRecord> CONFLICTS =
+            new OutputTag<>("syncline-conflicts", new AvroTypeInfo<>(ConflictRecord.class));
+
+    /** Stage name on errors. */
+    public static final String STAGE = "resolve";
+
+    private static final long serialVersionUID = 1L;
+    private static final Logger LOG = LoggerFactory.getLogger(ResolveFunction.class);
+
+    private final EntityResolver resolver;
+    private final Set<String> peers;
+    private final long maxOutOfOrderMillis;
+    private final int maxPendingPerEntity;
+    private final int maxParkedPerEntity;
+
+    private transient ValueState<EntityVersion> entity;
+    private transient ListState<ChangeEvent> pending;
+    private transient ValueState<Integer> pendingCount;
+    private transient ValueState<ConflictRecord> openConflict;
+    private transient ListState<ChangeEvent> parked;
+    private transient ValueState<Integer> parkedCount;
+    private transient Map<String, OutputTag<ChangeEvent>> writeBackTags;
+    private transient Map<String, Counter> counters;
+    private transient MetricGroup metrics;
+
+    /**
+     * @param resolver decides each change
+     * @param peers ids of the bidirectional sources the resolved state is written back to
+     * @param maxOutOfOrder how long (in source commit time) changes are held back so that late ones
+     *     can overtake them; zero applies every change as it arrives
+     * @param maxPendingPerEntity changes held back per entity before the oldest is released early
+     * @param maxParkedPerEntity changes that may wait behind a parked conflict of one entity
+     */
+    public ResolveFunction(
+            EntityResolver resolver,
+            Set<String> peers,
+            Duration maxOutOfOrder,
+            int maxPendingPerEntity,
+            int maxParkedPerEntity) {
+        this.resolver = Objects.requireNonNull(resolver, "resolver");
+        this.peers = Set.copyOf(peers);
+        this.maxOutOfOrderMillis = maxOutOfOrder.toMillis();
+        this.maxPendingPerEntity = maxPendingPerEntity;
+        this.maxParkedPerEntity = maxParkedPerEntity;
+    }
+
+    /** The side output of the writes to bidirectional source {@code sourceId}. */
+    public static OutputTag<ChangeEvent> writeBackOf(String sourceId) {
+        return new OutputTag<>(
+                "syncline-write-back-" + sourceId, new AvroTypeInfo<>(ChangeEvent.class));
+    }
+
+    @Override
+    public void open(Configuration parameters) {
+        AvroTypeInfo<ChangeEvent> changes = new AvroTypeInfo<>(ChangeEvent.class);
+        entity =
+                getRuntimeContext()
+                        .getState(
+                                new ValueStateDescriptor<>(
+                                        "entity-version", new AvroTypeInfo<>(EntityVersion.class)));
+        pending = getRuntimeContext().getListState(new ListStateDescriptor<>("pending", changes));
+        pendingCount =
+                getRuntimeContext()
+                        .getState(new ValueStateDescriptor<>("pending-count", Types.INT));
+        openConflict =
+                getRuntimeContext()
+                        .getState(
+                                new ValueStateDescriptor<>(
+                                        "open-conflict", new AvroTypeInfo<>(ConflictRecord.class)));
+        parked = getRuntimeContext().getListState(new ListStateDescriptor<>("parked", changes));
+        parkedCount =
+                getRuntimeContext().getState(new ValueStateDescriptor<>("parked-count", Types.INT));
+        writeBackTags = new HashMap<>();
+        for (String peer : peers) {
+            writeBackTags.put(peer, writeBackOf(peer));
+        }
+        metrics = getRuntimeContext().getMetricGroup();
+        counters = new HashMap<>();
+    }
+
+    @Override
+    public void processElement1(ChangeEvent change, Context ctx, Collector<ChangeEvent> out)
+            throws Exception {
+        long commitTime = change.getSourceCommitTime().toEpochMilli();
+        if (maxOutOfOrderMillis == 0 || commitTime <= ctx.timerService().currentWatermark()) {
+            handle(change, ctx, out);
+            return;
+        }
+        int held = count(pendingCount);
+        if (held == 0) {
+            // The watermark may stall when no later change comes; this bounds the wait anyway.
+            ctx.timerService()
+                    .registerProcessingTimeTimer(
+                            ctx.timerService().currentProcessingTime() + maxOutOfOrderMillis);
+        }
+        pending.add(change);
+        pendingCount.update(held + 1);
+        ctx.timerService().registerEventTimeTimer(commitTime);
+        if (held + 1 > maxPendingPerEntity) {
+            counter("changesReleasedEarly").inc();
+            release(1, Long.MAX_VALUE, ctx, out);
+        }
+    }
+
+    @Override
+    public void onTimer(long timestamp, OnTimerContext ctx, Collector<ChangeEvent> out)
+            throws Exception {
+        if (ctx.timeDomain() == TimeDomain.EVENT_TIME) {
+            release(Integer.MAX_VALUE, timestamp, ctx, out);
+        } else {
+            release(Integer.MAX_VALUE, Long.MAX_VALUE, ctx, out);
+        }
+    }
+
+    /** Resolves up to {@code limit} held-back changes committed by {@code until}, oldest first. */
+    private void release(int limit, long until, Context ctx, Collector<ChangeEvent> out)
+            throws Exception {
+        List<ChangeEvent> held = new ArrayList<>();
+        for (ChangeEvent change : pending.get()) {
+            held.add(change);
+        }
+        if (held.isEmpty()) {
+            return;
+        }
+        held.sort(resolver.precedence());
+        List<ChangeEvent> ready = new ArrayList<>();
+        List<ChangeEvent> keep = new ArrayList<>();
+        for (ChangeEvent change : held) {
+            boolean due = change.getSourceCommitTime().toEpochMilli() <= until;
+            (due && ready.size() < limit ? ready : keep).add(change);
+        }
+        pending.update(keep);
+        pendingCount.update(keep.size());
+        for (ChangeEvent change : ready) {
+            handle(change, ctx, out);
+        }
+    }
+
+    @Override
+    public void processElement2(ConflictDecision decision, Context ctx, Collector<ChangeEvent> out)
+            throws Exception {
+        ConflictRecord open = openConflict.value();
+        if (open == null || !open.getConflictId().equals(decision.getConflictId())) {
+            // Already decided (a command read again after a fresh start) or never parked here.
+            LOG.warn(
+                    "decision for conflict {} of {} ignored: it is not open",
+                    decision.getConflictId(),
+                    ctx.getCurrentKey());
+            counter("decisionsIgnored").inc();
+            return;
+        }
+        EntityResolver.Resolved resolved =
+                resolver.decide(entity.value(), open, decision, now(ctx), "syncline conflicts");
+        openConflict.clear();
+        apply(resolved, open.getRight(), ctx, out);
+        List<ChangeEvent> waiting = new ArrayList<>();
+        for (ChangeEvent change : parked.get()) {
+            waiting.add(change);
+        }
+        parked.clear();
+        parkedCount.clear();
+        for (ChangeEvent change : waiting) {
+            handle(change, ctx, out);
+        }
+    }
+
+    private void handle(ChangeEvent change, Context ctx, Collector<ChangeEvent> out)
+            throws Exception {
+        ConflictRecord open = openConflict.value();
+        if (open != null) {
+            park(change, open, ctx);
+            return;
+        }
+        apply(resolver.resolve(entity.value(), change, now(ctx)), change, ctx, out);
+    }
+
+    private void park(ChangeEvent change, ConflictRecord open, Context ctx) throws Exception {
+        int waiting = count(parkedCount);
+        if (waiting >= maxParkedPerEntity) {
+            counter("changesRejectedBacklogFull").inc();
+            ctx.output(ErrorOutputs.ERRORS, backlogFull(change, open, now(ctx)));
+            return;
+        }
+        parked.add(change);
+        parkedCount.update(waiting + 1);
+        counter("changesWaitingBehindConflict").inc();
+    }
+
+    private void apply(
+            EntityResolver.Resolved resolved,
+            ChangeEvent incoming,
+            Context ctx,
+            Collector<ChangeEvent> out)
+            throws Exception {
+        entity.update(resolved.next());
+        count(resolved, incoming);
+        if (resolved.conflict() != null) {
+            ctx.output(CONFLICTS, resolved.conflict());
+            if (resolved.outcome() == EntityResolver.Outcome.PARKED) {
+                openConflict.update(resolved.conflict());
+            }
+        }
+        if (resolved.emitted() != null) {
+            out.collect(resolved.emitted());
+        }
+        writeBack(resolved, incoming, ctx);
+    }
+
+    /**
+     * Sends the state in force to every bidirectional source that does not hold it: all of them
+     * after a new state, except the source whose own change it is; the incoming change's source
+     * after it lost, or after its echo showed that it holds another state.
+     */
+    private void writeBack(EntityResolver.Resolved resolved, ChangeEvent incoming, Context ctx) {
+        if (peers.isEmpty()) {
+            return;
+        }
+        EntityVersion next = resolved.next();
+        switch (resolved.outcome()) {
+            case APPLIED, WON, MERGED, DECIDED -> {
+                ChangeEvent write = toPeer(next);
+                boolean sourceHoldsIt = sameImage(next.getChange(), incoming);
+                for (String peer : peers) {
+                    if (!(sourceHoldsIt && peer.equals(incoming.getSourceId()))) {
+                        ctx.output(writeBackTags.get(peer), write);
+                    }
+                }
+            }
+            case LOST, ECHO_DIVERGED -> {
+                OutputTag<ChangeEvent> tag = writeBackTags.get(incoming.getSourceId());
+                if (tag != null) {
+                    ctx.output(tag, toPeer(next));
+                }
+            }
+            default -> {}
+        }
+    }
+
+    /** The state in force as written to a source: marked with its origin, carrying its clock. */
+    private static ChangeEvent toPeer(EntityVersion version) {
+        ChangeEvent write = ChangeEvents.shallowCopy(version.getChange());
+        write.setVersion(version.getAppliedVersion());
+        write.setOrigin(version.getChange().getSourceId());
+        write.setVectorClock(version.getClock());
+        return write;
+    }
+
+    private static boolean sameImage(ChangeEvent inForce, ChangeEvent incoming) {
+        boolean gone = inForce.getOp() == Operation.DELETE;
+        return gone == (incoming.getOp() == Operation.DELETE)
+                && (gone || Objects.equals(inForce.getAfter(), incoming.getAfter()));
+    }
+
+    private void count(EntityResolver.Resolved resolved, ChangeEvent incoming) {
+        String outcome = resolved.outcome().name().toLowerCase(java.util.Locale.ROOT);
+        counter("changes_" + outcome).inc();
+        if (resolved.stale()) {
+            counter("changesStale").inc();
+        }
+        if (resolved.conflict() != null) {
+            String key =
+                    incoming.getTenant() + '\u0000' + incoming.getEntityType() + '\u0000' + outcome;
+            counters.computeIfAbsent(
+                            key,
+                            ignored ->
+                                    metrics.addGroup("tenant", incoming.getTenant())
+                                            .addGroup("entityType", incoming.getEntityType())
+                                            .counter("conflicts_" + outcome))
+                    .inc();
+        }
+    }
+
+    private Counter counter(String name) {
+        return counters.computeIfAbsent(name, metrics::counter);
+    }
+
+    private static int count(ValueState<Integer> state) throws Exception {
+        Integer value = state.value();
+        return value == null ? 0 : value;
+    }
+
+    private static Instant now(Context ctx) {
+        return Instant.ofEpochMilli(ctx.timerService().currentProcessingTime());
+    }
+
+    private ErrorRecord backlogFull(ChangeEvent change, ConflictRecord open, Instant time) {
+        String message =
+                change.getEntityType()
+                        + " "
+                        + EntityKeys.of(change)
+                        + " has "
+                        + maxParkedPerEntity
+                        + " changes waiting behind conflict "
+                        + open.getConflictId()
+                        + " already (consistency.maxParkedPerEntity); decide it with 'syncline"
+                        + " conflicts resolve "
+                        + open.getConflictId()
+                        + "', then replay this change with 'syncline errors replay'";
+        ErrorRecord.Builder builder =
+                ErrorRecords.permanent(
+                                ErrorRecord.newBuilder(),
+                                STAGE,
+                                ErrorCodes.CONFLICT_BACKLOG_FULL,
+                                message)
+                        .setKey(EntityKeys.of(change))
+                        .setTenant(change.getTenant())
+                        .setEntityType(change.getEntityType())
+                        .setSourceId(change.getSourceId())
+                        .setSourcePosition(change.getSourcePosition())
+                        .setChange(change);
+        return ErrorRecords.build(
+                builder,
+                "{eventId=" + change.getEventId() + ", conflict=" + open.getConflictId() + "}",
+                time);
+    }
+}
