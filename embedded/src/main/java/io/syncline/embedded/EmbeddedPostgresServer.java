@@ -76,8 +76,8 @@ public final class EmbeddedPostgresServer implements AutoCloseable {
                             // The first start in a fresh tmpdir also unpacks the binaries.
                             .setPGStartupWait(Duration.ofSeconds(60))
                             .setServerConfig("wal_level", "logical")
-                            .setServerConfig("max_replication_slots", "20")
-                            .setServerConfig("max_wal_senders", "20")
+                            .setServerConfig("max_replication_slots", "40")
+                            .setServerConfig("max_wal_senders", "40")
                             .setServerConfig("max_connections", "200")
                             // Throwaway data: durability only costs time.
                             .setServerConfig("fsync", "off")
@@ -87,6 +87,9 @@ public final class EmbeddedPostgresServer implements AutoCloseable {
                             // With fsync off a synchronous commit is just a write() anyway.
                             .setServerConfig("synchronous_commit", "on")
                             .setServerConfig("timezone", "UTC")
+                            // Tests check last-writer-wins against the commit times the
+                            // database recorded (pg_xact_commit_timestamp).
+                            .setServerConfig("track_commit_timestamp", "on")
                             .start();
         } catch (IOException | RuntimeException e) {
             Local.deleteQuietly(dataDirectory);

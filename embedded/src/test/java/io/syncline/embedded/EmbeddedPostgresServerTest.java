@@ -27,11 +27,12 @@ class EmbeddedPostgresServerTest {
     void serverIsConfiguredForLogicalReplication() throws SQLException {
         try (Connection c = POSTGRES.connect("postgres")) {
             assertThat(setting(c, "wal_level")).isEqualTo("logical");
-            assertThat(setting(c, "max_replication_slots")).isEqualTo("20");
-            assertThat(setting(c, "max_wal_senders")).isEqualTo("20");
+            assertThat(setting(c, "max_replication_slots")).isEqualTo("40");
+            assertThat(setting(c, "max_wal_senders")).isEqualTo("40");
             assertThat(setting(c, "max_connections")).isEqualTo("200");
             assertThat(setting(c, "fsync")).isEqualTo("off");
             assertThat(setting(c, "synchronous_commit")).isEqualTo("on");
+            assertThat(setting(c, "track_commit_timestamp")).isEqualTo("on");
             assertThat(setting(c, "server_version_num")).startsWith("15");
         }
         assertThat(POSTGRES.jdbcUrl("db"))
