@@ -43,7 +43,8 @@ public class DecodeBenchmark {
                                         "tenant_id",
                                         null)),
                         Set.of("acme", "globex", "initech", "umbrella", "hooli"),
-                        1L);
+                        1L,
+                        Instant.EPOCH);
         update = WorkloadRecords.update(1234, 987_654_321L);
         now = Instant.ofEpochMilli(1_790_000_001_010L);
         if (!(decoder.decode(update, now) instanceof DecodeOutcome.Decoded)) {

@@ -51,7 +51,8 @@ public class ValidationBenchmark {
                                         "tenant_id",
                                         null)),
                         Set.copyOf(WorkloadSchema.TENANTS),
-                        1L);
+                        1L,
+                        Instant.EPOCH);
         DecodeOutcome outcome =
                 decoder.decode(
                         WorkloadRecords.update(1234, 987_654_321L),

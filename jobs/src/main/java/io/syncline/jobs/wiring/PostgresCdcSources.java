@@ -41,17 +41,22 @@ public final class PostgresCdcSources {
     /**
      * The source, decoding into changes or errors.
      *
-     * @param snapshotVersion version of snapshot reads: the source's WAL position now, see {@link
-     *     SourceRecordDecoder}
+     * @param snapshotStart the source's WAL position and clock now: version and commit time of
+     *     snapshot reads, see {@link SourceRecordDecoder}
      */
     public static PostgresSourceBuilder.PostgresIncrementalSource<Either<ErrorRecord, ChangeEvent>>
             create(
                     SourceConfig source,
                     List<DiscoveredTable> tables,
                     Set<String> tenants,
-                    long snapshotVersion) {
+                    WalPosition snapshotStart) {
         SourceRecordDecoder decoder =
-                new SourceRecordDecoder(source.id(), bindings(tables), tenants, snapshotVersion);
+                new SourceRecordDecoder(
+                        source.id(),
+                        bindings(tables),
+                        tenants,
+                        snapshotStart.lsn(),
+                        snapshotStart.serverTime());
         Properties debezium = new Properties();
         debezium.setProperty("publication.name", source.publication());
         // Syncline creates the publication (see Publications); Debezium must not alter it.

@@ -2,16 +2,21 @@ package io.syncline.jobs.wiring;
 
 import io.syncline.jobs.config.SourceConfig;
 import io.syncline.jobs.config.TableMapping;
+import io.syncline.operators.decode.OriginColumns;
 import io.syncline.operators.sink.SqlIdentifiers;
 import io.syncline.operators.sink.TargetColumn;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
+import java.time.OffsetDateTime;
 import java.util.ArrayList;
 import java.util.List;
 
-/** Reads the columns and keys of a source's configured tables from the PostgreSQL catalog. */
+/**
+ * Reads the columns and keys of a source's configured tables from the PostgreSQL catalog;
+ * Syncline's bookkeeping columns ({@link OriginColumns#PREFIX}) are left out.
+ */
 public final class TableDiscovery {
 
     private static final String COLUMNS =
@@ -39,16 +44,22 @@ public final class TableDiscovery {
         }
     }
 
-    /** The source's current WAL position (LSN) as a number. */
-    public static long currentWalPosition(SourceConfig source) {
+    /**
+     * The source's current WAL position and the database's clock, read in one query so the time
+     * belongs to the position.
+     */
+    public static WalPosition currentWalPosition(SourceConfig source) {
         try (Connection connection =
                         PostgresConnections.open(
                                 source.jdbcUrl(), source.username(), source.password());
                 PreparedStatement query =
-                        connection.prepareStatement("SELECT pg_current_wal_lsn() - '0/0'");
+                        connection.prepareStatement(
+                                "SELECT pg_current_wal_lsn() - '0/0'::pg_lsn, clock_timestamp()");
                 ResultSet row = query.executeQuery()) {
             row.next();
-            return row.getBigDecimal(1).longValueExact();
+            return new WalPosition(
+                    row.getBigDecimal(1).longValueExact(),
+                    row.getObject(2, OffsetDateTime.class).toInstant());
         } catch (SQLException e) {
             throw failure("the WAL position", source, e);
         }
@@ -58,15 +69,20 @@ public final class TableDiscovery {
             Connection connection, SourceConfig source, TableMapping mapping) throws SQLException {
         String regclass = SqlIdentifiers.qualified(mapping.schemaName(), mapping.tableName());
         List<TargetColumn> columns = new ArrayList<>();
+        boolean exists = false;
         try (PreparedStatement query = connection.prepareStatement(COLUMNS)) {
             query.setString(1, regclass);
             try (ResultSet rows = query.executeQuery()) {
                 while (rows.next()) {
-                    columns.add(new TargetColumn(rows.getString(1), rows.getString(2)));
+                    exists = true;
+                    // Syncline's own columns (in write-back peers) are no data of the entity.
+                    if (!OriginColumns.isBookkeeping(rows.getString(1))) {
+                        columns.add(new TargetColumn(rows.getString(1), rows.getString(2)));
+                    }
                 }
             }
         }
-        if (columns.isEmpty()) {
+        if (!exists) {
             throw new IllegalStateException(
                     "table "
                             + mapping.table()

@@ -15,6 +15,7 @@ import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Objects;
 import java.util.Set;
 import java.util.StringJoiner;
 import java.util.TreeSet;
@@ -29,6 +30,10 @@ import org.apache.kafka.connect.source.SourceRecord;
  *
  * <p>The version of a change is its log sequence number: for one row, every later change is written
  * after the earlier one committed, so LSNs order one entity's changes.
+ *
+ * <p>Syncline's bookkeeping columns ({@link OriginColumns}) are never part of the row images: the
+ * origin of the after image marks a change Syncline wrote itself (an echo), and the clock column
+ * gives the change's version vector.
  */
 public final class SourceRecordDecoder implements Serializable {
 
@@ -41,6 +46,7 @@ public final class SourceRecordDecoder implements Serializable {
     private final Map<String, TableBinding> bindingsByTable;
     private final Set<String> allowedTenants;
     private final long snapshotVersion;
+    private final Instant snapshotTime;
 
     /**
      * @param sourceId configured id of the source, part of every event id
@@ -48,12 +54,16 @@ public final class SourceRecordDecoder implements Serializable {
      * @param allowedTenants tenants accepted; empty accepts every tenant
      * @param snapshotVersion version (and position) of snapshot reads, which carry no LSN: the
      *     source's WAL position before the job started
+     * @param snapshotTime commit time of snapshot reads, which carry none: the source's clock when
+     *     {@code snapshotVersion} was read, so a read never looks newer than a change streamed
+     *     after the snapshot started
      */
     public SourceRecordDecoder(
             String sourceId,
             List<TableBinding> bindings,
             Set<String> allowedTenants,
-            long snapshotVersion) {
+            long snapshotVersion,
+            Instant snapshotTime) {
         this.sourceId = sourceId;
         this.bindingsByTable = new HashMap<>();
         for (TableBinding binding : bindings) {
@@ -61,6 +71,7 @@ public final class SourceRecordDecoder implements Serializable {
         }
         // Sorted, so the error message that lists them is the same on every run.
         this.snapshotVersion = snapshotVersion;
+        this.snapshotTime = Objects.requireNonNull(snapshotTime, "snapshotTime");
         this.allowedTenants = Collections.unmodifiableSortedSet(new TreeSet<>(allowedTenants));
     }
 
@@ -192,10 +203,39 @@ public final class SourceRecordDecoder implements Serializable {
             return reject(
                     withCode(error, ErrorCodes.UNSUPPORTED_TYPE, e.getMessage()), record, now);
         }
+        Map<String, Long> vectorClock;
+        try {
+            vectorClock = OriginColumns.parseClock(textOrNull(image, OriginColumns.CLOCK));
+        } catch (IllegalArgumentException e) {
+            return reject(
+                    withCode(
+                            error,
+                            ErrorCodes.MALFORMED_RECORD,
+                            "column '"
+                                    + OriginColumns.CLOCK
+                                    + "' of a row of "
+                                    + table
+                                    + ": "
+                                    + e.getMessage()
+                                    + "; only Syncline writes this column, so set it back to"
+                                    + " what Syncline wrote or to NULL"),
+                    record,
+                    now);
+        }
+        // Only a written row can be an echo: a delete's before image still carries the origin of
+        // the last write, but the delete itself was made by whoever deleted the row.
+        String origin = textOrNull(value.getStruct("after"), OriginColumns.ORIGIN);
+        if (origin != null && origin.isBlank()) {
+            origin = null;
+        }
 
         Instant captureTime = epochMillisOr(value.getInt64("ts_ms"), now);
-        // Snapshot reads carry no commit time (Flink CDC leaves it 0): the read time stands in.
-        Instant commitTime = epochMillisOr(source.getInt64("ts_ms"), captureTime);
+        // Snapshot reads carry no commit time of their own (Flink CDC leaves it 0): the snapshot's
+        // start stands in, so a read never looks newer than a change streamed after it.
+        Instant commitTime =
+                op == Operation.READ
+                        ? snapshotTime
+                        : epochMillisOr(source.getInt64("ts_ms"), captureTime);
         Long txId = source.getInt64("txId");
         ChangeEvent event =
                 ChangeEvent.newBuilder()
@@ -218,6 +258,8 @@ public final class SourceRecordDecoder implements Serializable {
                         .setVersion(version)
                         .setTransactionId(txId != null ? txId.toString() : null)
                         .setSchemaVersion(1)
+                        .setOrigin(origin)
+                        .setVectorClock(vectorClock)
                         .build();
         return new DecodeOutcome.Decoded(event);
     }
@@ -251,6 +293,11 @@ public final class SourceRecordDecoder implements Serializable {
 
     private static Object fieldOrNull(Struct struct, String name) {
         return struct.schema().field(name) == null ? null : struct.get(name);
+    }
+
+    private static String textOrNull(Struct row, String column) {
+        Object value = row == null ? null : fieldOrNull(row, column);
+        return value == null ? null : value.toString();
     }
 
     private static String tenantOf(TableBinding binding, Struct image) {
@@ -301,7 +348,9 @@ public final class SourceRecordDecoder implements Serializable {
         Schema schema = row.schema();
         Map<String, FieldValue> image = new LinkedHashMap<>(schema.fields().size() * 2);
         for (Field field : schema.fields()) {
-            image.put(field.name(), ConnectValues.convert(row, field));
+            if (!OriginColumns.isBookkeeping(field.name())) {
+                image.put(field.name(), ConnectValues.convert(row, field));
+            }
         }
         return image;
     }

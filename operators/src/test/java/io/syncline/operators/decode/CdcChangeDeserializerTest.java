@@ -37,6 +37,7 @@ class CdcChangeDeserializerTest {
                     List.of("id"));
 
     private static final long SNAPSHOT_LSN = 1_000L;
+    private static final Instant SNAPSHOT_TIME = Instant.parse("2024-01-15T10:00:00Z");
 
     private final CdcChangeDeserializer deserializer =
             new CdcChangeDeserializer(
@@ -51,7 +52,8 @@ class CdcChangeDeserializerTest {
                                             "tenant_id",
                                             null)),
                             Set.of(),
-                            SNAPSHOT_LSN),
+                            SNAPSHOT_LSN,
+                            SNAPSHOT_TIME),
                     Clock.fixed(NOW, ZoneOffset.UTC));
 
     @Test

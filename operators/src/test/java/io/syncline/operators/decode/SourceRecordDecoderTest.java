@@ -35,6 +35,7 @@ class SourceRecordDecoderTest {
 
     private static final long LSN = 24_023_128L;
     private static final long SNAPSHOT_LSN = 24_000_000L;
+    private static final Instant SNAPSHOT_TIME = Instant.parse("2024-01-15T10:00:00Z");
     private static final long TX_ID = 771L;
     private static final long COMMIT_MILLIS = 1_705_314_645_123L;
     private static final Instant CAPTURED = Instant.parse("2024-01-15T10:30:45.250Z");
@@ -97,6 +98,19 @@ class SourceRecordDecoderTest {
                             .field("value", Schema.OPTIONAL_STRING_SCHEMA),
                     List.of("name"));
 
+    // A table of a bidirectional source, with Syncline's bookkeeping columns.
+    private static final PostgresChangeRecords CUSTOMERS =
+            new PostgresChangeRecords(
+                    "public",
+                    "customers",
+                    SchemaBuilder.struct()
+                            .field("id", Schema.INT64_SCHEMA)
+                            .field("tenant_id", Schema.OPTIONAL_STRING_SCHEMA)
+                            .field("name", Schema.OPTIONAL_STRING_SCHEMA)
+                            .field("_syncline_origin", Schema.OPTIONAL_STRING_SCHEMA)
+                            .field("_syncline_clock", Schema.OPTIONAL_STRING_SCHEMA),
+                    List.of("id"));
+
     private static final Schema POINT = Point.builder().optional().build();
 
     private static final PostgresChangeRecords STORES =
@@ -134,9 +148,17 @@ class SourceRecordDecoderTest {
                             new TableBinding(
                                     "config", "settings", "setting", List.of("name"), null, "acme"),
                             new TableBinding(
-                                    "public", "stores", "store", List.of("id"), "tenant_id", null)),
+                                    "public", "stores", "store", List.of("id"), "tenant_id", null),
+                            new TableBinding(
+                                    "public",
+                                    "customers",
+                                    "customer",
+                                    List.of("id"),
+                                    "tenant_id",
+                                    null)),
                     Set.of("acme", "globex"),
-                    SNAPSHOT_LSN);
+                    SNAPSHOT_LSN,
+                    SNAPSHOT_TIME);
 
     @Test
     void createBecomesCreateWithAfterImage() {
@@ -193,8 +215,45 @@ class SourceRecordDecoderTest {
         assertThat(event.getSourcePosition()).isEqualTo(Long.toString(SNAPSHOT_LSN));
         assertThat(event.getEventId()).isEqualTo("shop-db/" + SNAPSHOT_LSN + "/acme/order/42");
         assertThat(event.getSourceCommitTime())
-                .as("a read has no commit time; the read time stands in")
-                .isEqualTo(event.getCaptureTime());
+                .as("a read has no commit time; the snapshot start stands in")
+                .isEqualTo(SNAPSHOT_TIME);
+        assertThat(event.getCaptureTime()).isEqualTo(CAPTURED);
+    }
+
+    @Test
+    void snapshotReadIsNeverNewerThanAChangeStreamedAfterTheSnapshotStarted() {
+        // Debezium's own snapshot stamps reads with the time it read the row, which can be later
+        // than the commit of a change streamed after the snapshot started.
+        long readMillis = SNAPSHOT_TIME.toEpochMilli() + 60_000;
+        long streamedCommitMillis = SNAPSHOT_TIME.toEpochMilli() + 1_000;
+
+        ChangeEvent read =
+                decoded(
+                        ORDERS.read(
+                                order(42L, "acme", 5),
+                                ORDERS.snapshotSource(LSN, TX_ID, readMillis),
+                                Instant.ofEpochMilli(readMillis)));
+        ChangeEvent streamed =
+                decoded(
+                        ORDERS.update(
+                                order(42L, "acme", 5),
+                                order(42L, "acme", 6),
+                                ORDERS.source(LSN + 8, TX_ID + 1, streamedCommitMillis),
+                                Instant.ofEpochMilli(readMillis)));
+
+        assertThat(read.getSourceCommitTime()).isEqualTo(SNAPSHOT_TIME);
+        assertThat(streamed.getSourceCommitTime())
+                .isEqualTo(Instant.ofEpochMilli(streamedCommitMillis))
+                .isAfter(read.getSourceCommitTime());
+    }
+
+    @Test
+    void streamedChangeWithoutCommitTimeFallsBackToTheCaptureTime() {
+        Struct source = ORDERS.source(LSN, TX_ID, 0L);
+
+        ChangeEvent event = decoded(ORDERS.create(order(42L, "acme", 5), source, CAPTURED));
+
+        assertThat(event.getSourceCommitTime()).isEqualTo(CAPTURED);
     }
 
     @Test
@@ -461,7 +520,8 @@ class SourceRecordDecoderTest {
                                         "tenant_id",
                                         null)),
                         Set.of(),
-                        SNAPSHOT_LSN);
+                        SNAPSHOT_LSN,
+                        SNAPSHOT_TIME);
 
         DecodeOutcome outcome =
                 open.decode(
@@ -677,6 +737,137 @@ class SourceRecordDecoderTest {
                                 + "txId=771,lsn=24023128},op=c,ts_ms=1705314645250}");
     }
 
+    @Test
+    void bookkeepingColumnsAreNotPartOfTheImages() {
+        ChangeEvent event =
+                decoded(
+                        CUSTOMERS.update(
+                                customer("Ada", "crm", "{\"crm\":1}"),
+                                customer("Ada L.", "crm", "{\"crm\":2}"),
+                                CUSTOMERS.source(LSN, TX_ID, COMMIT_MILLIS),
+                                CAPTURED));
+
+        assertThat(event.getBefore()).isEqualTo(customerImage("Ada"));
+        assertThat(event.getAfter()).isEqualTo(customerImage("Ada L."));
+    }
+
+    @Test
+    void rowWrittenBySynclineCarriesItsOriginAndClock() {
+        ChangeEvent event =
+                decoded(
+                        CUSTOMERS.create(
+                                customer("Ada", "erp", "{\"erp\":3,\"crm\":1}"),
+                                CUSTOMERS.source(LSN, TX_ID, COMMIT_MILLIS),
+                                CAPTURED));
+
+        assertThat(event.getOrigin()).isEqualTo("erp");
+        assertThat(event.getVectorClock()).isEqualTo(Map.of("erp", 3L, "crm", 1L));
+    }
+
+    @Test
+    void applicationUpdateOfARowSynclineWroteIsNoEchoAndCarriesTheClockItSaw() {
+        // The origin trigger cleared the origin of the application's write; the clock it left.
+        ChangeEvent event =
+                decoded(
+                        CUSTOMERS.update(
+                                customer("Ada", "erp", "{\"erp\":3}"),
+                                customer("Ada L.", null, "{\"erp\":3}"),
+                                CUSTOMERS.source(LSN, TX_ID, COMMIT_MILLIS),
+                                CAPTURED));
+
+        assertThat(event.getOrigin()).isNull();
+        assertThat(event.getVectorClock()).isEqualTo(Map.of("erp", 3L));
+    }
+
+    @Test
+    void deleteIsNeverAnEchoAndCarriesTheClockOfTheDeletedRow() {
+        ChangeEvent event =
+                decoded(
+                        CUSTOMERS.delete(
+                                customer("Ada", "erp", "{\"erp\":3,\"crm\":2}"),
+                                CUSTOMERS.source(LSN, TX_ID, COMMIT_MILLIS),
+                                CAPTURED));
+
+        assertThat(event.getOp()).isEqualTo(Operation.DELETE);
+        assertThat(event.getOrigin()).isNull();
+        assertThat(event.getVectorClock()).isEqualTo(Map.of("erp", 3L, "crm", 2L));
+        assertThat(event.getBefore()).isEqualTo(customerImage("Ada"));
+    }
+
+    @Test
+    void rowWithoutClockHasTheEmptyClock() {
+        ChangeEvent event =
+                decoded(
+                        CUSTOMERS.create(
+                                customer("Ada", null, null),
+                                CUSTOMERS.source(LSN, TX_ID, COMMIT_MILLIS),
+                                CAPTURED));
+
+        assertThat(event.getOrigin()).isNull();
+        assertThat(event.getVectorClock()).isEmpty();
+    }
+
+    @Test
+    void tableWithoutBookkeepingColumnsHasNoOriginAndTheEmptyClock() {
+        ChangeEvent event =
+                decoded(
+                        ORDERS.create(
+                                order(42L, "acme", 5),
+                                ORDERS.source(LSN, TX_ID, COMMIT_MILLIS),
+                                CAPTURED));
+
+        assertThat(event.getOrigin()).isNull();
+        assertThat(event.getVectorClock()).isEmpty();
+    }
+
+    @Test
+    void malformedClockIsRejectedNamingTheColumn() {
+        SourceRecord record =
+                CUSTOMERS.update(
+                        customer("Ada", "erp", "{\"erp\":3}"),
+                        customer("Ada L.", null, "{\"erp\":\"three\"}"),
+                        CUSTOMERS.source(LSN, TX_ID, COMMIT_MILLIS),
+                        CAPTURED);
+
+        ErrorRecord error = rejected(record);
+
+        assertThat(error)
+                .isEqualTo(
+                        expectedError(error)
+                                .setCode("MALFORMED_RECORD")
+                                .setMessage(
+                                        "column '_syncline_clock' of a row of public.customers:"
+                                                + " '{\"erp\":\"three\"}' is not a version"
+                                                + " vector: the count of source 'erp' is not a"
+                                                + " whole number >= 0 (expected e.g."
+                                                + " {\"a\":2,\"b\":1}); only Syncline writes"
+                                                + " this column, so set it back to what Syncline"
+                                                + " wrote or to NULL")
+                                .setKey("acme/customer/7")
+                                .setTenant("acme")
+                                .setEntityType("customer")
+                                .setSourcePosition("24023128")
+                                .build());
+    }
+
+    private static Struct customer(String name, String origin, String clock) {
+        return CUSTOMERS
+                .row()
+                .put("id", 7L)
+                .put("tenant_id", "acme")
+                .put("name", name)
+                .put("_syncline_origin", origin)
+                .put("_syncline_clock", clock);
+    }
+
+    private static Map<String, FieldValue> customerImage(String name) {
+        Map<String, FieldValue> image = new LinkedHashMap<>();
+        image.put("id", new FieldValue(FieldKind.LONG, 7L));
+        image.put("tenant_id", new FieldValue(FieldKind.STRING, "acme"));
+        image.put("name", new FieldValue(FieldKind.STRING, name));
+        return image;
+    }
+
     private static Struct order(long id, String tenant, int quantity) {
         return ORDERS.row()
                 .put("id", id)
@@ -764,7 +955,8 @@ class SourceRecordDecoderTest {
                                         "tenant_id",
                                         null)),
                         Set.of(),
-                        SNAPSHOT_LSN);
+                        SNAPSHOT_LSN,
+                        SNAPSHOT_TIME);
 
         List<String> ids = new java.util.ArrayList<>();
         for (int i = 0; i < 2; i++) {
