@@ -6,7 +6,7 @@ import picocli.CommandLine.Command;
 
 /**
  * The {@code syncline} command line: run a job, check a configuration, run the demo, publish rule
- * sets, and list, replay or discard errors.
+ * sets, list, replay or discard errors, and list, show or resolve conflicts.
  */
 @Command(
         name = "syncline",
@@ -18,12 +18,19 @@ import picocli.CommandLine.Command;
             ValidateConfigCommand.class,
             DemoCommand.class,
             RulesCommand.class,
-            ErrorsCommand.class
+            ErrorsCommand.class,
+            ConflictsCommand.class
         })
 public final class SynclineCli {
 
     /** Exit code of a configuration that does not validate. */
     static final int BAD_CONFIG = 2;
+
+    /**
+     * Exit code of arguments that parse but cannot be acted on, e.g. resolving a conflict that is
+     * resolved already; the same code as a usage error.
+     */
+    static final int BAD_ARGUMENT = 2;
 
     /** Exit code of a job that could not be started or failed. */
     static final int FAILED = 1;

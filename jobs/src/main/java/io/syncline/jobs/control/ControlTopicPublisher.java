@@ -4,6 +4,7 @@ import io.syncline.jobs.config.KafkaSinkSettings;
 import io.syncline.operators.control.ControlCommands;
 import io.syncline.operators.key.EntityKeys;
 import io.syncline.schema.ChangeEvent;
+import io.syncline.schema.ConflictDecision;
 import io.syncline.schema.ControlCommand;
 import io.syncline.schema.RuleSetDocument;
 import java.nio.charset.StandardCharsets;
@@ -29,13 +30,15 @@ import org.apache.kafka.common.errors.TopicExistsException;
 import org.apache.kafka.common.serialization.ByteArraySerializer;
 
 /**
- * Publishes {@link ControlCommand}s to the control topic the running job reads: rule sets and
- * replays of rejected changes. Every command goes to partition 0 of the topic, so the job applies
- * them in the order they were published (a replay after the rule set that fixes it).
+ * Publishes {@link ControlCommand}s to the control topic the running job reads: rule sets, replays
+ * of rejected changes and decisions of parked conflicts. Every command goes to partition 0 of the
+ * topic, so the job applies them in the order they were published (a replay after the rule set that
+ * fixes it).
  *
- * <p>Command ids are deterministic: {@code rules-v<version>} for a rule set and {@code
- * replay-<errorId>-<attempt>} for the attempt-th replay of an error, so a command published twice
- * (e.g. after a timeout) is recognisable as the same command.
+ * <p>Command ids are deterministic: {@code rules-v<version>} for a rule set, {@code
+ * replay-<errorId>-<attempt>} for the attempt-th replay of an error and {@code
+ * decision-<conflictId>} for the decision of a conflict, so a command published twice (e.g. after a
+ * timeout) is recognisable as the same command.
  */
 public final class ControlTopicPublisher implements AutoCloseable {
 
@@ -134,6 +137,22 @@ public final class ControlTopicPublisher implements AutoCloseable {
         ControlCommand command =
                 ControlCommands.replay(change, errorId, attempt, clock.instant(), issuedBy);
         send(EntityKeys.of(change), command);
+        return command.getCommandId();
+    }
+
+    /**
+     * Publishes a person's {@code decision} of a parked conflict for the job to apply; keyed by the
+     * conflict's entity key.
+     *
+     * @return the command's id, {@code decision-<conflictId>}
+     */
+    public String publishDecision(ConflictDecision decision, String issuedBy) {
+        ControlCommand command =
+                ControlCommands.conflictDecision(decision, clock.instant(), issuedBy);
+        send(
+                EntityKeys.of(
+                        decision.getTenant(), decision.getEntityType(), decision.getEntityId()),
+                command);
         return command.getCommandId();
     }
 

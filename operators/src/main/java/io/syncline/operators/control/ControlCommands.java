@@ -1,6 +1,7 @@
 package io.syncline.operators.control;
 
 import io.syncline.schema.ChangeEvent;
+import io.syncline.schema.ConflictDecision;
 import io.syncline.schema.ControlCommand;
 import io.syncline.schema.ControlCommandType;
 import io.syncline.schema.RuleSetDocument;
@@ -32,6 +33,15 @@ public final class ControlCommands {
         return "replay-" + errorId + "-" + attempt;
     }
 
+    /**
+     * The id of the command that decides conflict {@code conflictId}: {@code
+     * decision-<conflictId>}. A conflict is decided once, so a second decision of it (published
+     * before the job applied the first) carries the same id.
+     */
+    public static String decisionCommandId(String conflictId) {
+        return "decision-" + conflictId;
+    }
+
     /** A command that puts {@code ruleSet} in force. */
     public static ControlCommand ruleSet(
             RuleSetDocument ruleSet, Instant issuedAt, String issuedBy) {
@@ -54,6 +64,18 @@ public final class ControlCommands {
                 .setIssuedBy(issuedBy)
                 .setReplay(change)
                 .setReplayedErrorId(errorId)
+                .build();
+    }
+
+    /** A command that applies a person's {@code decision} to a parked conflict. */
+    public static ControlCommand conflictDecision(
+            ConflictDecision decision, Instant issuedAt, String issuedBy) {
+        return ControlCommand.newBuilder()
+                .setCommandId(decisionCommandId(decision.getConflictId()))
+                .setType(ControlCommandType.CONFLICT_DECISION)
+                .setIssuedAt(issuedAt)
+                .setIssuedBy(issuedBy)
+                .setDecision(decision)
                 .build();
     }
 

@@ -8,6 +8,8 @@ import io.syncline.operators.validate.RuleSetException;
 import io.syncline.operators.validate.RuleSetParser;
 import io.syncline.operators.validate.ValidationCodes;
 import io.syncline.schema.ChangeEvent;
+import io.syncline.schema.ConflictDecision;
+import io.syncline.schema.ConflictPick;
 import io.syncline.schema.ControlCommand;
 import io.syncline.schema.ControlCommandType;
 import io.syncline.schema.ErrorRecord;
@@ -23,7 +25,8 @@ import org.slf4j.LoggerFactory;
 
 /**
  * Splits the control topic: rule sets that compile go on (to be broadcast), replayed changes go to
- * {@link #REPLAYS} (to be validated again like any change), and rule sets that do not compile and
+ * {@link #REPLAYS} (to be validated again like any change), decisions of parked conflicts go to
+ * {@link #DECISIONS} (to the resolve stage), and rule sets that do not compile, incomplete and
  * unreadable commands go to the error queue, so the rule set in force stays.
  */
 public final class ControlRouter extends ProcessFunction<ControlCommand, ControlCommand> {
@@ -31,6 +34,11 @@ public final class ControlRouter extends ProcessFunction<ControlCommand, Control
     /** Changes to validate again, from {@code syncline errors replay}. */
     public static final OutputTag<ChangeEvent> REPLAYS =
             new OutputTag<>("syncline-replays", new AvroTypeInfo<>(ChangeEvent.class));
+
+    /** Decisions of parked conflicts, from {@code syncline conflicts resolve}. */
+    public static final OutputTag<ConflictDecision> DECISIONS =
+            new OutputTag<>(
+                    "syncline-conflict-decisions", new AvroTypeInfo<>(ConflictDecision.class));
 
     /** Stage name on errors about commands. */
     public static final String STAGE = "control";
@@ -68,6 +76,18 @@ public final class ControlRouter extends ProcessFunction<ControlCommand, Control
                     ChangeEvent.newBuilder(command.getReplay())
                             .setReplayOf(command.getReplayedErrorId())
                             .build());
+        } else if (command.getType() == ControlCommandType.CONFLICT_DECISION
+                && isComplete(command.getDecision())) {
+            LOG.info(
+                    "decision {} of conflict {} received ({})",
+                    command.getDecision().getPick(),
+                    command.getDecision().getConflictId(),
+                    command.getCommandId());
+            ctx.output(
+                    DECISIONS,
+                    ConflictDecision.newBuilder(command.getDecision())
+                            .setDecidedBy(command.getIssuedBy())
+                            .build());
         } else {
             ctx.output(
                     ErrorOutputs.ERRORS,
@@ -80,10 +100,17 @@ public final class ControlRouter extends ProcessFunction<ControlCommand, Control
                                     + command.getType()
                                     + " was ignored: "
                                     + whyIgnored(command)
-                                    + "; publish commands with 'syncline rules publish' or"
-                                    + " 'syncline errors replay'",
+                                    + "; publish commands with 'syncline rules publish',"
+                                    + " 'syncline errors replay' or 'syncline conflicts"
+                                    + " resolve'",
                             command.toString()));
         }
+    }
+
+    /** A decision to merge must carry the image to apply. */
+    private static boolean isComplete(ConflictDecision decision) {
+        return decision != null
+                && (decision.getPick() != ConflictPick.MERGED || decision.getMerged() != null);
     }
 
     /**
@@ -108,7 +135,12 @@ public final class ControlRouter extends ProcessFunction<ControlCommand, Control
         return switch (command.getType()) {
             case RULE_SET -> "it carries no rule set";
             case REPLAY -> "it carries no change to replay";
-            case CONFLICT_DECISION -> "it carries no decision";
+            case CONFLICT_DECISION ->
+                    command.getDecision() == null
+                            ? "it carries no decision"
+                            : "its decision of conflict "
+                                    + command.getDecision().getConflictId()
+                                    + " picks MERGED but carries no merged image";
             case UNKNOWN ->
                     command.getIssuedBy() == null
                             ? "its type is unknown to this version of syncline"

@@ -158,12 +158,13 @@ public record ConflictsTable(String schema, String table) implements Serializabl
      * The upsert every conflict is written with. A new conflict is inserted. A stored conflict
      * changes only from {@value #OPEN} to {@value #RESOLVED}: a redelivered record changes nothing,
      * a decided conflict keeps its first decision, and an open record that arrives after its
-     * resolved one (a replay after a restart) cannot re-open it.
+     * resolved one (a replay after a restart) cannot re-open it. Resolving keeps {@value
+     * #DETECTED_AT}: the resolved record is stamped when it was decided.
      */
     public String upsertSql() {
         StringBuilder updates = new StringBuilder();
         for (String column : ALL_COLUMNS) {
-            if (!column.equals(CONFLICT_ID)) {
+            if (!column.equals(CONFLICT_ID) && !column.equals(DETECTED_AT)) {
                 if (!updates.isEmpty()) {
                     updates.append(", ");
                 }

@@ -5,6 +5,8 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.syncline.operators.control.ControlCommands.UnreadableCommandException;
 import io.syncline.schema.ChangeEvent;
+import io.syncline.schema.ConflictDecision;
+import io.syncline.schema.ConflictPick;
 import io.syncline.schema.ControlCommand;
 import io.syncline.schema.ControlCommandType;
 import io.syncline.schema.ErrorRecord;
@@ -52,6 +54,31 @@ class ControlCommandsTest {
         ControlCommand decoded = ControlCommands.decode(ControlCommands.encode(command));
         assertThat(decoded).isEqualTo(command);
         assertThat(decoded.getReplay()).isEqualTo(change());
+    }
+
+    @Test
+    void conflictDecisionCommandRoundTripsWithTheConflictInItsId() {
+        ConflictDecision decision =
+                ConflictDecision.newBuilder()
+                        .setConflictId("c-9")
+                        .setTenant("acme")
+                        .setEntityType("customer")
+                        .setEntityId("42")
+                        .setPick(ConflictPick.MERGED)
+                        .setMerged(Map.of("id", new FieldValue(FieldKind.LONG, 42L)))
+                        .build();
+
+        ControlCommand command = ControlCommands.conflictDecision(decision, ISSUED, "carol");
+
+        assertThat(command.getCommandId()).isEqualTo("decision-c-9");
+        assertThat(command.getType()).isEqualTo(ControlCommandType.CONFLICT_DECISION);
+        assertThat(command.getIssuedAt()).isEqualTo(ISSUED);
+        assertThat(command.getIssuedBy()).isEqualTo("carol");
+        assertThat(command.getRuleSet()).isNull();
+        assertThat(command.getReplay()).isNull();
+        ControlCommand decoded = ControlCommands.decode(ControlCommands.encode(command));
+        assertThat(decoded).isEqualTo(command);
+        assertThat(decoded.getDecision()).isEqualTo(decision);
     }
 
     @Test

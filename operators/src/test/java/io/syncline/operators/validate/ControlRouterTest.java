@@ -12,14 +12,19 @@ import io.syncline.operators.control.ControlRouter;
 import io.syncline.operators.errors.ErrorCodes;
 import io.syncline.operators.errors.ErrorOutputs;
 import io.syncline.schema.ChangeEvent;
+import io.syncline.schema.ConflictDecision;
+import io.syncline.schema.ConflictPick;
 import io.syncline.schema.ControlCommand;
 import io.syncline.schema.ControlCommandType;
 import io.syncline.schema.ErrorClass;
 import io.syncline.schema.ErrorRecord;
+import io.syncline.schema.FieldValue;
 import io.syncline.schema.RuleSetDocument;
 import java.time.Instant;
 import java.util.List;
+import java.util.Map;
 import java.util.Queue;
+import org.apache.flink.formats.avro.typeutils.AvroTypeInfo;
 import org.apache.flink.streaming.runtime.streamrecord.StreamRecord;
 import org.apache.flink.streaming.util.OneInputStreamOperatorTestHarness;
 import org.apache.flink.streaming.util.ProcessFunctionTestHarnesses;
@@ -31,6 +36,10 @@ import org.junit.jupiter.api.Test;
 class ControlRouterTest {
 
     private static final Instant ISSUED = Instant.parse("2024-05-01T09:00:00Z");
+
+    private static final String PUBLISH_HINT =
+            "; publish commands with 'syncline rules publish', 'syncline errors replay' or"
+                    + " 'syncline conflicts resolve'";
 
     private OneInputStreamOperatorTestHarness<ControlCommand, ControlCommand> harness;
 
@@ -128,6 +137,79 @@ class ControlRouterTest {
     }
 
     @Test
+    void aConflictDecisionGoesToTheDecisions() throws Exception {
+        ConflictDecision decision = decision("c-1", ConflictPick.RIGHT, null);
+
+        harness.processElement(ControlCommands.conflictDecision(decision, ISSUED, "ada"), 0);
+
+        // Who issued the command decided, for the conflict's audit trail.
+        assertThat(sideOutput(ControlRouter.DECISIONS))
+                .containsExactly(ConflictDecision.newBuilder(decision).setDecidedBy("ada").build());
+        assertThat(harness.extractOutputValues()).isEmpty();
+        assertThat(sideOutput(ControlRouter.REPLAYS)).isEmpty();
+        assertThat(sideOutput(ErrorOutputs.ERRORS)).isEmpty();
+    }
+
+    @Test
+    void aMergedDecisionGoesToTheDecisionsWithItsImage() throws Exception {
+        ConflictDecision decision =
+                decision("c-2", ConflictPick.MERGED, image("email", text("ada@example.com")));
+
+        harness.processElement(ControlCommands.conflictDecision(decision, ISSUED, "ada"), 0);
+
+        assertThat(sideOutput(ControlRouter.DECISIONS))
+                .singleElement()
+                .satisfies(
+                        d -> {
+                            assertThat(d.getPick()).isEqualTo(ConflictPick.MERGED);
+                            assertThat(d.getMerged())
+                                    .containsExactlyEntriesOf(
+                                            image("email", text("ada@example.com")));
+                        });
+        assertThat(sideOutput(ErrorOutputs.ERRORS)).isEmpty();
+    }
+
+    @Test
+    void anIncompleteConflictDecisionBecomesAnErrorSayingWhatIsMissing() throws Exception {
+        ControlCommand noDecision =
+                ControlCommand.newBuilder()
+                        .setCommandId("decision-c-3")
+                        .setType(ControlCommandType.CONFLICT_DECISION)
+                        .setIssuedAt(ISSUED)
+                        .setIssuedBy("ada")
+                        .build();
+        ControlCommand mergedWithoutImage =
+                ControlCommands.conflictDecision(
+                        decision("c-4", ConflictPick.MERGED, null), ISSUED, "ada");
+
+        harness.processElement(noDecision, 0);
+        harness.processElement(mergedWithoutImage, 0);
+
+        assertThat(sideOutput(ControlRouter.DECISIONS)).isEmpty();
+        assertThat(sideOutput(ErrorOutputs.ERRORS))
+                .extracting(ErrorRecord::getCode, ErrorRecord::getMessage)
+                .containsExactly(
+                        tuple(
+                                ErrorCodes.CONTROL_COMMAND_INVALID,
+                                "control command decision-c-3 of type CONFLICT_DECISION was"
+                                        + " ignored: it carries no decision"
+                                        + PUBLISH_HINT),
+                        tuple(
+                                ErrorCodes.CONTROL_COMMAND_INVALID,
+                                "control command decision-c-4 of type CONFLICT_DECISION was"
+                                        + " ignored: its decision of conflict c-4 picks MERGED but"
+                                        + " carries no merged image"
+                                        + PUBLISH_HINT));
+    }
+
+    @Test
+    void decisionsHaveAStableIdAndAvroTypeInformation() {
+        assertThat(ControlRouter.DECISIONS.getId()).isEqualTo("syncline-conflict-decisions");
+        assertThat(ControlRouter.DECISIONS.getTypeInfo())
+                .isEqualTo(new AvroTypeInfo<>(ConflictDecision.class));
+    }
+
+    @Test
     void anUnreadableCommandBecomesAnErrorWithItsReason() throws Exception {
         ControlCommand unreadable =
                 ControlCommands.unreadable(
@@ -147,8 +229,9 @@ class ControlRouterTest {
                                             "control command syncline-control-0-5 of type UNKNOWN"
                                                     + " was ignored: cannot read the control"
                                                     + " record; publish commands with 'syncline"
-                                                    + " rules publish' or 'syncline errors"
-                                                    + " replay'");
+                                                    + " rules publish', 'syncline errors"
+                                                    + " replay' or 'syncline conflicts"
+                                                    + " resolve'");
                             assertThat(error.getSourcePosition()).isEqualTo("syncline-control-0-5");
                             assertThat(error.getPayload()).isEqualTo(unreadable.toString());
                         });
@@ -176,11 +259,11 @@ class ControlRouterTest {
                 .extracting(ErrorRecord::getMessage)
                 .containsExactly(
                         "control command rules-v9 of type RULE_SET was ignored: it carries no rule"
-                                + " set; publish commands with 'syncline rules publish' or"
-                                + " 'syncline errors replay'",
+                                + " set"
+                                + PUBLISH_HINT,
                         "control command replay-e1-1 of type REPLAY was ignored: it carries no"
-                                + " change to replay; publish commands with 'syncline rules"
-                                + " publish' or 'syncline errors replay'");
+                                + " change to replay"
+                                + PUBLISH_HINT);
     }
 
     @Test
@@ -194,5 +277,17 @@ class ControlRouterTest {
         List<ErrorRecord> errors = sideOutput(ErrorOutputs.ERRORS);
         assertThat(errors).hasSize(2);
         assertThat(errors.get(1).getErrorId()).isEqualTo(errors.get(0).getErrorId());
+    }
+
+    private static ConflictDecision decision(
+            String conflictId, ConflictPick pick, Map<String, FieldValue> merged) {
+        return ConflictDecision.newBuilder()
+                .setConflictId(conflictId)
+                .setTenant("acme")
+                .setEntityType("customer")
+                .setEntityId("7")
+                .setPick(pick)
+                .setMerged(merged)
+                .build();
     }
 }
