@@ -1,17 +1,29 @@
 package io.syncline.jobs.config;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import io.syncline.operators.resolve.ConflictPolicy;
+import io.syncline.operators.resolve.ConflictResolver;
+import io.syncline.operators.resolve.ConflictStrategy;
+import io.syncline.operators.resolve.FieldPolicy;
+import io.syncline.operators.resolve.examples.HighestValueWins;
 import io.syncline.operators.validate.RuleSetException;
 import io.syncline.schema.RuleSetDocument;
+import java.lang.reflect.InvocationTargetException;
+import java.lang.reflect.Modifier;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.EnumSet;
 import java.util.HashMap;
+import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.Optional;
 import java.util.Set;
+import java.util.function.Function;
 import java.util.regex.Pattern;
 
 /**
@@ -40,7 +52,9 @@ final class ConfigBinder {
     private static final String DEFAULT_CHANGE_TOPIC = "syncline.changes";
     private static final String DEFAULT_ERROR_TOPIC = "syncline.errors";
     private static final String DEFAULT_CONTROL_TOPIC = "syncline.control";
+    private static final String DEFAULT_CONFLICT_TOPIC = "syncline.conflicts";
     private static final String DEFAULT_ERRORS_TABLE = "syncline_errors";
+    private static final String DEFAULT_CONFLICTS_TABLE = "syncline_conflicts";
     private static final Duration DEFAULT_MAX_PARENT_WAIT = Duration.ofSeconds(30);
     private static final int DEFAULT_MAX_WAITING_CHILDREN = 10_000;
     private static final Duration DEFAULT_TRANSACTION_TIMEOUT = Duration.ofMinutes(5);
@@ -52,6 +66,13 @@ final class ConfigBinder {
     private static final int MAX_BATCH_SIZE = 100_000;
     private static final Duration DEFAULT_BATCH_INTERVAL = Duration.ofMillis(200);
     private static final int DEFAULT_MAX_RETRIES = 3;
+    private static final Duration DEFAULT_DEDUP_TTL = Duration.ofHours(24);
+    private static final Duration DEFAULT_MAX_OUT_OF_ORDER = Duration.ZERO;
+    private static final int DEFAULT_MAX_PENDING_PER_ENTITY = 1000;
+    private static final int DEFAULT_MAX_PARKED_PER_ENTITY = 100;
+    private static final Set<ConflictStrategy> FIELD_STRATEGIES =
+            EnumSet.of(ConflictStrategy.LAST_WRITER_WINS, ConflictStrategy.CUSTOM);
+    private static final String EXAMPLE_RESOLVER = HighestValueWins.class.getName();
 
     // Ids and entity types end up in slot names, event ids and topic keys.
     private static final Pattern LOWER_IDENTIFIER = Pattern.compile("[a-z][a-z0-9_]*");
@@ -89,7 +110,7 @@ final class ConfigBinder {
                             + "; see deploy/config/syncline.yaml");
             return null;
         }
-        return new ConfigBinder(problems).config(file, ConfigNode.root(tree, problems));
+        return new ConfigBinder(problems).config(file, tree, ConfigNode.root(tree, problems));
     }
 
     /** {@code file://<java.io.tmpdir>/syncline/checkpoints}: works out of the box, not durable. */
@@ -98,7 +119,7 @@ final class ConfigBinder {
         return "file://" + tmp.resolve("syncline").resolve("checkpoints");
     }
 
-    private SynclineConfig config(Path file, ConfigNode root) {
+    private SynclineConfig config(Path file, JsonNode tree, ConfigNode root) {
         JobSettings job = job(root.get("job"));
         CheckpointSettings checkpoints = checkpoints(root.get("checkpoints"));
         RestartSettings restart = restart(root.get("restart"));
@@ -107,9 +128,11 @@ final class ConfigBinder {
         SinkSettings sinks =
                 sinks(root.require("sinks", "{kafka: {...}, target: {...}}"), job, checkpoints);
         ValidationSettings validation = validation(file, root.get("validation"));
+        ConsistencySettings consistency =
+                consistency(root.get("consistency"), tree.path("consistency"));
         root.rejectUnknownKeys();
         return new SynclineConfig(
-                file, job, checkpoints, restart, sources, tenants, sinks, validation);
+                file, job, checkpoints, restart, sources, tenants, sinks, validation, consistency);
     }
 
     private JobSettings job(ConfigNode node) {
@@ -203,7 +226,8 @@ final class ConfigBinder {
         }
         checkUniqueSourceIds(elements, sources);
         checkUniqueSlots(elements, sources);
-        checkUniqueTableSettings(elements, sources);
+        checkTableSettings(elements, sources);
+        checkWriteBackHasPeers(elements, sources);
         return sources;
     }
 
@@ -252,6 +276,8 @@ final class ConfigBinder {
         if (tables.isEmpty() && !tablesNode.isAbsent() && !problems.has(tablesNode.path())) {
             tablesNode.problem("at least one table is required; e.g. " + tableExample());
         }
+        int priority = node.get("priority").integer(0, Integer.MIN_VALUE, Integer.MAX_VALUE);
+        boolean writeBack = node.get("writeBack").bool(false);
         node.rejectUnknownKeys();
         return new SourceConfig(
                 id,
@@ -264,7 +290,9 @@ final class ConfigBinder {
                 slotName,
                 publication,
                 startup,
-                tables);
+                tables,
+                priority,
+                writeBack);
     }
 
     /** A slot or publication name, given or derived from the source id. */
@@ -397,6 +425,23 @@ final class ConfigBinder {
                             + "'); commands must go to a topic of their own, e.g. "
                             + DEFAULT_CONTROL_TOPIC);
         }
+        ConfigNode conflictTopicNode = node.get("conflictTopic");
+        String conflictTopic = topic(conflictTopicNode, DEFAULT_CONFLICT_TOPIC);
+        String sameAs =
+                conflictTopic.equals(changeTopic)
+                        ? "changeTopic"
+                        : conflictTopic.equals(errorTopic)
+                                ? "errorTopic"
+                                : conflictTopic.equals(controlTopic) ? "controlTopic" : null;
+        if (sameAs != null) {
+            conflictTopicNode.problem(
+                    "is the same topic as "
+                            + sameAs
+                            + " ('"
+                            + conflictTopic
+                            + "'); conflicts must go to a topic of their own, e.g. "
+                            + DEFAULT_CONFLICT_TOPIC);
+        }
         ConfigNode prefixNode = node.get("transactionalIdPrefix");
         String transactionalIdPrefix = prefixNode.text(job.name());
         // When absent it is the job name, whose problems are reported at job.name.
@@ -426,7 +471,8 @@ final class ConfigBinder {
                 controlTopic,
                 transactionalIdPrefix,
                 transactionTimeout,
-                properties);
+                properties,
+                conflictTopic);
     }
 
     private void checkBootstrapServers(ConfigNode node, String bootstrapServers) {
@@ -514,14 +560,17 @@ final class ConfigBinder {
         requirePositive(batchIntervalNode, batchInterval);
         int maxRetries = node.get("maxRetries").integer(DEFAULT_MAX_RETRIES, 0, Integer.MAX_VALUE);
         ConfigNode errorsTableNode = node.get("errorsTable");
-        String errorsTable = errorsTableNode.text(DEFAULT_ERRORS_TABLE);
-        if (!UNQUALIFIED_TABLE_NAME.matcher(errorsTable).matches()) {
-            errorsTableNode.problem(
-                    "'"
-                            + errorsTable
-                            + "' is not a table name: write the name alone, e.g. "
-                            + DEFAULT_ERRORS_TABLE
-                            + " (the schema is sinks.target.schema)");
+        String errorsTable = ownTable(errorsTableNode, DEFAULT_ERRORS_TABLE);
+        ConfigNode conflictsTableNode = node.get("conflictsTable");
+        String conflictsTable = ownTable(conflictsTableNode, DEFAULT_CONFLICTS_TABLE);
+        if (!problems.has(errorsTableNode.path())
+                && !problems.has(conflictsTableNode.path())
+                && conflictsTable.equalsIgnoreCase(errorsTable)) {
+            conflictsTableNode.problem(
+                    "is the same table as errorsTable ('"
+                            + conflictsTable
+                            + "'); conflicts must go to a table of their own, e.g. "
+                            + DEFAULT_CONFLICTS_TABLE);
         }
         node.rejectUnknownKeys();
         return new TargetSettings(
@@ -533,7 +582,22 @@ final class ConfigBinder {
                 batchSize,
                 batchInterval,
                 maxRetries,
-                errorsTable);
+                errorsTable,
+                conflictsTable);
+    }
+
+    /** A table Syncline keeps in the target schema for itself, named without a schema. */
+    private String ownTable(ConfigNode node, String defaultTable) {
+        String table = node.text(defaultTable);
+        if (!UNQUALIFIED_TABLE_NAME.matcher(table).matches()) {
+            node.problem(
+                    "'"
+                            + table
+                            + "' is not a table name: write the name alone, e.g. "
+                            + defaultTable
+                            + " (the schema is sinks.target.schema)");
+        }
+        return table;
     }
 
     private ValidationSettings validation(Path file, ConfigNode node) {
@@ -579,6 +643,308 @@ final class ConfigBinder {
         return new ValidationSettings(rules, maxParentWait, maxWaitingChildren, escalation);
     }
 
+    /**
+     * The consistency section. {@code raw} is the same section as {@code node}: it gives the keys
+     * of the mappings keyed by entity type, field and option name, which the binder cannot know.
+     */
+    private ConsistencySettings consistency(ConfigNode node, JsonNode raw) {
+        ConfigNode dedupTtlNode = node.get("dedupTtl");
+        Duration dedupTtl = dedupTtlNode.duration(DEFAULT_DEDUP_TTL);
+        requirePositive(dedupTtlNode, dedupTtl);
+        // Durations are never negative, so 0s is the least maxOutOfOrder there is.
+        Duration maxOutOfOrder = node.get("maxOutOfOrder").duration(DEFAULT_MAX_OUT_OF_ORDER);
+        int maxPendingPerEntity =
+                node.get("maxPendingPerEntity")
+                        .integer(DEFAULT_MAX_PENDING_PER_ENTITY, 1, Integer.MAX_VALUE);
+        int maxParkedPerEntity =
+                node.get("maxParkedPerEntity")
+                        .integer(DEFAULT_MAX_PARKED_PER_ENTITY, 1, Integer.MAX_VALUE);
+        ConfigNode entitiesNode = node.get("entities");
+        JsonNode rawEntities = raw.path("entities");
+        Map<String, ConflictPolicy> entities = new LinkedHashMap<>();
+        for (String entityType :
+                keys(entitiesNode, rawEntities, "{customer: {strategy: last-writer-wins}}")) {
+            ConfigNode entityNode = entitiesNode.get(entityType);
+            if (!LOWER_IDENTIFIER.matcher(entityType).matches()) {
+                entityNode.problem(
+                        "'"
+                                + entityType
+                                + "' is not a valid entity type: use lower-case letters, digits"
+                                + " and underscores, starting with a letter, e.g. "
+                                + suggestIdentifier(entityType));
+            }
+            ConflictPolicy policy = conflictPolicy(entityNode, rawEntities.path(entityType));
+            if (policy != null) {
+                entities.put(entityType, policy);
+            }
+        }
+        node.rejectUnknownKeys();
+        return new ConsistencySettings(
+                dedupTtl, maxOutOfOrder, maxPendingPerEntity, maxParkedPerEntity, entities);
+    }
+
+    /** One entity type's policy; {@code null} if it has problems. */
+    private ConflictPolicy conflictPolicy(ConfigNode node, JsonNode raw) {
+        ConfigNode strategyNode = node.get("strategy");
+        ConflictStrategy strategy =
+                named(
+                        strategyNode,
+                        ConflictStrategy.LAST_WRITER_WINS.configName(),
+                        ConflictStrategy::named,
+                        Arrays.stream(ConflictStrategy.values())
+                                .map(ConflictStrategy::configName)
+                                .toList(),
+                        "a conflict strategy");
+        ConfigNode fallbackNode = node.get("fallback");
+        ConflictStrategy.Fallback fallback = null;
+        if (!fallbackNode.isAbsent() && strategy != null) {
+            if (strategy == ConflictStrategy.VECTOR_CLOCK) {
+                fallback =
+                        named(
+                                fallbackNode,
+                                null,
+                                ConflictStrategy.Fallback::named,
+                                Arrays.stream(ConflictStrategy.Fallback.values())
+                                        .map(ConflictStrategy.Fallback::configName)
+                                        .toList(),
+                                "a vector-clock fallback");
+            } else {
+                fallbackNode.problem(
+                        "applies only to strategy vector-clock, where it decides the versions"
+                                + " the vector clocks prove concurrent; remove it, or set"
+                                + " strategy: vector-clock");
+            }
+        }
+        ConflictResolver resolver =
+                resolverIfCustom(
+                        strategy, node.get("resolver"), node.get("options"), raw.path("options"));
+        ConfigNode fieldsNode = node.get("fields");
+        JsonNode rawFields = raw.path("fields");
+        Map<String, FieldPolicy> fields = new LinkedHashMap<>();
+        for (String field :
+                keys(fieldsNode, rawFields, "{credit_limit: {strategy: last-writer-wins}}")) {
+            FieldPolicy policy = fieldPolicy(fieldsNode.get(field), rawFields.path(field));
+            if (policy != null) {
+                fields.put(field, policy);
+            }
+        }
+        node.rejectUnknownKeys();
+        if (strategy == null || (strategy == ConflictStrategy.CUSTOM && resolver == null)) {
+            return null; // Reported; the policy could not be built.
+        }
+        return new ConflictPolicy(strategy, fallback, resolver, fields);
+    }
+
+    /** One field's override of its entity's policy; {@code null} if it has problems. */
+    private FieldPolicy fieldPolicy(ConfigNode node, JsonNode raw) {
+        ConfigNode strategyNode = node.get("strategy");
+        ConflictStrategy strategy =
+                named(
+                        strategyNode,
+                        ConflictStrategy.LAST_WRITER_WINS.configName(),
+                        name -> ConflictStrategy.named(name).filter(FIELD_STRATEGIES::contains),
+                        FIELD_STRATEGIES.stream().map(ConflictStrategy::configName).toList(),
+                        "a field strategy");
+        ConflictResolver resolver =
+                resolverIfCustom(
+                        strategy, node.get("resolver"), node.get("options"), raw.path("options"));
+        node.rejectUnknownKeys();
+        if (strategy == null || (strategy == ConflictStrategy.CUSTOM && resolver == null)) {
+            return null; // Reported; the policy could not be built.
+        }
+        return resolver == null ? FieldPolicy.lastWriterWins() : FieldPolicy.custom(resolver);
+    }
+
+    /** The constant named by the node's text, or {@code null} (reported) if none is. */
+    private static <T> T named(
+            ConfigNode node,
+            String defaultName,
+            Function<String, Optional<T>> byName,
+            List<String> names,
+            String what) {
+        String name = node.text(defaultName);
+        if (name == null) {
+            return null;
+        }
+        Optional<T> named = byName.apply(name);
+        if (named.isEmpty()) {
+            String fix =
+                    KeySuggestions.closest(name, names)
+                            .map(known -> "did you mean '" + known + "'? Use one of: ")
+                            .orElse("use one of: ");
+            node.problem("'" + name + "' is not " + what + "; " + fix + String.join(", ", names));
+        }
+        return named.orElse(null);
+    }
+
+    /**
+     * The resolver of a {@code custom} strategy, created and configured; {@code null} for the other
+     * strategies, which must not name one, or if it cannot be created (reported).
+     */
+    private ConflictResolver resolverIfCustom(
+            ConflictStrategy strategy,
+            ConfigNode resolverNode,
+            ConfigNode optionsNode,
+            JsonNode rawOptions) {
+        if (strategy == null) {
+            return null; // An unknown strategy, which is already reported.
+        }
+        if (strategy != ConflictStrategy.CUSTOM) {
+            String instead = ", or set strategy: custom instead of " + strategy.configName();
+            if (!resolverNode.isAbsent()) {
+                resolverNode.problem("applies only to strategy custom; remove it" + instead);
+            }
+            if (!optionsNode.isAbsent()) {
+                optionsNode.problem(
+                        "apply only to strategy custom, whose resolver receives them; remove"
+                                + " them"
+                                + instead);
+            }
+            return null;
+        }
+        String className = resolverNode.text(null);
+        if (className == null || className.isBlank()) {
+            if (!problems.has(resolverNode.path())) {
+                resolverNode.problem(
+                        "is required for strategy custom: the name of a class implementing "
+                                + ConflictResolver.class.getName()
+                                + ", e.g. "
+                                + EXAMPLE_RESOLVER);
+            }
+            return null;
+        }
+        ConflictResolver resolver = createResolver(resolverNode, className.trim());
+        Map<String, String> options = options(optionsNode, rawOptions);
+        if (resolver == null || problems.has(optionsNode.path())) {
+            return null;
+        }
+        try {
+            resolver.configure(options);
+        } catch (IllegalArgumentException e) {
+            optionsNode.problem(
+                    resolver.getClass().getSimpleName()
+                            + " rejects its options: "
+                            + e.getMessage());
+            return null;
+        }
+        return resolver;
+    }
+
+    /**
+     * An instance of the named resolver class, loaded like the job's own classes: through the
+     * thread's context class loader, which sees the user's jar in a Flink session, else through
+     * Syncline's.
+     */
+    private static ConflictResolver createResolver(ConfigNode node, String className) {
+        Class<?> type;
+        try {
+            type = loadClass(className);
+        } catch (ClassNotFoundException e) {
+            node.problem(
+                    "class '"
+                            + className
+                            + "' is not found; correct the name (package and class), or put the"
+                            + " jar that holds it on the job's classpath (e.g. Flink's lib/"
+                            + " directory)");
+            return null;
+        } catch (LinkageError e) {
+            node.problem(
+                    "class '"
+                            + className
+                            + "' cannot be loaded ("
+                            + e
+                            + "); put the jars it depends on on the job's classpath");
+            return null;
+        }
+        if (!ConflictResolver.class.isAssignableFrom(type)) {
+            node.problem(
+                    "'"
+                            + className
+                            + "' does not implement "
+                            + ConflictResolver.class.getName()
+                            + "; name a class that does, e.g. "
+                            + EXAMPLE_RESOLVER);
+            return null;
+        }
+        if (type.isInterface() || Modifier.isAbstract(type.getModifiers())) {
+            node.problem(
+                    "'"
+                            + className
+                            + "' is abstract; name a concrete class that implements "
+                            + ConflictResolver.class.getSimpleName());
+            return null;
+        }
+        try {
+            return type.asSubclass(ConflictResolver.class).getConstructor().newInstance();
+        } catch (NoSuchMethodException | IllegalAccessException e) {
+            node.problem(
+                    "'"
+                            + className
+                            + "' cannot be created: Syncline needs a public class with a public"
+                            + " no-argument constructor; add one (options arrive in configure)");
+        } catch (InvocationTargetException | ExceptionInInitializerError e) {
+            Throwable cause = e.getCause() == null ? e : e.getCause();
+            node.problem(
+                    "creating '"
+                            + className
+                            + "' failed: "
+                            + cause
+                            + "; fix its constructor (read options in configure instead)");
+        } catch (InstantiationException e) {
+            // Abstract classes are reported above; nothing else is refused here.
+            throw new IllegalStateException(e);
+        }
+        return null;
+    }
+
+    private static Class<?> loadClass(String className) throws ClassNotFoundException {
+        ClassLoader context = Thread.currentThread().getContextClassLoader();
+        ClassLoader own = ConfigBinder.class.getClassLoader();
+        if (context != null && context != own) {
+            try {
+                return Class.forName(className, false, context);
+            } catch (ClassNotFoundException e) {
+                // Falls back to Syncline's own class loader.
+            }
+        }
+        return Class.forName(className, false, own);
+    }
+
+    /**
+     * A resolver's options, values as written: an empty value is passed on too, for the resolver to
+     * accept or reject in {@link ConflictResolver#configure}.
+     */
+    private static Map<String, String> options(ConfigNode node, JsonNode raw) {
+        Map<String, String> options = new LinkedHashMap<>();
+        for (String key : keys(node, raw, "{field: amount}")) {
+            ConfigNode value = node.get(key);
+            String text = value.text(null);
+            if (text != null) {
+                options.put(key, text);
+            } else if (value.isAbsent()) {
+                value.problem("has no value; write one (e.g. '' for an empty one) or remove it");
+            }
+        }
+        return options;
+    }
+
+    /**
+     * The keys of a mapping keyed by names the user chooses (entity types, fields, options), in
+     * file order; empty if absent or, with a problem, not a mapping.
+     */
+    private static List<String> keys(ConfigNode node, JsonNode raw, String example) {
+        if (node.isAbsent()) {
+            return List.of();
+        }
+        if (!raw.isObject()) {
+            node.problem("expected a mapping, e.g. " + example);
+            return List.of();
+        }
+        List<String> keys = new ArrayList<>();
+        raw.fieldNames().forEachRemaining(keys::add);
+        return keys;
+    }
+
     // ---- rules across sources and tables
 
     private void checkUniqueSourceIds(List<ConfigNode> nodes, List<SourceConfig> sources) {
@@ -598,6 +964,22 @@ final class ConfigBinder {
                                 + "' is already used by "
                                 + first
                                 + "; give every source its own id");
+            }
+        }
+    }
+
+    /** A write-back source syncs with the others: alone, it has nobody to sync with. */
+    private void checkWriteBackHasPeers(List<ConfigNode> nodes, List<SourceConfig> sources) {
+        if (sources.size() > 1) {
+            return;
+        }
+        for (int i = 0; i < sources.size(); i++) {
+            if (sources.get(i).writeBack()) {
+                problems.add(
+                        ConfigPath.key(nodes.get(i).path(), "writeBack"),
+                        "is true, but this is the only source, so there is no other source to"
+                                + " sync with; add the peer source it exchanges changes with, or"
+                                + " remove writeBack");
             }
         }
     }
@@ -628,31 +1010,72 @@ final class ConfigBinder {
         }
     }
 
-    /** Each entity type and each target table must come from exactly one source table. */
-    private void checkUniqueTableSettings(List<ConfigNode> nodes, List<SourceConfig> sources) {
-        Map<String, String> firstByEntityType = new HashMap<>();
-        Map<String, String> firstByTargetTable = new HashMap<>();
+    /**
+     * An entity type may come from several sources, whose versions of an entity then compete in
+     * conflict resolution, but from one table per source; and it has one target table, which no
+     * other entity type shares.
+     */
+    private void checkTableSettings(List<ConfigNode> nodes, List<SourceConfig> sources) {
+        Map<String, String> firstTableByEntityType = new HashMap<>();
+        Map<String, String> targetTableByEntityType = new HashMap<>();
+        Map<String, String> firstTableByTargetTable = new HashMap<>();
         for (int i = 0; i < sources.size(); i++) {
+            Map<String, String> firstInSourceByEntityType = new HashMap<>();
             List<TableMapping> tables = sources.get(i).tables();
             for (int j = 0; j < tables.size(); j++) {
                 String tablePath =
                         ConfigPath.index(ConfigPath.key(nodes.get(i).path(), "tables"), j);
+                String entityTypePath = ConfigPath.key(tablePath, "entityType");
+                String targetTablePath = ConfigPath.key(tablePath, "targetTable");
                 TableMapping table = tables.get(j);
                 unique(
-                        firstByEntityType,
+                        firstInSourceByEntityType,
                         table.entityType(),
-                        ConfigPath.key(tablePath, "entityType"),
+                        entityTypePath,
                         "entity type",
-                        "each entity type must come from one table; rename one of them");
-                unique(
-                        firstByTargetTable,
-                        table.targetTable() == null
-                                ? null
-                                : table.targetTable().toLowerCase(Locale.ROOT),
-                        ConfigPath.key(tablePath, "targetTable"),
-                        "target table",
-                        "two tables would overwrite each other's rows; set a distinct"
-                                + " targetTable");
+                        "an entity type comes from one table of each source; rename one of them");
+                if (table.entityType() == null
+                        || table.targetTable() == null
+                        || problems.has(entityTypePath)
+                        || problems.has(targetTablePath)) {
+                    continue;
+                }
+                String firstOfEntityType = firstTableByEntityType.get(table.entityType());
+                if (firstOfEntityType != null) {
+                    String targetTable = targetTableByEntityType.get(table.entityType());
+                    if (!targetTable.equalsIgnoreCase(table.targetTable())) {
+                        problems.add(
+                                targetTablePath,
+                                "is '"
+                                        + table.targetTable()
+                                        + "', but entity type '"
+                                        + table.entityType()
+                                        + "' goes to target table '"
+                                        + targetTable
+                                        + "' in "
+                                        + firstOfEntityType
+                                        + "; the tables of one entity type in all sources go to"
+                                        + " one target table, so set targetTable: "
+                                        + targetTable);
+                    }
+                    continue;
+                }
+                String firstOfTargetTable =
+                        firstTableByTargetTable.putIfAbsent(
+                                table.targetTable().toLowerCase(Locale.ROOT), tablePath);
+                if (firstOfTargetTable != null) {
+                    problems.add(
+                            targetTablePath,
+                            "target table '"
+                                    + table.targetTable()
+                                    + "' is already used by "
+                                    + firstOfTargetTable
+                                    + "; two entity types would overwrite each other's rows; set"
+                                    + " a distinct targetTable");
+                    continue;
+                }
+                firstTableByEntityType.put(table.entityType(), tablePath);
+                targetTableByEntityType.put(table.entityType(), table.targetTable());
             }
         }
     }

@@ -4,12 +4,14 @@ import java.time.Duration;
 import java.util.Map;
 
 /**
- * The Kafka topics: the change topic and the error topic, both written in exactly-once
- * transactions, and the control topic the job reads commands from (rule sets, replays).
+ * The Kafka topics: the change topic, the error topic and the conflict topic, written in
+ * exactly-once transactions, and the control topic the job reads commands from (rule sets,
+ * replays).
  *
  * @param transactionalIdPrefix must be unique per job on the cluster (default: the job name)
  * @param transactionTimeout must not exceed the broker's {@code transaction.max.timeout.ms}
  * @param properties extra producer properties, passed as they are
+ * @param conflictTopic every conflict, decided or parked, with both versions and the decision
  */
 public record KafkaSinkSettings(
         String bootstrapServers,
@@ -18,7 +20,8 @@ public record KafkaSinkSettings(
         String controlTopic,
         String transactionalIdPrefix,
         Duration transactionTimeout,
-        Map<String, String> properties) {
+        Map<String, String> properties,
+        String conflictTopic) {
 
     public KafkaSinkSettings {
         properties = Map.copyOf(properties);

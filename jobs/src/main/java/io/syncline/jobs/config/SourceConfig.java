@@ -10,6 +10,10 @@ import java.util.List;
  * @param slotName logical replication slot (default {@code syncline_<id>})
  * @param publication publication created for the configured tables (default {@code syncline_<id>})
  * @param startup {@code initial} (snapshot, then stream) or {@code latest} (stream only)
+ * @param priority breaks ties of last-writer-wins: on equal commit times the version from the
+ *     source with the higher priority wins (default 0)
+ * @param writeBack whether this source is a bidirectional peer: Syncline also writes the resolved
+ *     state of the source's entity types back into its tables (default false)
  */
 public record SourceConfig(
         String id,
@@ -22,7 +26,9 @@ public record SourceConfig(
         String slotName,
         String publication,
         String startup,
-        List<TableMapping> tables) {
+        List<TableMapping> tables,
+        int priority,
+        boolean writeBack) {
 
     public SourceConfig {
         tables = List.copyOf(tables);

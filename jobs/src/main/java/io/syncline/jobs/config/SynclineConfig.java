@@ -9,6 +9,7 @@ import java.util.List;
  *
  * @param file the file it was read from, named in every error message
  * @param tenants allow-list of tenants; empty means every tenant is accepted
+ * @param consistency de-duplication, ordering and conflict resolution
  */
 public record SynclineConfig(
         Path file,
@@ -18,7 +19,8 @@ public record SynclineConfig(
         List<SourceConfig> sources,
         List<String> tenants,
         SinkSettings sinks,
-        ValidationSettings validation) {
+        ValidationSettings validation,
+        ConsistencySettings consistency) {
 
     public SynclineConfig {
         tenants = List.copyOf(tenants);

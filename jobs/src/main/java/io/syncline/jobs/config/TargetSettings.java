@@ -12,6 +12,8 @@ import java.time.Duration;
  * @param maxRetries retries of a failed batch before the job restarts
  * @param errorsTable table in {@code schema} holding every error with its status, for {@code
  *     syncline errors}
+ * @param conflictsTable table in {@code schema} holding every conflict with its resolution; parked
+ *     manual conflicts wait there for a decision
  */
 public record TargetSettings(
         String url,
@@ -22,4 +24,5 @@ public record TargetSettings(
         int batchSize,
         Duration batchInterval,
         int maxRetries,
-        String errorsTable) {}
+        String errorsTable,
+        String conflictsTable) {}

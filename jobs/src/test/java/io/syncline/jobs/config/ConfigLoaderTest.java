@@ -4,6 +4,10 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.entry;
 import static org.assertj.core.api.Assertions.tuple;
 
+import io.syncline.operators.resolve.ConflictPolicy;
+import io.syncline.operators.resolve.ConflictStrategy;
+import io.syncline.operators.resolve.FieldPolicy;
+import io.syncline.operators.resolve.examples.HighestValueWins;
 import java.io.IOException;
 import java.net.URISyntaxException;
 import java.nio.file.Files;
@@ -99,7 +103,9 @@ class ConfigLoaderTest {
                                                 List.of("id"),
                                                 "tenant_id",
                                                 null,
-                                                "contracts"))));
+                                                "contracts")),
+                                0,
+                                false));
         assertThat(config.sinks().kafka())
                 .isEqualTo(
                         new KafkaSinkSettings(
@@ -109,7 +115,8 @@ class ConfigLoaderTest {
                                 "syncline.control",
                                 "syncline-crm",
                                 Duration.ofMinutes(5),
-                                Map.of("compression.type", "lz4")));
+                                Map.of("compression.type", "lz4"),
+                                "syncline.conflicts"));
         assertThat(config.sinks().target())
                 .isEqualTo(
                         new TargetSettings(
@@ -121,13 +128,26 @@ class ConfigLoaderTest {
                                 500,
                                 Duration.ofMillis(200),
                                 3,
-                                "syncline_errors"));
+                                "syncline_errors",
+                                "syncline_conflicts"));
         assertThat(config.validation().rules().getVersion()).isEqualTo(1);
         assertThat(config.validation().rules().getFiles()).containsOnlyKeys("customer.schema.json");
         assertThat(config.validation().maxParentWait()).isEqualTo(Duration.ofSeconds(30));
         assertThat(config.validation().maxWaitingChildren()).isEqualTo(10_000);
         assertThat(config.validation().escalation())
                 .containsExactly(entry("RI_PARENT_HAS_CHILDREN", 3));
+        ConsistencySettings consistency = config.consistency();
+        assertThat(consistency.dedupTtl()).isEqualTo(Duration.ofHours(24));
+        assertThat(consistency.maxOutOfOrder()).isEqualTo(Duration.ZERO);
+        assertThat(consistency.maxPendingPerEntity()).isEqualTo(1000);
+        assertThat(consistency.maxParkedPerEntity()).isEqualTo(100);
+        assertThat(consistency.entities()).containsOnlyKeys("customer", "contract");
+        ConflictPolicy customer = consistency.policyOf("customer");
+        assertThat(customer.strategy()).isEqualTo(ConflictStrategy.VECTOR_CLOCK);
+        assertThat(customer.fallback()).isEqualTo(ConflictStrategy.Fallback.FIELD_MERGE);
+        assertThat(((HighestValueWins) customer.fields().get("credit_limit").resolver()).field())
+                .isEqualTo("credit_limit");
+        assertThat(consistency.policyOf("contract").strategy()).isEqualTo(ConflictStrategy.MANUAL);
     }
 
     @Test
@@ -241,7 +261,9 @@ class ConfigLoaderTest {
                                                 List.of(),
                                                 "tenant_id",
                                                 null,
-                                                "customers"))));
+                                                "customers")),
+                                0,
+                                false));
         assertThat(config.sinks().kafka())
                 .isEqualTo(
                         new KafkaSinkSettings(
@@ -251,7 +273,8 @@ class ConfigLoaderTest {
                                 "syncline.control",
                                 "syncline",
                                 Duration.ofMinutes(5),
-                                Map.of()));
+                                Map.of(),
+                                "syncline.conflicts"));
         assertThat(config.sinks().target())
                 .isEqualTo(
                         new TargetSettings(
@@ -263,7 +286,8 @@ class ConfigLoaderTest {
                                 500,
                                 Duration.ofMillis(200),
                                 3,
-                                "syncline_errors"));
+                                "syncline_errors",
+                                "syncline_conflicts"));
     }
 
     @Test
@@ -371,7 +395,8 @@ class ConfigLoaderTest {
                                     .isEqualTo(
                                             "unknown key 'bootstrapServer'; did you mean 'bootstrapServers'?"
                                                     + " Known keys: bootstrapServers, changeTopic, errorTopic,"
-                                                    + " controlTopic, transactionalIdPrefix, transactionTimeout, properties");
+                                                    + " controlTopic, conflictTopic, transactionalIdPrefix,"
+                                                    + " transactionTimeout, properties");
                         });
     }
 
@@ -400,7 +425,7 @@ class ConfigLoaderTest {
         assertThat(problemAt(e, "monitoring"))
                 .isEqualTo(
                         "unknown key 'monitoring'; Known keys: job, checkpoints, restart,"
-                                + " tenants, sources, sinks, validation");
+                                + " tenants, sources, sinks, validation, consistency");
     }
 
     @ParameterizedTest
@@ -569,7 +594,34 @@ class ConfigLoaderTest {
     }
 
     @Test
-    void duplicateEntityTypeAcrossSourcesNamesTheFirstTable() {
+    void duplicateEntityTypeWithinOneSourceNamesTheFirstTable() {
+        String yaml =
+                VALID.replace(
+                        "sinks:",
+                        """
+                              - table: public.clients
+                                entityType: customer
+                                tenantColumn: tenant_id
+                        sinks:""");
+
+        ConfigException e = catchConfigException(() -> load(yaml));
+
+        assertThat(e.problems())
+                .singleElement()
+                .satisfies(
+                        p -> {
+                            assertThat(p.path()).isEqualTo("sources[0].tables[1].entityType");
+                            assertThat(p.message())
+                                    .isEqualTo(
+                                            "entity type 'customer' is already used by"
+                                                    + " sources[0].tables[0]; an entity type comes"
+                                                    + " from one table of each source; rename one"
+                                                    + " of them");
+                        });
+    }
+
+    @Test
+    void anEntityTypeFromSeveralSourcesGoesToOneTargetTable() {
         String yaml =
                 VALID.replace(
                         "sinks:",
@@ -582,19 +634,27 @@ class ConfigLoaderTest {
                               - table: public.clients
                                 entityType: customer
                                 tenantColumn: tenant_id
+                              - table: public.customers
+                                entityType: account
+                                tenantColumn: tenant_id
                         sinks:""");
 
         ConfigException e = catchConfigException(() -> load(yaml));
 
         assertThat(e.problems())
-                .singleElement()
-                .satisfies(
-                        p -> {
-                            assertThat(p.path()).isEqualTo("sources[1].tables[0].entityType");
-                            assertThat(p.message())
-                                    .contains(
-                                            "entity type 'customer' is already used by sources[0].tables[0]");
-                        });
+                .extracting(ConfigProblem::path, ConfigProblem::message)
+                .containsExactly(
+                        tuple(
+                                "sources[1].tables[0].targetTable",
+                                "is 'clients', but entity type 'customer' goes to target table"
+                                        + " 'customers' in sources[0].tables[0]; the tables of one"
+                                        + " entity type in all sources go to one target table, so"
+                                        + " set targetTable: customers"),
+                        tuple(
+                                "sources[1].tables[1].targetTable",
+                                "target table 'customers' is already used by sources[0].tables[0];"
+                                        + " two entity types would overwrite each other's rows;"
+                                        + " set a distinct targetTable"));
     }
 
     @Test
@@ -809,6 +869,372 @@ class ConfigLoaderTest {
                         tuple("restart", "expected a mapping of keys to values, found a list"));
     }
 
+    @Test
+    void withoutConsistencyEveryEntityTypeUsesLastWriterWinsWithDefaultBounds() {
+        SynclineConfig config = load(VALID);
+
+        ConsistencySettings consistency = config.consistency();
+        assertThat(consistency.dedupTtl()).isEqualTo(Duration.ofHours(24));
+        assertThat(consistency.maxOutOfOrder()).isEqualTo(Duration.ZERO);
+        assertThat(consistency.maxPendingPerEntity()).isEqualTo(1000);
+        assertThat(consistency.maxParkedPerEntity()).isEqualTo(100);
+        assertThat(consistency.entities()).isEmpty();
+        assertThat(consistency.policyOf("customer")).isEqualTo(ConflictPolicy.lastWriterWins());
+        assertThat(config.sinks().kafka().conflictTopic()).isEqualTo("syncline.conflicts");
+        assertThat(config.sinks().target().conflictsTable()).isEqualTo("syncline_conflicts");
+    }
+
+    @Test
+    void consistencyBindsEveryStrategyFallbackAndFieldPolicy() {
+        SynclineConfig config =
+                load(
+                        VALID
+                                + """
+                                consistency:
+                                  dedupTtl: 12h
+                                  maxOutOfOrder: 5s
+                                  maxPendingPerEntity: 50
+                                  maxParkedPerEntity: 7
+                                  entities:
+                                    customer:
+                                      strategy: last-writer-wins
+                                    account:
+                                      strategy: vector-clock
+                                      fallback: field-merge
+                                      fields:
+                                        credit_limit:
+                                          strategy: custom
+                                          resolver: io.syncline.operators.resolve.examples.HighestValueWins
+                                          options: {field: credit_limit}
+                                        name:
+                                          strategy: last-writer-wins
+                                    order:
+                                      strategy: vector-clock
+                                    invoice:
+                                      strategy: custom
+                                      resolver: io.syncline.operators.resolve.examples.HighestValueWins
+                                      options: {field: total}
+                                    contract:
+                                      strategy: manual
+                                """);
+
+        ConsistencySettings consistency = config.consistency();
+        assertThat(consistency.dedupTtl()).isEqualTo(Duration.ofHours(12));
+        assertThat(consistency.maxOutOfOrder()).isEqualTo(Duration.ofSeconds(5));
+        assertThat(consistency.maxPendingPerEntity()).isEqualTo(50);
+        assertThat(consistency.maxParkedPerEntity()).isEqualTo(7);
+        assertThat(consistency.entities())
+                .containsOnlyKeys("customer", "account", "order", "invoice", "contract");
+        assertThat(consistency.policyOf("customer")).isEqualTo(ConflictPolicy.lastWriterWins());
+
+        ConflictPolicy account = consistency.policyOf("account");
+        assertThat(account.strategy()).isEqualTo(ConflictStrategy.VECTOR_CLOCK);
+        assertThat(account.fallback()).isEqualTo(ConflictStrategy.Fallback.FIELD_MERGE);
+        assertThat(account.resolver()).isNull();
+        assertThat(account.fields()).containsOnlyKeys("credit_limit", "name");
+        assertThat(account.fields().get("name")).isEqualTo(FieldPolicy.lastWriterWins());
+        assertThat(((HighestValueWins) account.fields().get("credit_limit").resolver()).field())
+                .isEqualTo("credit_limit");
+
+        ConflictPolicy order = consistency.policyOf("order");
+        assertThat(order.strategy()).isEqualTo(ConflictStrategy.VECTOR_CLOCK);
+        assertThat(order.fallback()).isEqualTo(ConflictStrategy.Fallback.LAST_WRITER_WINS);
+
+        ConflictPolicy invoice = consistency.policyOf("invoice");
+        assertThat(invoice.strategy()).isEqualTo(ConflictStrategy.CUSTOM);
+        assertThat(((HighestValueWins) invoice.resolver()).field()).isEqualTo("total");
+
+        assertThat(consistency.policyOf("contract"))
+                .isEqualTo(new ConflictPolicy(ConflictStrategy.MANUAL, null, null, Map.of()));
+        assertThat(consistency.policyOf("payment")).isEqualTo(ConflictPolicy.lastWriterWins());
+    }
+
+    @Test
+    void unknownStrategyAndFallbackNamesListTheAllowedOnes() {
+        ConfigException e =
+                catchConfigException(
+                        () ->
+                                load(
+                                        VALID
+                                                + """
+                                                consistency:
+                                                  entities:
+                                                    customer:
+                                                      strategy: last-write-wins
+                                                    account:
+                                                      strategy: vector-clock
+                                                      fallback: merge
+                                                      fields:
+                                                        name: {strategy: manual}
+                                                """));
+
+        assertThat(e.problems())
+                .extracting(ConfigProblem::path, ConfigProblem::message)
+                .containsExactly(
+                        tuple(
+                                "consistency.entities.customer.strategy",
+                                "'last-write-wins' is not a conflict strategy; did you mean"
+                                        + " 'last-writer-wins'? Use one of: last-writer-wins,"
+                                        + " vector-clock, custom, manual"),
+                        tuple(
+                                "consistency.entities.account.fallback",
+                                "'merge' is not a vector-clock fallback; use one of:"
+                                        + " field-merge, last-writer-wins, manual"),
+                        tuple(
+                                "consistency.entities.account.fields.name.strategy",
+                                "'manual' is not a field strategy; use one of: last-writer-wins,"
+                                        + " custom"));
+    }
+
+    @Test
+    void fallbackAndResolverAreRejectedWhereTheStrategyHasNone() {
+        ConfigException e =
+                catchConfigException(
+                        () ->
+                                load(
+                                        VALID
+                                                + """
+                                                consistency:
+                                                  entities:
+                                                    customer:
+                                                      strategy: last-writer-wins
+                                                      fallback: field-merge
+                                                    contract:
+                                                      strategy: manual
+                                                      resolver: io.syncline.operators.resolve.examples.HighestValueWins
+                                                """));
+
+        assertThat(e.problems())
+                .extracting(ConfigProblem::path, ConfigProblem::message)
+                .containsExactly(
+                        tuple(
+                                "consistency.entities.customer.fallback",
+                                "applies only to strategy vector-clock, where it decides the"
+                                        + " versions the vector clocks prove concurrent; remove"
+                                        + " it, or set strategy: vector-clock"),
+                        tuple(
+                                "consistency.entities.contract.resolver",
+                                "applies only to strategy custom; remove it, or set strategy:"
+                                        + " custom instead of manual"));
+    }
+
+    @Test
+    void customStrategyWithoutResolverNamesAnExample() {
+        ConfigException e =
+                catchConfigException(
+                        () ->
+                                load(
+                                        VALID
+                                                + "consistency:\n"
+                                                + "  entities:\n"
+                                                + "    invoice: {strategy: custom}\n"));
+
+        assertThat(e.problems())
+                .singleElement()
+                .satisfies(
+                        p -> {
+                            assertThat(p.path()).isEqualTo("consistency.entities.invoice.resolver");
+                            assertThat(p.message())
+                                    .isEqualTo(
+                                            "is required for strategy custom: the name of a class"
+                                                    + " implementing"
+                                                    + " io.syncline.operators.resolve.ConflictResolver,"
+                                                    + " e.g."
+                                                    + " io.syncline.operators.resolve.examples.HighestValueWins");
+                        });
+    }
+
+    @Test
+    void resolverClassThatIsNotOnTheClasspathIsReported() {
+        ConfigException e = catchConfigException(() -> load(customResolver("com.example.Missing")));
+
+        assertThat(e.problems())
+                .singleElement()
+                .satisfies(
+                        p -> {
+                            assertThat(p.path()).isEqualTo("consistency.entities.invoice.resolver");
+                            assertThat(p.message())
+                                    .isEqualTo(
+                                            "class 'com.example.Missing' is not found; correct the"
+                                                    + " name (package and class), or put the jar"
+                                                    + " that holds it on the job's classpath (e.g."
+                                                    + " Flink's lib/ directory)");
+                        });
+    }
+
+    @Test
+    void resolverClassThatIsNoConflictResolverIsReported() {
+        ConfigException e = catchConfigException(() -> load(customResolver("java.lang.String")));
+
+        assertThat(e.problems())
+                .singleElement()
+                .satisfies(
+                        p -> {
+                            assertThat(p.path()).isEqualTo("consistency.entities.invoice.resolver");
+                            assertThat(p.message())
+                                    .isEqualTo(
+                                            "'java.lang.String' does not implement"
+                                                    + " io.syncline.operators.resolve.ConflictResolver;"
+                                                    + " name a class that does, e.g."
+                                                    + " io.syncline.operators.resolve.examples.HighestValueWins");
+                        });
+    }
+
+    @Test
+    void optionsTheResolverRejectsAreReportedWithItsMessage() {
+        ConfigException e =
+                catchConfigException(
+                        () ->
+                                load(
+                                        customResolver(HighestValueWins.class.getName())
+                                                + "      options: {field: ''}\n"));
+
+        assertThat(e.problems())
+                .singleElement()
+                .satisfies(
+                        p -> {
+                            assertThat(p.path()).isEqualTo("consistency.entities.invoice.options");
+                            assertThat(p.message())
+                                    .isEqualTo(
+                                            "HighestValueWins rejects its options: option 'field'"
+                                                    + " is blank; name the numeric field whose"
+                                                    + " highest value wins");
+                        });
+    }
+
+    @Test
+    void consistencyBoundsAreChecked() {
+        ConfigException e =
+                catchConfigException(
+                        () ->
+                                load(
+                                        VALID
+                                                + """
+                                                consistency:
+                                                  dedupTtl: 0s
+                                                  maxOutOfOrder: -5s
+                                                  maxPendingPerEntity: 0
+                                                  maxParkedPerEntity: 0
+                                                """));
+
+        assertThat(e.problems())
+                .extracting(ConfigProblem::path)
+                .containsExactly(
+                        "consistency.dedupTtl",
+                        "consistency.maxOutOfOrder",
+                        "consistency.maxPendingPerEntity",
+                        "consistency.maxParkedPerEntity");
+        assertThat(problemAt(e, "consistency.dedupTtl")).isEqualTo("must be longer than 0, was 0s");
+        assertThat(problemAt(e, "consistency.maxOutOfOrder"))
+                .startsWith("'-5s' is not a duration; use");
+        assertThat(problemAt(e, "consistency.maxParkedPerEntity"))
+                .isEqualTo("must be at least 1, was 0");
+    }
+
+    @Test
+    void unknownKeysInConsistencySuggestTheKnownOnes() {
+        ConfigException e =
+                catchConfigException(
+                        () ->
+                                load(
+                                        VALID
+                                                + """
+                                                consistency:
+                                                  dedupTTL: 1h
+                                                  entities:
+                                                    customer: {stratgy: manual}
+                                                """));
+
+        assertThat(problemAt(e, "consistency.dedupTTL"))
+                .isEqualTo(
+                        "unknown key 'dedupTTL'; did you mean 'dedupTtl'? Known keys: dedupTtl,"
+                                + " maxOutOfOrder, maxPendingPerEntity, maxParkedPerEntity,"
+                                + " entities");
+        assertThat(problemAt(e, "consistency.entities.customer.stratgy"))
+                .isEqualTo(
+                        "unknown key 'stratgy'; did you mean 'strategy'? Known keys: strategy,"
+                                + " fallback, resolver, options, fields");
+    }
+
+    @Test
+    void conflictTopicAndTableMustBeOfTheirOwn() {
+        ConfigException e =
+                catchConfigException(
+                        () ->
+                                load(
+                                        VALID.replace(
+                                                        "bootstrapServers: localhost:9092",
+                                                        "bootstrapServers: localhost:9092\n"
+                                                                + "    conflictTopic: syncline.errors")
+                                                .replace(
+                                                        "warehouse\n",
+                                                        "warehouse\n"
+                                                                + "    conflictsTable: public.conflicts\n")));
+
+        assertThat(e.problems())
+                .extracting(ConfigProblem::path, ConfigProblem::message)
+                .containsExactly(
+                        tuple(
+                                "sinks.kafka.conflictTopic",
+                                "is the same topic as errorTopic ('syncline.errors'); conflicts"
+                                        + " must go to a topic of their own, e.g."
+                                        + " syncline.conflicts"),
+                        tuple(
+                                "sinks.target.conflictsTable",
+                                "'public.conflicts' is not a table name: write the name alone,"
+                                        + " e.g. syncline_conflicts (the schema is"
+                                        + " sinks.target.schema)"));
+    }
+
+    @Test
+    void writeBackNeedsAnotherSourceToSyncWith() {
+        ConfigException e =
+                catchConfigException(
+                        () ->
+                                load(
+                                        VALID.replace(
+                                                "  - id: crm\n",
+                                                "  - id: crm\n    writeBack: true\n")));
+
+        assertThat(e.problems())
+                .singleElement()
+                .satisfies(
+                        p -> {
+                            assertThat(p.path()).isEqualTo("sources[0].writeBack");
+                            assertThat(p.message())
+                                    .isEqualTo(
+                                            "is true, but this is the only source, so there is no"
+                                                    + " other source to sync with; add the peer"
+                                                    + " source it exchanges changes with, or remove"
+                                                    + " writeBack");
+                        });
+    }
+
+    @Test
+    void priorityAndWriteBackAreBoundPerSourceOfOneEntityType() {
+        String yaml =
+                VALID.replace(
+                        "sinks:",
+                        """
+                          - id: billing
+                            hostname: billing-db.internal
+                            database: billing
+                            username: syncline
+                            priority: 2
+                            writeBack: true
+                            tables:
+                              - table: public.customers
+                                entityType: customer
+                                tenantColumn: tenant_id
+                        sinks:""");
+
+        SynclineConfig config = load(yaml);
+
+        assertThat(config.sources())
+                .extracting(SourceConfig::id, SourceConfig::priority, SourceConfig::writeBack)
+                .containsExactly(tuple("crm", 0, false), tuple("billing", 2, true));
+    }
+
     // ---- helpers
 
     private SynclineConfig load(String yaml) {
@@ -824,6 +1250,18 @@ class ConfigLoaderTest {
         }
         Function<String, String> lookup = environment::get;
         return ConfigLoader.load(file, lookup);
+    }
+
+    /** {@link #VALID} with a custom strategy for invoices, resolved by {@code resolver}. */
+    private static String customResolver(String resolver) {
+        return VALID
+                + "consistency:\n"
+                + "  entities:\n"
+                + "    invoice:\n"
+                + "      strategy: custom\n"
+                + "      resolver: "
+                + resolver
+                + "\n";
     }
 
     private static ConfigException catchConfigException(Runnable load) {

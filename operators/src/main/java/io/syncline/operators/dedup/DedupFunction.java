@@ -55,6 +55,8 @@ public final class DedupFunction extends KeyedProcessFunction<String, ChangeEven
             throws Exception {
         String id = idOf(change);
         if (seen.contains(id)) {
+            // Seen again: its time to live starts over (the TTL counts from writes only).
+            seen.put(id, Boolean.TRUE);
             duplicates.inc();
             return;
         }

@@ -177,15 +177,18 @@ public final class EntityResolver implements Serializable {
             Instant now,
             String decidedBy) {
         ChangeEvent right = open.getRight();
-        Map<String, Long> clock = VectorClocks.merge(current.getClock(), right.getVectorClock());
+        // The clock the parked change was resolved with: parking left the entity as it was.
+        Long seen = current.getSeen().get(right.getSourceId());
+        boolean stale = seen != null && right.getVersion() <= seen;
+        Map<String, Long> clock = stale ? right.getVectorClock() : clockOf(current, right);
         Conflict conflict =
                 new Conflict(
                         current,
                         right,
                         clock,
                         policyOf(right.getEntityType()),
-                        false,
-                        false,
+                        !stale,
+                        stale,
                         open.getConflictId(),
                         now);
         String strategy = open.getStrategy();
@@ -429,10 +432,10 @@ public final class EntityResolver implements Serializable {
                             .build();
             Resolved result = applied(outcome, current, winner, clock, stamp, record);
             if (base != incoming) {
-                // The incoming change was still seen: its source's position moves on.
-                result.next()
-                        .getSeen()
-                        .merge(incoming.getSourceId(), incoming.getVersion(), Math::max);
+                // The incoming change was still seen: its source's position and count move on.
+                String source = incoming.getSourceId();
+                result.next().getSeen().merge(source, incoming.getVersion(), Math::max);
+                result.next().getCounts().merge(source, clock.getOrDefault(source, 0L), Math::max);
             }
             return result;
         }
@@ -519,14 +522,31 @@ public final class EntityResolver implements Serializable {
 
     /**
      * The version vector of {@code incoming}: the clock its writer saw (from the row) and one more
-     * change of its own source.
+     * change of its own source. A source whose own version is in force, unmerged, holds that
+     * version, so its next change has seen everything the version in force had.
      */
     private static Map<String, Long> clockOf(EntityVersion current, ChangeEvent incoming) {
         String source = incoming.getSourceId();
         Map<String, Long> clock = new HashMap<>(incoming.getVectorClock());
+        if (current != null && holdsVersionInForce(current, source)) {
+            clock = VectorClocks.merge(current.getClock(), clock);
+        }
         long count = current == null ? 0L : current.getCounts().getOrDefault(source, 0L);
         clock.put(source, Math.max(count, clock.getOrDefault(source, 0L)) + 1);
         return clock;
+    }
+
+    /** Whether the version in force is {@code source}'s own change, as that source wrote it. */
+    private static boolean holdsVersionInForce(EntityVersion current, String source) {
+        ChangeEvent inForce = current.getChange();
+        if (!inForce.getSourceId().equals(source)) {
+            return false;
+        }
+        Resolution resolution = inForce.getResolution();
+        // A merge, whether by a strategy or a person, is no source's own version.
+        return resolution == null
+                || (resolution.getOutcome() != ResolutionOutcome.MERGED
+                        && resolution.getLosingEventId() != null);
     }
 
     private static ChangeEvent stamped(

@@ -138,10 +138,10 @@ public final class ResolveFunction
         }
         int held = count(pendingCount);
         if (held == 0) {
-            // The watermark may stall when no later change comes; this bounds the wait anyway.
+            // The watermark stalls when no later change comes; this bounds the wait anyway.
             ctx.timerService()
                     .registerProcessingTimeTimer(
-                            ctx.timerService().currentProcessingTime() + maxOutOfOrderMillis);
+                            ctx.timerService().currentProcessingTime() + safetyDelayMillis());
         }
         pending.add(change);
         pendingCount.update(held + 1);
@@ -150,6 +150,14 @@ public final class ResolveFunction
             counter("changesReleasedEarly").inc();
             release(1, Long.MAX_VALUE, ctx, out);
         }
+    }
+
+    /**
+     * How long a held-back change waits at most in processing time: twice the bound, and a second
+     * more, so that it is the watermark that releases changes while changes keep coming.
+     */
+    private long safetyDelayMillis() {
+        return 2 * maxOutOfOrderMillis + 1000;
     }
 
     @Override
@@ -200,7 +208,14 @@ public final class ResolveFunction
             return;
         }
         EntityResolver.Resolved resolved =
-                resolver.decide(entity.value(), open, decision, now(ctx), "syncline conflicts");
+                resolver.decide(
+                        entity.value(),
+                        open,
+                        decision,
+                        now(ctx),
+                        decision.getDecidedBy() == null
+                                ? "syncline conflicts"
+                                : decision.getDecidedBy());
         openConflict.clear();
         apply(resolved, open.getRight(), ctx, out);
         List<ChangeEvent> waiting = new ArrayList<>();
@@ -266,20 +281,22 @@ public final class ResolveFunction
             return;
         }
         EntityVersion next = resolved.next();
-        switch (resolved.outcome()) {
-            case APPLIED, WON, MERGED, DECIDED -> {
-                ChangeEvent write = toPeer(next);
-                boolean sourceHoldsIt = sameImage(next.getChange(), incoming);
-                for (String peer : peers) {
-                    if (!(sourceHoldsIt && peer.equals(incoming.getSourceId()))) {
-                        ctx.output(writeBackTags.get(peer), write);
-                    }
+        ChangeEvent write = toPeer(next);
+        if (resolved.emitted() != null) {
+            boolean sourceHoldsIt = sameImage(next.getChange(), incoming);
+            for (String peer : peers) {
+                if (!(sourceHoldsIt && peer.equals(incoming.getSourceId()))) {
+                    ctx.output(writeBackTags.get(peer), write);
                 }
             }
-            case LOST, ECHO_DIVERGED -> {
+            return;
+        }
+        switch (resolved.outcome()) {
+            case LOST, DECIDED, ECHO_DIVERGED -> {
+                // The version in force stayed: only the incoming change's source lacks it.
                 OutputTag<ChangeEvent> tag = writeBackTags.get(incoming.getSourceId());
                 if (tag != null) {
-                    ctx.output(tag, toPeer(next));
+                    ctx.output(tag, write);
                 }
             }
             default -> {}
