@@ -58,4 +58,34 @@ public final class OperatorUids {
     public static String errorsTableSink() {
         return "sink-errors-table";
     }
+
+    /** The dedup stage. */
+    public static String dedup() {
+        return "dedup";
+    }
+
+    /** The resolve stage. */
+    public static String resolve() {
+        return "resolve";
+    }
+
+    /** The sink of every conflict into the conflict topic. */
+    public static String conflictTopicSink() {
+        return "sink-conflict-topic";
+    }
+
+    /** The sink of every conflict into the conflicts table. */
+    public static String conflictsTableSink() {
+        return "sink-conflicts-table";
+    }
+
+    /** The router of the writes back into bidirectional source {@code sourceId}. */
+    public static String writeBackRoute(String sourceId) {
+        return "route-write-back-" + sourceId;
+    }
+
+    /** The sink of {@code entityType}'s writes back into bidirectional source {@code sourceId}. */
+    public static String writeBackSink(String sourceId, String entityType) {
+        return "sink-write-back-" + sourceId + "-" + entityType;
+    }
 }

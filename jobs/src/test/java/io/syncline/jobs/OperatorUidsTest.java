@@ -8,14 +8,22 @@ import io.syncline.jobs.config.TableMapping;
 import io.syncline.jobs.config.TargetSettings;
 import io.syncline.jobs.wiring.ControlSources;
 import io.syncline.jobs.wiring.DiscoveredTable;
+import io.syncline.jobs.wiring.PeerSinks;
 import io.syncline.jobs.wiring.PostgresCdcSources;
 import io.syncline.jobs.wiring.Sinks;
 import io.syncline.jobs.wiring.SyncJobFactory;
+import io.syncline.jobs.wiring.WalPosition;
+import io.syncline.jobs.wiring.WriteBackPeers;
 import io.syncline.operators.errors.ErrorsTable;
 import io.syncline.operators.errors.Escalation;
+import io.syncline.operators.resolve.ConflictsTable;
+import io.syncline.operators.resolve.EntityResolver;
+import io.syncline.operators.resolve.SourcePrecedence;
 import io.syncline.operators.sink.TargetColumn;
 import io.syncline.schema.ChangeEvent;
 import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -47,50 +55,42 @@ class OperatorUidsTest {
         assertThat(uids)
                 .containsExactly(
                         "Sink Committer: sink-change-topic",
+                        "Sink Committer: sink-conflict-topic",
+                        "Sink Committer: sink-conflicts-table",
                         "Sink Committer: sink-error-topic",
                         "Sink Committer: sink-errors-table",
                         "Sink Committer: sink-target-contract",
                         "Sink Committer: sink-target-customer",
+                        "Sink Committer: sink-write-back-erp-customer",
                         "control-router",
                         "decode-crm",
+                        "decode-erp",
+                        "dedup",
+                        "resolve",
                         "route-by-entity-type",
+                        "route-write-back-erp",
                         "sink-change-topic",
+                        "sink-conflict-topic",
+                        "sink-conflicts-table",
                         "sink-error-topic",
                         "sink-errors-table",
                         "sink-target-contract",
                         "sink-target-customer",
+                        "sink-write-back-erp-customer",
                         "source-control",
                         "source-crm",
+                        "source-erp",
                         "validate");
     }
 
+    /** Two sources of customers, one of them a write-back peer; contracts come from one. */
     private static SyncJob job() {
-        SourceConfig source =
-                new SourceConfig(
+        SourceConfig crm =
+                source(
                         "crm",
-                        "postgres",
-                        "localhost",
-                        5432,
-                        "crm",
-                        "syncline",
-                        "secret",
-                        "syncline_crm",
-                        "syncline_crm",
-                        "initial",
-                        List.of(
-                                mapping("customers", "customer"),
-                                mapping("contracts", "contract")));
-        List<DiscoveredTable> tables =
-                source.tables().stream()
-                        .map(
-                                mapping ->
-                                        new DiscoveredTable(
-                                                mapping,
-                                                List.of(
-                                                        new TargetColumn("id", "bigint"),
-                                                        new TargetColumn("tenant_id", "text")),
-                                                List.of("id")))
-                        .toList();
+                        List.of(mapping("customers", "customer"), mapping("contracts", "contract")),
+                        false);
+        SourceConfig erp = source("erp", List.of(mapping("customers", "customer")), true);
         TargetSettings target =
                 new TargetSettings(
                         "jdbc:postgresql://localhost/warehouse",
@@ -101,7 +101,8 @@ class OperatorUidsTest {
                         100,
                         Duration.ofMillis(100),
                         3,
-                        "syncline_errors");
+                        "syncline_errors",
+                        "syncline_conflicts");
         KafkaSinkSettings kafka =
                 new KafkaSinkSettings(
                         "localhost:9092",
@@ -110,25 +111,84 @@ class OperatorUidsTest {
                         "control",
                         "syncline",
                         Duration.ofMinutes(5),
-                        Map.of());
+                        Map.of(),
+                        "conflicts");
+        List<SyncJob.ChangeSource> changeSources = new ArrayList<>();
         Map<String, Sink<ChangeEvent>> targetSinks = new LinkedHashMap<>();
-        for (DiscoveredTable table : tables) {
-            targetSinks.put(
-                    table.mapping().entityType(),
-                    Sinks.targetTable(target, SyncJobFactory.targetTableOf(target, table)));
+        Map<String, Map<String, Sink<ChangeEvent>>> writeBack = new LinkedHashMap<>();
+        for (SourceConfig source : List.of(crm, erp)) {
+            List<DiscoveredTable> tables = discovered(source);
+            changeSources.add(
+                    new SyncJob.ChangeSource(
+                            source.id(),
+                            PostgresCdcSources.create(
+                                    source, tables, Set.of(), new WalPosition(0L, Instant.EPOCH))));
+            Map<String, Sink<ChangeEvent>> peerSinks = new LinkedHashMap<>();
+            for (DiscoveredTable table : tables) {
+                targetSinks.put(
+                        table.mapping().entityType(),
+                        Sinks.targetTable(target, SyncJobFactory.targetTableOf(target, table)));
+                if (source.writeBack()) {
+                    peerSinks.put(
+                            table.mapping().entityType(),
+                            PeerSinks.peerTable(source, WriteBackPeers.peerTableOf(table), target));
+                }
+            }
+            if (source.writeBack()) {
+                writeBack.put(source.id(), peerSinks);
+            }
         }
         return new SyncJob(
-                List.of(
-                        new SyncJob.ChangeSource(
-                                "crm", PostgresCdcSources.create(source, tables, Set.of(), 0L))),
+                changeSources,
                 new SyncJob.Validation(
                         ControlSources.control(kafka), null, Duration.ofSeconds(30), 10_000),
+                new SyncJob.Consistency(
+                        new EntityResolver(
+                                Map.of(), new SourcePrecedence(Map.of("crm", 0, "erp", 1))),
+                        Duration.ofHours(24),
+                        Duration.ZERO,
+                        1000,
+                        100,
+                        Sinks.conflictTopic(kafka),
+                        Sinks.conflictsTable(
+                                target, new ConflictsTable("public", "syncline_conflicts")),
+                        writeBack),
                 Sinks.changeTopic(kafka),
                 targetSinks,
                 Sinks.errorTopic(kafka),
                 Sinks.errorsTable(
                         target,
                         new ErrorsTable("public", "syncline_errors", Escalation.defaults())));
+    }
+
+    private static SourceConfig source(String id, List<TableMapping> tables, boolean writeBack) {
+        return new SourceConfig(
+                id,
+                "postgres",
+                "localhost",
+                5432,
+                id,
+                "syncline",
+                "secret",
+                "syncline_" + id,
+                "syncline_" + id,
+                "initial",
+                tables,
+                0,
+                writeBack);
+    }
+
+    private static List<DiscoveredTable> discovered(SourceConfig source) {
+        return source.tables().stream()
+                .map(
+                        mapping ->
+                                new DiscoveredTable(
+                                        mapping,
+                                        List.of(
+                                                new TargetColumn("id", "bigint"),
+                                                new TargetColumn("tenant_id", "text")),
+                                        List.of("id")))
+                .toList();
     }
 
     private static TableMapping mapping(String table, String entityType) {

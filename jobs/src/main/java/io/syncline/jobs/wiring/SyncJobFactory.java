@@ -1,6 +1,7 @@
 package io.syncline.jobs.wiring;
 
 import io.syncline.jobs.SyncJob;
+import io.syncline.jobs.config.ConsistencySettings;
 import io.syncline.jobs.config.KafkaSinkSettings;
 import io.syncline.jobs.config.SourceConfig;
 import io.syncline.jobs.config.SynclineConfig;
@@ -9,6 +10,9 @@ import io.syncline.jobs.config.ValidationSettings;
 import io.syncline.jobs.control.ControlTopicPublisher;
 import io.syncline.operators.errors.ErrorsTable;
 import io.syncline.operators.errors.Escalation;
+import io.syncline.operators.resolve.ConflictsTable;
+import io.syncline.operators.resolve.EntityResolver;
+import io.syncline.operators.resolve.SourcePrecedence;
 import io.syncline.operators.sink.TargetTable;
 import io.syncline.schema.ChangeEvent;
 import java.sql.Connection;
@@ -50,9 +54,23 @@ public final class SyncJobFactory {
         TargetSettings target = config.sinks().target();
         List<SyncJob.ChangeSource> sources = new ArrayList<>();
         Map<String, Sink<ChangeEvent>> targetSinks = new LinkedHashMap<>();
+        Map<String, Map<String, Sink<ChangeEvent>>> writeBack = new LinkedHashMap<>();
+        Map<String, Integer> priorities = new LinkedHashMap<>();
         for (SourceConfig source : config.sources()) {
             List<DiscoveredTable> tables = TableDiscovery.discover(source);
             Publications.ensure(source);
+            priorities.put(source.id(), source.priority());
+            if (source.writeBack()) {
+                // Before the source starts, so its stream carries the origin marker from the start.
+                WriteBackPeers.prepare(source, tables);
+                Map<String, Sink<ChangeEvent>> peerSinks = new LinkedHashMap<>();
+                for (DiscoveredTable table : tables) {
+                    peerSinks.put(
+                            table.mapping().entityType(),
+                            PeerSinks.peerTable(source, WriteBackPeers.peerTableOf(table), target));
+                }
+                writeBack.put(source.id(), peerSinks);
+            }
             sources.add(
                     new SyncJob.ChangeSource(
                             source.id(),
@@ -72,8 +90,11 @@ public final class SyncJobFactory {
         createMissingTopics(kafka, config.job().parallelism());
         ControlTopicPublisher.ensureTopic(kafka);
         ErrorsTable errorsTable = errorsTableOf(config);
-        prepareErrorsTable(target, errorsTable);
+        prepareTable(target, errorsTable.qualifiedName(), errorsTable.createSql());
+        ConflictsTable conflictsTable = conflictsTableOf(config);
+        prepareTable(target, conflictsTable.qualifiedName(), conflictsTable.createSql());
         ValidationSettings validation = config.validation();
+        ConsistencySettings consistency = config.consistency();
         return new SyncJob(
                 sources,
                 new SyncJob.Validation(
@@ -81,6 +102,16 @@ public final class SyncJobFactory {
                         validation.rules(),
                         validation.maxParentWait(),
                         validation.maxWaitingChildren()),
+                new SyncJob.Consistency(
+                        new EntityResolver(
+                                consistency.entities(), new SourcePrecedence(priorities)),
+                        consistency.dedupTtl(),
+                        consistency.maxOutOfOrder(),
+                        consistency.maxPendingPerEntity(),
+                        consistency.maxParkedPerEntity(),
+                        Sinks.conflictTopic(kafka, guarantee),
+                        Sinks.conflictsTable(target, conflictsTable),
+                        writeBack),
                 Sinks.changeTopic(kafka, guarantee),
                 targetSinks,
                 Sinks.errorTopic(kafka, guarantee),
@@ -96,18 +127,25 @@ public final class SyncJobFactory {
                 new Escalation(config.validation().escalation()));
     }
 
-    private static void prepareErrorsTable(TargetSettings target, ErrorsTable table) {
+    /** The conflicts table of {@code config}. */
+    public static ConflictsTable conflictsTableOf(SynclineConfig config) {
+        TargetSettings target = config.sinks().target();
+        return new ConflictsTable(target.schema(), target.conflictsTable());
+    }
+
+    /** Creates one of Syncline's own tables (errors, conflicts) when it is missing. */
+    private static void prepareTable(TargetSettings target, String name, List<String> ddl) {
         try (Connection connection =
                         PostgresConnections.open(
                                 target.url(), target.username(), target.password());
                 Statement statement = connection.createStatement()) {
-            for (String sql : table.createSql()) {
+            for (String sql : ddl) {
                 statement.execute(sql);
             }
         } catch (SQLException e) {
             throw new IllegalStateException(
-                    "cannot create the errors table "
-                            + table.qualifiedName()
+                    "cannot create the table "
+                            + name
                             + " at "
                             + target.url()
                             + ": "
@@ -170,7 +208,8 @@ public final class SyncJobFactory {
         try (Admin client = Admin.create(admin)) {
             Set<String> existing = client.listTopics().names().get(30, TimeUnit.SECONDS);
             List<NewTopic> missing = new ArrayList<>();
-            for (String topic : List.of(kafka.changeTopic(), kafka.errorTopic())) {
+            for (String topic :
+                    List.of(kafka.changeTopic(), kafka.errorTopic(), kafka.conflictTopic())) {
                 if (!existing.contains(topic)) {
                     missing.add(new NewTopic(topic, Optional.of(partitions), Optional.empty()));
                 }
