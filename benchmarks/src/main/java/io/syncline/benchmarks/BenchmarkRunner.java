@@ -149,6 +149,7 @@ public final class BenchmarkRunner implements Callable<Integer> {
                                             JobVariant.WARM_UP,
                                             JobVariant.FULL,
                                             JobVariant.NO_VALIDATION,
+                                            JobVariant.NO_CONSISTENCY,
                                             JobVariant.FULL_AT_LEAST_ONCE,
                                             JobVariant.FULL_HEAP,
                                             JobVariant.PASS_THROUGH,
@@ -266,6 +267,15 @@ public final class BenchmarkRunner implements Callable<Integer> {
                 new Figure(
                         "same job without validate",
                         drain.get(JobVariant.NO_VALIDATION).rate(),
+                        perSecond),
+                0.8);
+        results.ratio(
+                "R12",
+                "with dedup and resolve ÷ without them, backlog drain",
+                new Figure("sync job, resolving", full, perSecond),
+                new Figure(
+                        "same job without dedup and resolve",
+                        drain.get(JobVariant.NO_CONSISTENCY).rate(),
                         perSecond),
                 0.8);
 

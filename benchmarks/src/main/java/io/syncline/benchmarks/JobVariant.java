@@ -3,9 +3,12 @@ package io.syncline.benchmarks;
 import io.syncline.jobs.SyncJob;
 import io.syncline.jobs.config.SynclineConfig;
 import io.syncline.jobs.wiring.SyncJobFactory;
+import io.syncline.operators.control.ControlRouter;
 import io.syncline.operators.errors.ErrorOutputs;
 import io.syncline.operators.key.EntityKeys;
+import io.syncline.operators.resolve.ResolveFunction;
 import io.syncline.schema.ChangeEvent;
+import io.syncline.schema.ControlCommand;
 import java.util.Map;
 import org.apache.flink.configuration.CheckpointingOptions;
 import org.apache.flink.configuration.Configuration;
@@ -26,9 +29,14 @@ public enum JobVariant {
     FULL("full_eo"),
     /**
      * The sync job without its validation stage (and the key-by tenant exchange before it): decode,
-     * key by entity, route, the same sinks.
+     * key by entity, dedup, resolve, route, the same sinks.
      */
     NO_VALIDATION("no_validation"),
+    /**
+     * The sync job without its dedup and resolve stages: decode, validate, key by entity, route,
+     * the same sinks.
+     */
+    NO_CONSISTENCY("no_consistency"),
     /** The same graph with at-least-once checkpoints and non-transactional Kafka sinks. */
     FULL_AT_LEAST_ONCE("full_alo"),
     /** The sync job with the heap (hashmap) state backend instead of RocksDB. */
@@ -73,6 +81,7 @@ public enum JobVariant {
             case FULL_AT_LEAST_ONCE ->
                     SyncJobFactory.create(config, DeliveryGuarantee.AT_LEAST_ONCE).build(env);
             case NO_VALIDATION -> withoutValidation(env, config);
+            case NO_CONSISTENCY -> withoutConsistency(env, config);
             case PASS_THROUGH -> passThrough(env, config, true);
             case PASS_THROUGH_KAFKA -> passThrough(env, config, false);
         }
@@ -81,10 +90,34 @@ public enum JobVariant {
     /** The sync job's stages without validate: what validation is measured against (R11). */
     private static void withoutValidation(StreamExecutionEnvironment env, SynclineConfig config) {
         SyncJob job = SyncJobFactory.create(config);
-        SingleOutputStreamOperator<ChangeEvent> decoded = SyncJob.decode(env, job.sources().get(0));
+        SingleOutputStreamOperator<ChangeEvent> decoded = decode(env, job);
+        SingleOutputStreamOperator<ChangeEvent> resolved =
+                job.resolve(job.dedup(decoded.keyBy(new EntityKeys())), job.control(env));
+        job.recordConflicts(resolved.getSideOutput(ResolveFunction.CONFLICTS));
         job.deliver(
-                job.route(decoded.keyBy(new EntityKeys())),
-                decoded.getSideOutput(ErrorOutputs.ERRORS));
+                job.route(resolved),
+                decoded.getSideOutput(ErrorOutputs.ERRORS)
+                        .union(resolved.getSideOutput(ErrorOutputs.ERRORS)));
+    }
+
+    /**
+     * The sync job's stages without dedup and resolve: what consistency is measured against (R12).
+     */
+    private static void withoutConsistency(StreamExecutionEnvironment env, SynclineConfig config) {
+        SyncJob job = SyncJobFactory.create(config);
+        SingleOutputStreamOperator<ChangeEvent> decoded = decode(env, job);
+        SingleOutputStreamOperator<ControlCommand> control = job.control(env);
+        SingleOutputStreamOperator<ChangeEvent> valid =
+                job.validate(decoded.union(control.getSideOutput(ControlRouter.REPLAYS)), control);
+        job.deliver(
+                job.route(valid.keyBy(new EntityKeys())),
+                decoded.getSideOutput(ErrorOutputs.ERRORS)
+                        .union(valid.getSideOutput(ErrorOutputs.ERRORS)));
+    }
+
+    private static SingleOutputStreamOperator<ChangeEvent> decode(
+            StreamExecutionEnvironment env, SyncJob job) {
+        return SyncJob.decode(env, job.sources().get(0), job.consistency().maxOutOfOrder());
     }
 
     /**
@@ -100,12 +133,13 @@ public enum JobVariant {
                     new SyncJob(
                             job.sources(),
                             job.validation(),
+                            job.consistency(),
                             job.changeTopic(),
                             Map.of(),
                             job.errorTopic(),
                             job.errorsTable());
         }
-        SingleOutputStreamOperator<ChangeEvent> decoded = SyncJob.decode(env, job.sources().get(0));
+        SingleOutputStreamOperator<ChangeEvent> decoded = decode(env, job);
         job.deliver(job.route(decoded), decoded.getSideOutput(ErrorOutputs.ERRORS));
     }
 }
