@@ -2,11 +2,9 @@ package io.syncline.operators.sink;
 
 import io.syncline.operators.decode.OriginColumns;
 import io.syncline.schema.ChangeEvent;
-import io.syncline.schema.FieldValue;
 import io.syncline.schema.Operation;
 import java.sql.PreparedStatement;
 import java.sql.SQLException;
-import java.util.Map;
 import org.apache.flink.connector.jdbc.datasource.statements.JdbcQueryStatement;
 
 /**
@@ -36,17 +34,11 @@ public final class PeerWrite implements JdbcQueryStatement<ChangeEvent> {
 
     @Override
     public void statement(PreparedStatement statement, ChangeEvent event) throws SQLException {
-        boolean deleted = event.getOp() == Operation.DELETE;
-        Map<String, FieldValue> image = deleted ? event.getBefore() : event.getAfter();
         int index = 1;
-        statement.setBoolean(index++, deleted);
-        for (TargetColumn column : table.columns()) {
-            FieldValue value =
-                    deleted && !table.primaryKey().contains(column.name())
-                            ? null
-                            : image.get(column.name());
-            VersionGuardedUpsert.bind(statement, index++, value);
-        }
+        statement.setBoolean(index++, event.getOp() == Operation.DELETE);
+        index =
+                VersionGuardedUpsert.bindRow(
+                        statement, index, table.columns(), table.primaryKey(), event);
         statement.setString(index++, originOf(event));
         statement.setString(index, OriginColumns.formatClock(event.getVectorClock()));
     }

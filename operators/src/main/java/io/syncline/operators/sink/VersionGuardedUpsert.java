@@ -40,19 +40,34 @@ public final class VersionGuardedUpsert implements JdbcQueryStatement<ChangeEven
 
     @Override
     public void statement(PreparedStatement statement, ChangeEvent event) throws SQLException {
+        int index = bindRow(statement, 1, table.columns(), table.primaryKey(), event);
+        statement.setLong(index++, event.getVersion());
+        statement.setBoolean(index, event.getOp() == Operation.DELETE);
+    }
+
+    /**
+     * Binds the row of {@code event} to {@code columns} from parameter {@code index} on: its after
+     * image, or for a delete the key of its before image and NULL for the other columns.
+     *
+     * @return the index of the next parameter
+     */
+    static int bindRow(
+            PreparedStatement statement,
+            int index,
+            List<TargetColumn> columns,
+            List<String> primaryKey,
+            ChangeEvent event)
+            throws SQLException {
         boolean deleted = event.getOp() == Operation.DELETE;
         Map<String, FieldValue> image = deleted ? event.getBefore() : event.getAfter();
-        List<TargetColumn> columns = table.columns();
-        int index = 1;
         for (TargetColumn column : columns) {
             FieldValue value =
-                    deleted && !table.primaryKey().contains(column.name())
+                    deleted && !primaryKey.contains(column.name())
                             ? null
                             : image.get(column.name());
             bind(statement, index++, value);
         }
-        statement.setLong(index++, event.getVersion());
-        statement.setBoolean(index, deleted);
+        return index;
     }
 
     /** Binds one value; the SQL casts every parameter to its column type. */
