@@ -41,9 +41,13 @@ import java.util.Random;
 import java.util.Set;
 import java.util.TreeMap;
 import java.util.stream.Collectors;
+import org.apache.flink.api.common.JobStatus;
 import org.apache.flink.core.execution.JobClient;
+import org.apache.flink.runtime.executiongraph.AccessExecutionGraph;
+import org.apache.flink.runtime.minicluster.MiniCluster;
 import org.apache.flink.runtime.testutils.MiniClusterResourceConfiguration;
 import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
+import org.apache.flink.test.junit5.InjectMiniCluster;
 import org.apache.flink.test.junit5.MiniClusterExtension;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.junit.jupiter.api.AfterEach;
@@ -150,32 +154,9 @@ class ConsistencyITCase {
                 Connection b = postgres.connect(db(name, "b"))) {
             Map<String, Connection> byId = Map.of("a", a, "b", b);
             // Customers: both sources create and then update the same 24, in random turns.
-            List<Long> customers = new ArrayList<>();
-            for (long id = 1; id <= 24; id++) {
-                customers.add(id);
-                for (String source : List.of("a", "b")) {
-                    write(
-                            byId.get(source),
-                            "INSERT INTO customers VALUES (?, ?, ?, ?, 'active')",
-                            id,
-                            tenantOf(id),
-                            source + "-" + id + "-0",
-                            new BigDecimal(random.nextInt(10_000) + ".00"));
-                }
-            }
-            for (int round = 1; round <= 4; round++) {
-                for (long id : customers) {
-                    String source = random.nextBoolean() ? "a" : "b";
-                    write(
-                            byId.get(source),
-                            "UPDATE customers SET name = ?, credit_limit = ?, status = ? WHERE id"
-                                    + " = ?",
-                            source + "-" + id + "-" + round,
-                            new BigDecimal(random.nextInt(10_000) + ".25"),
-                            random.nextBoolean() ? "active" : "suspended",
-                            id);
-                }
-            }
+            List<Long> customers = ids(24);
+            createInBoth(byId, customers);
+            updateInTurns(byId, customers, 1, 4);
             // Invoices: each source creates the same 12 with different amounts.
             Map<Long, BigDecimal> highest = new TreeMap<>();
             for (long id = 1; id <= 12; id++) {
@@ -352,6 +333,60 @@ class ConsistencyITCase {
                 assertThat(customerRows(targetDb(name), customers)).containsAllEntriesOf(unprobed);
             }
         }
+    }
+
+    @Test
+    void twoSourcesSurviveACrashMidStream(@InjectMiniCluster MiniCluster cluster) throws Exception {
+        String name = "crash";
+        postgres = POSTGRES.server();
+        for (String db : List.of(db(name, "a"), db(name, "b"), targetDb(name))) {
+            postgres.createDatabase(db);
+        }
+        for (String source : List.of("a", "b")) {
+            postgres.execute(
+                    db(name, source),
+                    CUSTOMERS,
+                    "INSERT INTO customers VALUES ("
+                            + ("a".equals(source) ? 9001 : 9002)
+                            + ", 'acme', 'probe', 1.00, 'active')");
+        }
+        Path configFile = writeConfig(name, sources(name, List.of("a", "b"), false), "");
+        SynclineConfig config = ConfigLoader.load(configFile);
+        start(config, SyncJobFactory.create(config));
+        // On the change topic, the snapshot is in a completed checkpoint: the crash comes while
+        // both sources stream.
+        Poll.until(
+                TIMEOUT,
+                "the snapshot of both sources committed to the change topic",
+                () -> changes(name, c -> true).size() == 2);
+        try (Connection a = postgres.connect(db(name, "a"));
+                Connection b = postgres.connect(db(name, "b"))) {
+            Map<String, Connection> byId = Map.of("a", a, "b", b);
+            List<Long> customers = ids(20);
+            createInBoth(byId, customers);
+            updateInTurns(byId, customers, 1, 2);
+            cluster.terminateTaskManager(0).get();
+            updateInTurns(byId, customers, 3, 4);
+            cluster.startTaskManager();
+            updateInTurns(byId, customers, 5, 6);
+
+            Map<Long, List<Object>> lastWriter = lastWriterWins(name, customers);
+            Poll.until(
+                    TIMEOUT,
+                    "the target customers to be what last-writer-wins defines",
+                    () -> customerRows(targetDb(name), customers).equals(lastWriter));
+        }
+        assertThat(changes(name, c -> true))
+                .extracting(ChangeEvent::getEventId)
+                .as("every change delivered once")
+                .doesNotHaveDuplicates();
+        AccessExecutionGraph graph = cluster.getExecutionGraph(job.getJobID()).get();
+        assertThat(graph.getStatusTimestamp(JobStatus.RESTARTING))
+                .as("the job restarted after the task manager died")
+                .isPositive();
+        assertThat(graph.getCheckpointStatsSnapshot().getLatestRestoredCheckpoint())
+                .as("the job restored its state from a checkpoint")
+                .isNotNull();
     }
 
     @Test
@@ -598,6 +633,49 @@ class ConsistencyITCase {
                             .build());
         }
         return changes;
+    }
+
+    /** Ids 1 to {@code count}. */
+    private static List<Long> ids(int count) {
+        List<Long> ids = new ArrayList<>();
+        for (long id = 1; id <= count; id++) {
+            ids.add(id);
+        }
+        return ids;
+    }
+
+    /** Each source creates every customer, with its own name and credit limit. */
+    private void createInBoth(Map<String, Connection> sources, List<Long> customers)
+            throws SQLException {
+        for (long id : customers) {
+            for (String source : List.of("a", "b")) {
+                write(
+                        sources.get(source),
+                        "INSERT INTO customers VALUES (?, ?, ?, ?, 'active')",
+                        id,
+                        tenantOf(id),
+                        source + "-" + id + "-0",
+                        new BigDecimal(random.nextInt(10_000) + ".00"));
+            }
+        }
+    }
+
+    /** Rounds of updates of every customer, each by a source picked at random. */
+    private void updateInTurns(
+            Map<String, Connection> sources, List<Long> customers, int firstRound, int lastRound)
+            throws SQLException {
+        for (int round = firstRound; round <= lastRound; round++) {
+            for (long id : customers) {
+                String source = random.nextBoolean() ? "a" : "b";
+                write(
+                        sources.get(source),
+                        "UPDATE customers SET name = ?, credit_limit = ?, status = ? WHERE id = ?",
+                        source + "-" + id + "-" + round,
+                        new BigDecimal(random.nextInt(10_000) + ".25"),
+                        random.nextBoolean() ? "active" : "suspended",
+                        id);
+            }
+        }
     }
 
     /** Per customer, the row of the change with the latest commit time. */
