@@ -5,10 +5,7 @@ import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.DeserializationFeature;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import io.syncline.jobs.cli.ErrorsCommand.ConfigOption;
-import io.syncline.jobs.config.ConfigLoader;
 import io.syncline.jobs.config.SynclineConfig;
-import io.syncline.jobs.config.TargetSettings;
 import io.syncline.jobs.control.ConflictsStore;
 import io.syncline.jobs.control.ConflictsStore.ConflictFilter;
 import io.syncline.jobs.control.ConflictsStore.StoredConflict;
@@ -21,7 +18,6 @@ import io.syncline.schema.ConflictPick;
 import io.syncline.schema.FieldKind;
 import io.syncline.schema.FieldValue;
 import java.io.IOException;
-import java.io.PrintWriter;
 import java.math.BigDecimal;
 import java.math.BigInteger;
 import java.nio.ByteBuffer;
@@ -46,14 +42,11 @@ import java.util.Map;
 import java.util.TreeMap;
 import java.util.TreeSet;
 import java.util.UUID;
-import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
-import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.ParameterException;
 import picocli.CommandLine.Parameters;
-import picocli.CommandLine.Spec;
 
 /**
  * {@code syncline conflicts}: works through the conflicts table in the target database: lists
@@ -70,83 +63,24 @@ import picocli.CommandLine.Spec;
             ConflictsCommand.ShowConflict.class,
             ConflictsCommand.ResolveConflict.class
         })
-public final class ConflictsCommand implements Runnable {
+public final class ConflictsCommand extends CommandGroup {
 
     private static final String NO_VALUE = "-";
 
-    @Option(
-            names = {"-h", "--help"},
-            usageHelp = true,
-            description = "Show this help and exit.")
-    boolean help;
-
-    @Spec CommandSpec spec;
-
-    @Override
-    public void run() {
-        throw new ParameterException(
-                spec.commandLine(), "name a subcommand: list, show or resolve");
+    public ConflictsCommand() {
+        super("list, show or resolve");
     }
 
     /** The common part of the subcommands: load the configuration, open the conflicts table. */
-    abstract static class ConflictsSubcommand implements Callable<Integer> {
+    abstract static class ConflictsSubcommand extends TableSubcommand<ConflictsStore> {
 
-        @Mixin ConfigOption configOption;
-
-        @Spec CommandSpec spec;
-
-        @Override
-        public final Integer call() {
-            checkArguments();
-            SynclineConfig config = ConfigLoader.load(configOption.config);
-            TargetSettings target = config.sinks().target();
-            ConflictsStore store;
-            try {
-                store = ConflictsStore.open(target);
-            } catch (SQLException e) {
-                err().println(
-                                "syncline: cannot connect to PostgreSQL at "
-                                        + target.url()
-                                        + " as user '"
-                                        + target.username()
-                                        + "': "
-                                        + e.getMessage()
-                                        + "; is PostgreSQL running and reachable from here? check"
-                                        + " sinks.target.url, username and password in "
-                                        + configOption.config);
-                return SynclineCli.FAILED;
-            }
-            try (store) {
-                if (!store.tableExists()) {
-                    err().println(
-                                    "syncline: the conflicts table "
-                                            + store.table().qualifiedName()
-                                            + " does not exist in "
-                                            + target.url()
-                                            + "; the sync job creates it when it starts, so run"
-                                            + " the job first, or check sinks.target.schema and"
-                                            + " sinks.target.conflictsTable in "
-                                            + configOption.config);
-                    return SynclineCli.FAILED;
-                }
-                return run(config, store);
-            } catch (SQLException e) {
-                err().println(
-                                "syncline: the conflicts table "
-                                        + store.table().qualifiedName()
-                                        + " at "
-                                        + target.url()
-                                        + " failed: "
-                                        + e.getMessage()
-                                        + "; run the command again once the database is back");
-                return SynclineCli.FAILED;
-            }
+        ConflictsSubcommand() {
+            super(
+                    "conflicts",
+                    "conflictsTable",
+                    ConflictsStore::open,
+                    "run the command again once the database is back");
         }
-
-        /** Checks the arguments before anything connects; throws {@link ParameterException}. */
-        void checkArguments() {}
-
-        abstract int run(SynclineConfig config, ConflictsStore store) throws SQLException;
 
         /** The conflict with {@code id}, or null after saying there is none. */
         StoredConflict find(ConflictsStore store, String id) throws SQLException {
@@ -160,14 +94,6 @@ public final class ConflictsCommand implements Runnable {
                                         + "; list them with: syncline conflicts list --status all");
             }
             return conflict;
-        }
-
-        PrintWriter out() {
-            return spec.commandLine().getOut();
-        }
-
-        PrintWriter err() {
-            return spec.commandLine().getErr();
         }
     }
 
@@ -193,31 +119,19 @@ public final class ConflictsCommand implements Runnable {
                 description = "Only this entity type, e.g. customer.")
         String entityType;
 
-        @Option(
-                names = "--limit",
-                defaultValue = "100",
-                paramLabel = "<n>",
-                description = "Show at most this many (default: ${DEFAULT-VALUE}).")
-        int limit;
+        @Mixin LimitOption limit;
 
         @Override
         void checkArguments() {
-            if (!status.equals("all") && !ConflictsTable.STATUSES.contains(status)) {
-                throw new ParameterException(
-                        spec.commandLine(),
-                        "--status '" + status + "' is not a status; use open, resolved or all");
-            }
-            if (limit < 1) {
-                throw new ParameterException(spec.commandLine(), "--limit must be at least 1");
-            }
+            checkListArguments(status, ConflictsTable.STATUSES, limit);
         }
 
         @Override
         int run(SynclineConfig config, ConflictsStore store) throws SQLException {
             ConflictFilter filter =
                     new ConflictFilter(status.equals("all") ? null : status, tenant, entityType);
-            List<StoredConflict> conflicts = store.list(filter, limit);
-            int total = conflicts.size() < limit ? conflicts.size() : store.count(filter);
+            List<StoredConflict> conflicts = store.list(filter, limit.value);
+            int total = conflicts.size() < limit.value ? conflicts.size() : store.count(filter);
             if (!conflicts.isEmpty()) {
                 List<List<String>> rows = new ArrayList<>();
                 rows.add(
@@ -246,21 +160,9 @@ public final class ConflictsCommand implements Runnable {
                                     conflict.rightSource(),
                                     orDash(conflict.decision())));
                 }
-                printTable(out(), rows);
+                printTable(rows);
             }
-            String what =
-                    (status.equals("all") ? "" : status + " ")
-                            + (total == 1 ? "conflict" : "conflicts");
-            out().println(
-                            conflicts.size() == total
-                                    ? total + " " + what
-                                    : "showing "
-                                            + conflicts.size()
-                                            + " of "
-                                            + total
-                                            + " "
-                                            + what
-                                            + "; narrow the selection or raise --limit");
+            printCount(conflicts.size(), total, status, "conflict");
             return 0;
         }
     }
@@ -294,14 +196,7 @@ public final class ConflictsCommand implements Runnable {
             columns.put(ConflictsTable.DECIDED_AT, time(conflict.decidedAt()));
             columns.put(ConflictsTable.DECIDED_BY, orDash(conflict.decidedBy()));
             columns.put(ConflictsTable.DECISION, orDash(conflict.decision()));
-            int width = columns.keySet().stream().mapToInt(String::length).max().orElse(0) + 2;
-            columns.forEach(
-                    (name, value) ->
-                            out().println(
-                                            name
-                                                    + ":"
-                                                    + " ".repeat(width - name.length() - 1)
-                                                    + value));
+            printColumns(columns);
             out().println();
             if (conflict.changeProblem() != null) {
                 out().println("(" + conflict.changeProblem() + ")");
@@ -332,7 +227,7 @@ public final class ConflictsCommand implements Runnable {
             rows.add(List.of("position", left.getSourcePosition(), right.getSourcePosition()));
             rows.add(List.of("op", left.getOp().name(), right.getOp().name()));
             rows.add(List.of("event_id", left.getEventId(), right.getEventId()));
-            printTable(out(), rows);
+            printTable(rows);
         }
 
         private void printFields(StoredConflict conflict) {
@@ -362,12 +257,12 @@ public final class ConflictsCommand implements Runnable {
                 }
                 rows.add(row);
             }
-            printTable(out(), rows);
+            printTable(rows);
             out().println();
             out().println(
                             differing
                                     + " of "
-                                    + ErrorsCommand.plural(fields.size(), "field")
+                                    + plural(fields.size(), "field")
                                     + " differ (marked *)");
         }
 
@@ -517,7 +412,7 @@ public final class ConflictsCommand implements Runnable {
                                     text == null ? "NULL" : text,
                                     field.getValue().getKind().name()));
                 }
-                printTable(out(), rows);
+                printTable(rows);
             }
             out().println(
                             "published "
@@ -848,37 +743,11 @@ public final class ConflictsCommand implements Runnable {
 
     // ---- formatting
 
-    /** Prints {@code rows} as columns two spaces apart; the first row is the header. */
-    private static void printTable(PrintWriter out, List<List<String>> rows) {
-        int columns = rows.stream().mapToInt(List::size).max().orElse(0);
-        int[] widths = new int[columns];
-        for (List<String> row : rows) {
-            for (int i = 0; i < row.size(); i++) {
-                widths[i] = Math.max(widths[i], row.get(i).length());
-            }
-        }
-        for (List<String> row : rows) {
-            StringBuilder line = new StringBuilder();
-            for (int i = 0; i < row.size(); i++) {
-                String cell = row.get(i);
-                line.append(cell);
-                if (i < row.size() - 1) {
-                    line.append(" ".repeat(widths[i] - cell.length() + 2));
-                }
-            }
-            out.println(line.toString().stripTrailing());
-        }
-    }
-
     private static String time(Instant instant) {
         return instant == null ? NO_VALUE : instant.truncatedTo(ChronoUnit.MILLIS).toString();
     }
 
     private static String time(ChangeEvent version) {
         return time(version.getSourceCommitTime());
-    }
-
-    private static String orDash(String value) {
-        return value == null || value.isEmpty() ? NO_VALUE : value;
     }
 }

@@ -1,15 +1,11 @@
 package io.syncline.jobs.cli;
 
-import io.syncline.jobs.config.ConfigLoader;
 import io.syncline.jobs.config.SynclineConfig;
-import io.syncline.jobs.config.TargetSettings;
 import io.syncline.jobs.control.ControlTopicPublisher;
 import io.syncline.jobs.control.ErrorsStore;
 import io.syncline.jobs.control.ErrorsStore.ErrorFilter;
 import io.syncline.jobs.control.ErrorsStore.StoredError;
 import io.syncline.operators.errors.ErrorsTable;
-import java.io.PrintWriter;
-import java.nio.file.Path;
 import java.sql.SQLException;
 import java.time.Instant;
 import java.time.LocalDate;
@@ -22,17 +18,14 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
-import java.util.concurrent.Callable;
 import java.util.function.Function;
 import java.util.stream.Collectors;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.ITypeConverter;
 import picocli.CommandLine.Mixin;
-import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.ParameterException;
 import picocli.CommandLine.Parameters;
-import picocli.CommandLine.Spec;
 import picocli.CommandLine.TypeConversionException;
 
 /**
@@ -51,40 +44,15 @@ import picocli.CommandLine.TypeConversionException;
             ErrorsCommand.ReplayErrors.class,
             ErrorsCommand.DiscardErrors.class
         })
-public final class ErrorsCommand implements Runnable {
+public final class ErrorsCommand extends CommandGroup {
 
     /** Rows updated per transaction by replay and discard. */
     static final int BATCH = 500;
 
     private static final int MESSAGE_WIDTH = 60;
 
-    @Option(
-            names = {"-h", "--help"},
-            usageHelp = true,
-            description = "Show this help and exit.")
-    boolean help;
-
-    @Spec CommandSpec spec;
-
-    @Override
-    public void run() {
-        throw new ParameterException(
-                spec.commandLine(), "name a subcommand: list, show, replay or discard");
-    }
-
-    /** {@code --config}, which every subcommand needs for the target database and the brokers. */
-    static final class ConfigOption {
-        @Option(
-                names = {"-h", "--help"},
-                usageHelp = true,
-                description = "Show this help and exit.")
-        boolean help;
-
-        @Option(
-                names = {"-c", "--config"},
-                required = true,
-                description = "The YAML configuration file of the job.")
-        Path config;
+    public ErrorsCommand() {
+        super("list, show, replay or discard");
     }
 
     /** Which errors to work on; the parts combine with AND, repeated values with OR. */
@@ -135,72 +103,15 @@ public final class ErrorsCommand implements Runnable {
     }
 
     /** The common part of the subcommands: load the configuration, open the errors table. */
-    abstract static class ErrorsSubcommand implements Callable<Integer> {
+    abstract static class ErrorsSubcommand extends TableSubcommand<ErrorsStore> {
 
-        @Mixin ConfigOption configOption;
-
-        @Spec CommandSpec spec;
-
-        @Override
-        public final Integer call() {
-            checkArguments();
-            SynclineConfig config = ConfigLoader.load(configOption.config);
-            TargetSettings target = config.sinks().target();
-            ErrorsStore store;
-            try {
-                store = ErrorsStore.open(target);
-            } catch (SQLException e) {
-                err().println(
-                                "syncline: cannot connect to PostgreSQL at "
-                                        + target.url()
-                                        + " as user '"
-                                        + target.username()
-                                        + "': "
-                                        + e.getMessage()
-                                        + "; is PostgreSQL running and reachable from here? check"
-                                        + " sinks.target.url, username and password in "
-                                        + configOption.config);
-                return SynclineCli.FAILED;
-            }
-            try (store) {
-                if (!store.tableExists()) {
-                    err().println(
-                                    "syncline: the errors table "
-                                            + store.table().qualifiedName()
-                                            + " does not exist in "
-                                            + target.url()
-                                            + "; the sync job creates it when it starts, so run"
-                                            + " the job first, or check sinks.target.schema and"
-                                            + " sinks.target.errorsTable in "
-                                            + configOption.config);
-                    return SynclineCli.FAILED;
-                }
-                return run(config, store);
-            } catch (SQLException e) {
-                err().println(
-                                "syncline: the errors table "
-                                        + store.table().qualifiedName()
-                                        + " at "
-                                        + target.url()
-                                        + " failed: "
-                                        + e.getMessage()
-                                        + "; nothing was changed by the failed statement, run the"
-                                        + " command again once the database is back");
-                return SynclineCli.FAILED;
-            }
-        }
-
-        /** Checks the arguments before anything connects; throws {@link ParameterException}. */
-        void checkArguments() {}
-
-        abstract int run(SynclineConfig config, ErrorsStore store) throws SQLException;
-
-        PrintWriter out() {
-            return spec.commandLine().getOut();
-        }
-
-        PrintWriter err() {
-            return spec.commandLine().getErr();
+        ErrorsSubcommand() {
+            super(
+                    "errors",
+                    "errorsTable",
+                    ErrorsStore::open,
+                    "nothing was changed by the failed statement, run the command again once the"
+                            + " database is back");
         }
     }
 
@@ -219,51 +130,26 @@ public final class ErrorsCommand implements Runnable {
                 description = "open, replayed, discarded or all (default: ${DEFAULT-VALUE}).")
         String status;
 
-        @Option(
-                names = "--limit",
-                defaultValue = "100",
-                paramLabel = "<n>",
-                description = "Show at most this many (default: ${DEFAULT-VALUE}).")
-        int limit;
+        @Mixin LimitOption limit;
 
         @Override
         void checkArguments() {
-            if (!status.equals("all") && !ErrorsTable.STATUSES.contains(status)) {
-                throw new ParameterException(
-                        spec.commandLine(),
-                        "--status '"
-                                + status
-                                + "' is not a status; use open, replayed, discarded or all");
-            }
-            if (limit < 1) {
-                throw new ParameterException(spec.commandLine(), "--limit must be at least 1");
-            }
+            checkListArguments(status, ErrorsTable.STATUSES, limit);
         }
 
         @Override
         int run(SynclineConfig config, ErrorsStore store) throws SQLException {
             ErrorFilter filter = selectors.filter(status.equals("all") ? null : status);
-            List<StoredError> errors = store.list(filter, limit);
-            int total = errors.size() < limit ? errors.size() : store.count(filter);
+            List<StoredError> errors = store.list(filter, limit.value);
+            int total = errors.size() < limit.value ? errors.size() : store.count(filter);
             if (!errors.isEmpty()) {
-                printTable(errors);
+                printErrors(errors);
             }
-            String what =
-                    (status.equals("all") ? "" : status + " ") + (total == 1 ? "error" : "errors");
-            out().println(
-                            errors.size() == total
-                                    ? total + " " + what
-                                    : "showing "
-                                            + errors.size()
-                                            + " of "
-                                            + total
-                                            + " "
-                                            + what
-                                            + "; narrow the selection or raise --limit");
+            printCount(errors.size(), total, status, "error");
             return 0;
         }
 
-        private void printTable(List<StoredError> errors) {
+        private void printErrors(List<StoredError> errors) {
             List<String> header =
                     List.of("ID", "TIME", "TENANT", "ENTITY", "CODE", "LEVEL", "STATUS", "MESSAGE");
             List<List<String>> rows = new ArrayList<>();
@@ -280,20 +166,7 @@ public final class ErrorsCommand implements Runnable {
                                 error.status(),
                                 truncate(oneLine(error.message()))));
             }
-            int[] widths = new int[header.size()];
-            for (List<String> row : rows) {
-                for (int i = 0; i < row.size(); i++) {
-                    widths[i] = Math.max(widths[i], row.get(i).length());
-                }
-            }
-            for (List<String> row : rows) {
-                StringBuilder line = new StringBuilder();
-                for (int i = 0; i < row.size(); i++) {
-                    boolean last = i == row.size() - 1;
-                    line.append(last ? row.get(i) : pad(row.get(i), widths[i] + 2));
-                }
-                out().println(line.toString().stripTrailing());
-            }
+            printTable(rows);
         }
 
         /** The entity without its tenant, which has a column of its own. */
@@ -312,10 +185,6 @@ public final class ErrorsCommand implements Runnable {
             return message.length() <= MESSAGE_WIDTH
                     ? message
                     : message.substring(0, MESSAGE_WIDTH - 3) + "...";
-        }
-
-        private static String pad(String value, int width) {
-            return value + " ".repeat(Math.max(0, width - value.length()));
         }
     }
 
@@ -378,15 +247,7 @@ public final class ErrorsCommand implements Runnable {
             columns.put(ErrorsTable.RULE_SET_VERSION, error.ruleSetVersion());
             columns.put(ErrorsTable.PAYLOAD, error.payload());
             columns.put(ErrorsTable.CHANGE, changeText(error));
-            int width = columns.keySet().stream().mapToInt(String::length).max().orElse(0) + 2;
-            columns.forEach(
-                    (name, value) -> {
-                        String text =
-                                value instanceof Instant instant
-                                        ? instant.toString()
-                                        : value == null ? "-" : value.toString();
-                        out().println(name + ":" + " ".repeat(width - name.length() - 1) + text);
-                    });
+            printColumns(columns);
         }
 
         private static String changeText(StoredError error) {
@@ -666,16 +527,8 @@ public final class ErrorsCommand implements Runnable {
 
     // ---- formatting and parsing
 
-    static String plural(int count, String noun) {
-        return count + " " + noun + (count == 1 ? "" : "s");
-    }
-
     private static String time(Instant instant) {
         return instant == null ? "-" : instant.truncatedTo(ChronoUnit.SECONDS).toString();
-    }
-
-    private static String orDash(String value) {
-        return value == null || value.isEmpty() ? "-" : value;
     }
 
     private static String oneLine(String text) {

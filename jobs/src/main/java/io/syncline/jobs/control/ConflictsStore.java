@@ -26,12 +26,10 @@ import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
-import java.sql.Statement;
 import java.time.Instant;
 import java.time.OffsetDateTime;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Objects;
 import java.util.Optional;
 
 /**
@@ -39,7 +37,7 @@ import java.util.Optional;
  * entity type, and finds one by id with both versions decoded. It changes nothing: the running job
  * writes every status, when it decides a conflict. Every value is a bound parameter.
  */
-public final class ConflictsStore implements AutoCloseable {
+public final class ConflictsStore extends TableStore<ConflictsTable> {
 
     private static final String COLUMNS =
             String.join(
@@ -62,13 +60,15 @@ public final class ConflictsStore implements AutoCloseable {
                             LEFT_CHANGE,
                             RIGHT_CHANGE));
 
-    private final Connection connection;
-    private final ConflictsTable table;
-
     /** Works on {@code table} through {@code connection}, which it closes when closed. */
     public ConflictsStore(Connection connection, ConflictsTable table) {
-        this.connection = Objects.requireNonNull(connection, "connection");
-        this.table = Objects.requireNonNull(table, "table");
+        super(
+                connection,
+                table,
+                table.schema(),
+                table.table(),
+                table.qualifiedName(),
+                table.createSql());
     }
 
     /**
@@ -82,96 +82,31 @@ public final class ConflictsStore implements AutoCloseable {
                 new ConflictsTable(target.schema(), target.conflictsTable()));
     }
 
-    /** The table this store works on. */
-    public ConflictsTable table() {
-        return table;
-    }
-
-    /** Whether the conflicts table exists yet (the job creates it on its first start). */
-    public boolean tableExists() throws SQLException {
-        try (PreparedStatement statement =
-                connection.prepareStatement(
-                        "SELECT 1 FROM pg_catalog.pg_tables WHERE schemaname = ?"
-                                + " AND tablename = ?")) {
-            statement.setString(1, table.schema());
-            statement.setString(2, table.table());
-            try (ResultSet rows = statement.executeQuery()) {
-                return rows.next();
-            }
-        }
-    }
-
-    /** Creates the conflicts table and its indexes if they are missing. */
-    public void createTable() throws SQLException {
-        try (Statement statement = connection.createStatement()) {
-            for (String sql : table.createSql()) {
-                statement.execute(sql);
-            }
-        }
-    }
-
     /** The first {@code limit} conflicts {@code filter} selects, oldest first. */
     public List<StoredConflict> list(ConflictFilter filter, int limit) throws SQLException {
-        Where where = filter.where();
-        String sql =
-                "SELECT "
-                        + COLUMNS
-                        + " FROM "
-                        + table.qualifiedName()
-                        + where.sql()
-                        + " ORDER BY "
-                        + DETECTED_AT
-                        + ", "
-                        + CONFLICT_ID
-                        + " LIMIT ?";
-        try (PreparedStatement statement = connection.prepareStatement(sql)) {
-            int next = where.bind(statement, 1);
-            statement.setInt(next, limit);
-            List<StoredConflict> conflicts = new ArrayList<>();
-            try (ResultSet rows = statement.executeQuery()) {
-                while (rows.next()) {
-                    conflicts.add(StoredConflict.of(rows));
-                }
-            }
-            return conflicts;
-        }
+        return select(
+                COLUMNS,
+                filter.where(),
+                DETECTED_AT + ", " + CONFLICT_ID,
+                limit,
+                StoredConflict::of);
     }
 
     /** How many conflicts {@code filter} selects. */
     public int count(ConflictFilter filter) throws SQLException {
-        Where where = filter.where();
-        try (PreparedStatement statement =
-                connection.prepareStatement(
-                        "SELECT count(*) FROM " + table.qualifiedName() + where.sql())) {
-            where.bind(statement, 1);
-            try (ResultSet rows = statement.executeQuery()) {
-                rows.next();
-                return rows.getInt(1);
-            }
-        }
+        return count(filter.where());
     }
 
     /** The conflict with id {@code conflictId}, if there is one. */
     public Optional<StoredConflict> find(String conflictId) throws SQLException {
         String sql =
-                "SELECT "
-                        + COLUMNS
-                        + " FROM "
-                        + table.qualifiedName()
-                        + " WHERE "
-                        + CONFLICT_ID
-                        + " = ?";
+                "SELECT " + COLUMNS + " FROM " + qualifiedName() + " WHERE " + CONFLICT_ID + " = ?";
         try (PreparedStatement statement = connection.prepareStatement(sql)) {
             statement.setString(1, conflictId);
             try (ResultSet rows = statement.executeQuery()) {
                 return rows.next() ? Optional.of(StoredConflict.of(rows)) : Optional.empty();
             }
         }
-    }
-
-    @Override
-    public void close() throws SQLException {
-        connection.close();
     }
 
     /**
@@ -190,19 +125,18 @@ public final class ConflictsStore implements AutoCloseable {
 
         Where where() {
             List<String> conditions = new ArrayList<>();
-            List<String> values = new ArrayList<>();
-            equal(STATUS, status, conditions, values);
-            equal(TENANT, tenant, conditions, values);
-            equal(ENTITY_TYPE, entityType, conditions, values);
-            String sql = conditions.isEmpty() ? "" : " WHERE " + String.join(" AND ", conditions);
-            return new Where(sql, values);
+            List<Binder> binders = new ArrayList<>();
+            equal(STATUS, status, conditions, binders);
+            equal(TENANT, tenant, conditions, binders);
+            equal(ENTITY_TYPE, entityType, conditions, binders);
+            return Where.allOf(conditions, binders);
         }
 
         private static void equal(
-                String column, String value, List<String> conditions, List<String> values) {
+                String column, String value, List<String> conditions, List<Binder> binders) {
             if (value != null) {
                 conditions.add(column + " = ?");
-                values.add(value);
+                binders.add((statement, connection, index) -> statement.setString(index, value));
             }
         }
     }
@@ -273,20 +207,6 @@ public final class ConflictsStore implements AutoCloseable {
                         "the stored " + side + " version cannot be decoded: " + e.getMessage());
                 return null;
             }
-        }
-
-        private static Instant instant(OffsetDateTime time) {
-            return time == null ? null : time.toInstant();
-        }
-    }
-
-    private record Where(String sql, List<String> values) {
-        int bind(PreparedStatement statement, int first) throws SQLException {
-            int index = first;
-            for (String value : values) {
-                statement.setString(index++, value);
-            }
-            return index;
         }
     }
 }

@@ -35,14 +35,12 @@ import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
-import java.sql.Statement;
 import java.time.Instant;
 import java.time.OffsetDateTime;
 import java.time.ZoneOffset;
 import java.util.ArrayList;
 import java.util.Collection;
 import java.util.List;
-import java.util.Objects;
 import java.util.Optional;
 import java.util.function.Consumer;
 
@@ -51,17 +49,19 @@ import java.util.function.Consumer;
  * status and time, and moves them from {@value ErrorsTable#OPEN} to {@value ErrorsTable#REPLAYED}
  * or {@value ErrorsTable#DISCARDED}. Every value is a bound parameter.
  */
-public final class ErrorsStore implements AutoCloseable {
+public final class ErrorsStore extends TableStore<ErrorsTable> {
 
     private static final String COLUMNS = String.join(", ", ErrorsTable.ALL_COLUMNS);
 
-    private final Connection connection;
-    private final ErrorsTable table;
-
     /** Works on {@code table} through {@code connection}, which it closes when closed. */
     public ErrorsStore(Connection connection, ErrorsTable table) {
-        this.connection = Objects.requireNonNull(connection, "connection");
-        this.table = Objects.requireNonNull(table, "table");
+        super(
+                connection,
+                table,
+                table.schema(),
+                table.table(),
+                table.qualifiedName(),
+                table.createSql());
     }
 
     /**
@@ -75,67 +75,15 @@ public final class ErrorsStore implements AutoCloseable {
                 new ErrorsTable(target.schema(), target.errorsTable(), Escalation.defaults()));
     }
 
-    /** The table this store works on. */
-    public ErrorsTable table() {
-        return table;
-    }
-
-    /** Whether the errors table exists yet (the job creates it on its first start). */
-    public boolean tableExists() throws SQLException {
-        try (PreparedStatement statement =
-                connection.prepareStatement(
-                        "SELECT 1 FROM pg_catalog.pg_tables WHERE schemaname = ?"
-                                + " AND tablename = ?")) {
-            statement.setString(1, table.schema());
-            statement.setString(2, table.table());
-            try (ResultSet rows = statement.executeQuery()) {
-                return rows.next();
-            }
-        }
-    }
-
-    /** Creates the errors table and its indexes if they are missing. */
-    public void createTable() throws SQLException {
-        try (Statement statement = connection.createStatement()) {
-            for (String sql : table.createSql()) {
-                statement.execute(sql);
-            }
-        }
-    }
-
     /** The first {@code limit} errors {@code filter} selects, oldest first. */
     public List<StoredError> list(ErrorFilter filter, int limit) throws SQLException {
-        Where where = filter.where();
-        String sql =
-                "SELECT "
-                        + COLUMNS
-                        + " FROM "
-                        + table.qualifiedName()
-                        + where.sql()
-                        + " ORDER BY "
-                        + ERROR_TIME
-                        + ", "
-                        + ERROR_ID
-                        + " LIMIT ?";
-        try (PreparedStatement statement = connection.prepareStatement(sql)) {
-            int next = where.bind(statement, connection, 1);
-            statement.setInt(next, limit);
-            return read(statement);
-        }
+        return select(
+                COLUMNS, filter.where(), ERROR_TIME + ", " + ERROR_ID, limit, StoredError::of);
     }
 
     /** How many errors {@code filter} selects. */
     public int count(ErrorFilter filter) throws SQLException {
-        Where where = filter.where();
-        try (PreparedStatement statement =
-                connection.prepareStatement(
-                        "SELECT count(*) FROM " + table.qualifiedName() + where.sql())) {
-            where.bind(statement, connection, 1);
-            try (ResultSet rows = statement.executeQuery()) {
-                rows.next();
-                return rows.getInt(1);
-            }
-        }
+        return count(filter.where());
     }
 
     /** The error with id {@code errorId}, if there is one. */
@@ -178,11 +126,6 @@ public final class ErrorsStore implements AutoCloseable {
         return mark(ids, DISCARDED, note, false, marked -> {});
     }
 
-    @Override
-    public void close() throws SQLException {
-        connection.close();
-    }
-
     private List<StoredError> mark(
             Collection<String> ids,
             String status,
@@ -195,7 +138,7 @@ public final class ErrorsStore implements AutoCloseable {
         }
         String sql =
                 "UPDATE "
-                        + table.qualifiedName()
+                        + qualifiedName()
                         + " SET "
                         + STATUS
                         + " = ?, "
@@ -219,7 +162,7 @@ public final class ErrorsStore implements AutoCloseable {
                 statement.setString(2, note);
                 statement.setArray(3, connection.createArrayOf("text", ids.toArray(String[]::new)));
                 statement.setString(4, OPEN);
-                marked = read(statement);
+                marked = read(statement, StoredError::of);
             }
             beforeCommit.accept(marked);
             connection.commit();
@@ -230,16 +173,6 @@ public final class ErrorsStore implements AutoCloseable {
         } finally {
             connection.setAutoCommit(autoCommit);
         }
-    }
-
-    private static List<StoredError> read(PreparedStatement statement) throws SQLException {
-        List<StoredError> errors = new ArrayList<>();
-        try (ResultSet rows = statement.executeQuery()) {
-            while (rows.next()) {
-                errors.add(StoredError.of(rows));
-            }
-        }
-        return errors;
     }
 
     /**
@@ -313,8 +246,7 @@ public final class ErrorsStore implements AutoCloseable {
                 conditions.add(ERROR_TIME + " < ?");
                 binders.add((statement, connection, index) -> bindTime(statement, index, to));
             }
-            String sql = conditions.isEmpty() ? "" : " WHERE " + String.join(" AND ", conditions);
-            return new Where(sql, binders);
+            return Where.allOf(conditions, binders);
         }
 
         private static void anyOf(
@@ -400,27 +332,6 @@ public final class ErrorsStore implements AutoCloseable {
                     row.getInt(REPLAY_COUNT),
                     change,
                     changeProblem);
-        }
-
-        private static Instant instant(OffsetDateTime time) {
-            return time == null ? null : time.toInstant();
-        }
-    }
-
-    @FunctionalInterface
-    private interface Binder {
-        void bind(PreparedStatement statement, Connection connection, int index)
-                throws SQLException;
-    }
-
-    private record Where(String sql, List<Binder> binders) {
-        int bind(PreparedStatement statement, Connection connection, int first)
-                throws SQLException {
-            int index = first;
-            for (Binder binder : binders) {
-                binder.bind(statement, connection, index++);
-            }
-            return index;
         }
     }
 }

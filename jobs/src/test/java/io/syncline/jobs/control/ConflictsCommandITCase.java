@@ -4,7 +4,6 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import io.syncline.embedded.KafkaExtension;
 import io.syncline.embedded.PostgresExtension;
-import io.syncline.jobs.cli.SynclineCli;
 import io.syncline.jobs.config.ConfigLoader;
 import io.syncline.jobs.config.SynclineConfig;
 import io.syncline.jobs.control.ConflictsStore.StoredConflict;
@@ -23,35 +22,25 @@ import io.syncline.schema.FieldValue;
 import io.syncline.schema.Operation;
 import io.syncline.schema.ResolutionOutcome;
 import java.io.IOException;
-import java.io.PrintWriter;
-import java.io.StringWriter;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.SQLException;
-import java.time.Duration;
 import java.time.Instant;
 import java.time.LocalDate;
 import java.util.ArrayList;
-import java.util.Arrays;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.Properties;
-import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
-import org.apache.kafka.clients.consumer.KafkaConsumer;
-import org.apache.kafka.common.TopicPartition;
-import org.apache.kafka.common.serialization.ByteArrayDeserializer;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestInfo;
 import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.io.TempDir;
-import picocli.CommandLine;
 
 /**
  * {@code syncline conflicts} against a real PostgreSQL conflicts table, filled by the job's own
@@ -88,8 +77,7 @@ class ConflictsCommandITCase {
     private Path config;
     private String controlTopic;
     private ConflictsTable table;
-    private final StringWriter out = new StringWriter();
-    private final StringWriter err = new StringWriter();
+    private final CliHarness cli = new CliHarness("conflicts");
 
     @BeforeAll
     static void createDatabase() {
@@ -117,8 +105,8 @@ class ConflictsCommandITCase {
     void listShowsOpenConflictsOldestFirstWithACount() {
         assertThat(run("list")).isZero();
 
-        assertThat(listedIds()).containsExactly("c-1", "c-2", "c-3");
-        assertThat(lines().get(0).split("\\s+"))
+        assertThat(cli.listedIds()).containsExactly("c-1", "c-2", "c-3");
+        assertThat(cli.lines().get(0).split("\\s+"))
                 .containsExactly(
                         "ID",
                         "DETECTED",
@@ -130,7 +118,7 @@ class ConflictsCommandITCase {
                         "LEFT",
                         "RIGHT",
                         "DECISION");
-        assertThat(lines().get(1).split("\\s+"))
+        assertThat(cli.lines().get(1).split("\\s+"))
                 .containsExactly(
                         "c-1",
                         "2024-05-01T10:00:00Z",
@@ -142,36 +130,36 @@ class ConflictsCommandITCase {
                         "crm",
                         "billing",
                         "-");
-        assertThat(lastLine()).isEqualTo("3 open conflicts");
+        assertThat(cli.lastLine()).isEqualTo("3 open conflicts");
     }
 
     @Test
     void listFiltersByTenantAndEntityType() {
         assertThat(run("list", "--tenant", "acme", "--entity", "customer")).isZero();
-        assertThat(listedIds()).containsExactly("c-1");
-        assertThat(lastLine()).isEqualTo("1 open conflict");
+        assertThat(cli.listedIds()).containsExactly("c-1");
+        assertThat(cli.lastLine()).isEqualTo("1 open conflict");
 
         assertThat(run("list", "--status", "all", "--tenant", "acme")).isZero();
-        assertThat(listedIds()).containsExactly("c-4", "c-1", "c-3");
-        assertThat(lastLine()).isEqualTo("3 conflicts");
+        assertThat(cli.listedIds()).containsExactly("c-4", "c-1", "c-3");
+        assertThat(cli.lastLine()).isEqualTo("3 conflicts");
     }
 
     @Test
     void listFiltersByStatus() {
         assertThat(run("list", "--status", "resolved")).isZero();
 
-        assertThat(listedIds()).containsExactly("c-4");
-        assertThat(lines().get(1).split("\\s+"))
+        assertThat(cli.listedIds()).containsExactly("c-4");
+        assertThat(cli.lines().get(1).split("\\s+"))
                 .containsSequence("last-writer-wins", "resolved", "WON", "crm", "billing", "right");
-        assertThat(lastLine()).isEqualTo("1 resolved conflict");
+        assertThat(cli.lastLine()).isEqualTo("1 resolved conflict");
     }
 
     @Test
     void listSaysWhenTheLimitCutsItShort() {
         assertThat(run("list", "--limit", "2")).isZero();
 
-        assertThat(listedIds()).containsExactly("c-1", "c-2");
-        assertThat(lastLine())
+        assertThat(cli.listedIds()).containsExactly("c-1", "c-2");
+        assertThat(cli.lastLine())
                 .isEqualTo("showing 2 of 3 open conflicts; narrow the selection or raise --limit");
     }
 
@@ -179,14 +167,14 @@ class ConflictsCommandITCase {
     void listOfNothingPrintsOnlyTheCount() {
         assertThat(run("list", "--tenant", "initech")).isZero();
 
-        assertThat(out.toString()).isEqualTo("0 open conflicts\n");
+        assertThat(cli.out()).isEqualTo("0 open conflicts\n");
     }
 
     @Test
     void statusThatIsNotAStatusIsABadArgument() {
         assertThat(run("list", "--status", "parked")).isEqualTo(2);
 
-        assertThat(err.toString()).contains("--status 'parked' is not a status");
+        assertThat(cli.err()).contains("--status 'parked' is not a status");
     }
 
     // ---- show
@@ -195,7 +183,7 @@ class ConflictsCommandITCase {
     void showPrintsBothVersionsSideBySideAndMarksTheFieldsThatDiffer() {
         assertThat(run("show", "c-1")).isZero();
 
-        assertThat(lines())
+        assertThat(cli.lines())
                 .contains(
                         column("conflict_id", "c-1"),
                         column("status", "open"),
@@ -221,8 +209,8 @@ class ConflictsCommandITCase {
                         "* email ada@crm.example ada@billing.example",
                         "id 1 1",
                         "note NULL NULL");
-        assertThat(lines()).contains("2 of 5 fields differ (marked *)");
-        assertThat(lastLine())
+        assertThat(cli.lines()).contains("2 of 5 fields differ (marked *)");
+        assertThat(cli.lastLine())
                 .isEqualTo(
                         "decide it with: syncline conflicts resolve c-1 --pick left|right|<merged.json>");
     }
@@ -231,7 +219,7 @@ class ConflictsCommandITCase {
     void showOfAResolvedConflictPrintsTheDecisionAndTheResult() {
         assertThat(run("show", "c-4")).isZero();
 
-        assertThat(lines())
+        assertThat(cli.lines())
                 .contains(
                         column("status", "resolved"),
                         column("strategy", "last-writer-wins"),
@@ -242,14 +230,14 @@ class ConflictsCommandITCase {
                 .contains(
                         "* email ada@crm.example ada@billing.example ada@billing.example",
                         "id 4 4 4");
-        assertThat(out.toString()).doesNotContain("decide it with");
+        assertThat(cli.out()).doesNotContain("decide it with");
     }
 
     @Test
     void showOfAnUnknownIdFails() {
         assertThat(run("show", "nope")).isEqualTo(1);
 
-        assertThat(err.toString())
+        assertThat(cli.err())
                 .contains("no conflict with id 'nope' in " + table.qualifiedName())
                 .contains("syncline conflicts list --status all");
     }
@@ -278,7 +266,7 @@ class ConflictsCommandITCase {
                                 .setPick(ConflictPick.RIGHT)
                                 .setMerged(null)
                                 .build());
-        assertThat(lines())
+        assertThat(cli.lines())
                 .containsExactly(
                         "published decision-c-1 to control topic "
                                 + controlTopic
@@ -308,7 +296,7 @@ class ConflictsCommandITCase {
 
         assertThat(run("resolve", "c-1", "--pick", merged.toString())).isZero();
 
-        List<ControlCommand> commands = decode(controlRecords());
+        List<ControlCommand> commands = CliHarness.decode(controlRecords());
         assertThat(commands).hasSize(1);
         ConflictDecision decision = commands.get(0).getDecision();
         assertThat(decision.getPick()).isEqualTo(ConflictPick.MERGED);
@@ -322,7 +310,7 @@ class ConflictsCommandITCase {
                 new FieldValue(FieldKind.DATE, (int) LocalDate.parse("1990-02-04").toEpochDay()));
         expected.put("note", new FieldValue(FieldKind.STRING, null));
         assertThat(decision.getMerged()).isEqualTo(expected);
-        assertThat(lines())
+        assertThat(cli.lines())
                 .contains(
                         "merged image (fields "
                                 + merged
@@ -332,7 +320,7 @@ class ConflictsCommandITCase {
                         "  email     ada@merged.example  STRING",
                         "  id        1                   LONG",
                         "  note      NULL                STRING");
-        assertThat(lines().stream().filter(l -> l.startsWith("published ")))
+        assertThat(cli.lines().stream().filter(l -> l.startsWith("published ")))
                 .containsExactly(
                         "published decision-c-1 to control topic "
                                 + controlTopic
@@ -347,7 +335,7 @@ class ConflictsCommandITCase {
 
         assertThat(run("resolve", "c-1", "--pick", merged.toString())).isEqualTo(2);
 
-        assertThat(err.toString())
+        assertThat(cli.err())
                 .contains(
                         merged
                                 + ": field 'emial' is in neither version of conflict c-1; its"
@@ -363,7 +351,7 @@ class ConflictsCommandITCase {
 
         assertThat(run("resolve", "c-1", "--pick", merged.toString())).isEqualTo(2);
 
-        assertThat(err.toString())
+        assertThat(cli.err())
                 .contains(
                         merged
                                 + ": field 'birthday' is DATE, and \"yesterday\" cannot be one;"
@@ -375,7 +363,7 @@ class ConflictsCommandITCase {
     void pickThatIsNeitherASideNorAFileIsABadArgument() throws Exception {
         assertThat(run("resolve", "c-1", "--pick", "theirs")).isEqualTo(2);
 
-        assertThat(err.toString()).contains("--pick 'theirs' is neither left nor right");
+        assertThat(cli.err()).contains("--pick 'theirs' is neither left nor right");
         assertThat(controlRecords()).isEmpty();
     }
 
@@ -383,7 +371,7 @@ class ConflictsCommandITCase {
     void resolvingAResolvedConflictIsRefused() throws Exception {
         assertThat(run("resolve", "c-4", "--pick", "left")).isEqualTo(2);
 
-        assertThat(err.toString())
+        assertThat(cli.err())
                 .contains(
                         "conflict c-4 is already resolved: decision right by last-writer-wins at"
                                 + " 2024-04-30T10:00:00Z; a conflict is decided once, so nothing"
@@ -395,7 +383,7 @@ class ConflictsCommandITCase {
     void resolvingAnUnknownConflictFails() throws Exception {
         assertThat(run("resolve", "nope", "--pick", "left")).isEqualTo(1);
 
-        assertThat(err.toString()).contains("no conflict with id 'nope'");
+        assertThat(cli.err()).contains("no conflict with id 'nope'");
         assertThat(controlRecords()).isEmpty();
     }
 
@@ -416,9 +404,9 @@ class ConflictsCommandITCase {
 
         assertThat(stored("c-1").status()).isEqualTo("resolved");
         assertThat(run("list")).isZero();
-        assertThat(listedIds()).containsExactly("c-2", "c-3");
+        assertThat(cli.listedIds()).containsExactly("c-2", "c-3");
         assertThat(run("resolve", "c-1", "--pick", "right")).isEqualTo(2);
-        assertThat(err.toString())
+        assertThat(cli.err())
                 .contains("conflict c-1 is already resolved: decision left by syncline conflicts");
         assertThat(controlRecords()).isEmpty();
     }
@@ -431,7 +419,7 @@ class ConflictsCommandITCase {
 
         assertThat(run("list")).isEqualTo(1);
 
-        assertThat(err.toString())
+        assertThat(cli.err())
                 .contains("the conflicts table " + table.qualifiedName() + " does not exist")
                 .contains("the sync job creates it when it starts");
     }
@@ -444,45 +432,18 @@ class ConflictsCommandITCase {
 
         assertThat(run("list")).isEqualTo(2);
 
-        assertThat(err.toString()).contains(bad.toString());
+        assertThat(cli.err()).contains(bad.toString());
     }
 
     // ---- helpers
 
-    /** Runs {@code syncline conflicts <args>} as the real command line does. */
     private int run(String... args) {
-        out.getBuffer().setLength(0);
-        err.getBuffer().setLength(0);
-        CommandLine commandLine = SynclineCli.commandLine();
-        commandLine.setOut(new PrintWriter(out, true));
-        commandLine.setErr(new PrintWriter(err, true));
-        List<String> withConfig = new ArrayList<>(List.of("conflicts"));
-        withConfig.add(args[0]);
-        withConfig.add("--config=" + config);
-        withConfig.addAll(Arrays.asList(args).subList(1, args.length));
-        return commandLine.execute(withConfig.toArray(String[]::new));
-    }
-
-    private List<String> lines() {
-        return out.toString().lines().toList();
-    }
-
-    private String lastLine() {
-        List<String> lines = lines();
-        return lines.get(lines.size() - 1);
-    }
-
-    /** The ids in the table {@code list} printed. */
-    private List<String> listedIds() {
-        List<String> lines = lines();
-        return lines.subList(1, lines.size() - 1).stream()
-                .map(line -> line.split("\\s+")[0])
-                .toList();
+        return cli.run(config, args);
     }
 
     /** The words of the first line of output that starts with {@code first}, after blanks. */
     private List<String> words(String first) {
-        return lines().stream()
+        return cli.lines().stream()
                 .map(String::strip)
                 .filter(l -> l.startsWith(first + " "))
                 .findFirst()
@@ -492,7 +453,7 @@ class ConflictsCommandITCase {
 
     /** The rows of the field table of {@code show}, as words joined by one space. */
     private List<String> fieldRows() {
-        List<String> lines = lines();
+        List<String> lines = cli.lines();
         int header =
                 lines.indexOf(
                         lines.stream()
@@ -522,36 +483,13 @@ class ConflictsCommandITCase {
     }
 
     private Path writeConfig(String topic) throws IOException {
-        Path file = directory.resolve("syncline.yaml");
-        Files.writeString(
-                file,
-                """
-                sources:
-                  - id: crm
-                    hostname: localhost
-                    database: crm
-                    username: syncline
-                    tables:
-                      - table: public.customers
-                        entityType: customer
-                        tenantColumn: tenant_id
-                sinks:
-                  kafka:
-                    bootstrapServers: %s
-                    controlTopic: %s
-                  target:
-                    url: jdbc:postgresql://localhost:%d/%s
-                    username: %s
-                    password: %s
-                """
-                        .formatted(
-                                KAFKA.bootstrapServers(),
-                                topic,
-                                POSTGRES.port(),
-                                DATABASE,
-                                POSTGRES.username(),
-                                POSTGRES.password()));
-        return file;
+        return CliHarness.writeConfig(
+                directory.resolve("syncline.yaml"),
+                KAFKA.bootstrapServers(),
+                topic,
+                POSTGRES.jdbcUrl(DATABASE),
+                POSTGRES.username(),
+                POSTGRES.password());
     }
 
     /** Writes conflicts as the job's conflicts sink does. */
@@ -566,34 +504,8 @@ class ConflictsCommandITCase {
         }
     }
 
-    /**
-     * Everything committed on the control topic, read as the job reads it ({@code read_committed});
-     * its end offset says how much there is, so no waiting.
-     */
     private List<ConsumerRecord<byte[], byte[]>> controlRecords() {
-        Properties properties = new Properties();
-        properties.setProperty(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, KAFKA.bootstrapServers());
-        properties.setProperty(ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, "false");
-        properties.setProperty(ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed");
-        TopicPartition partition = new TopicPartition(controlTopic, 0);
-        try (KafkaConsumer<byte[], byte[]> consumer =
-                new KafkaConsumer<>(
-                        properties, new ByteArrayDeserializer(), new ByteArrayDeserializer())) {
-            consumer.assign(List.of(partition));
-            consumer.seekToBeginning(List.of(partition));
-            long end = consumer.endOffsets(List.of(partition)).get(partition);
-            List<ConsumerRecord<byte[], byte[]>> records = new ArrayList<>();
-            long deadline = System.nanoTime() + Duration.ofSeconds(30).toNanos();
-            while (records.size() < end && System.nanoTime() < deadline) {
-                consumer.poll(Duration.ofMillis(200)).forEach(records::add);
-            }
-            assertThat(records).as("records on " + controlTopic).hasSize((int) end);
-            return records;
-        }
-    }
-
-    private static List<ControlCommand> decode(List<ConsumerRecord<byte[], byte[]>> records) {
-        return records.stream().map(r -> ControlCommands.decode(r.value())).toList();
+        return CliHarness.controlRecords(KAFKA.bootstrapServers(), controlTopic);
     }
 
     private static ConflictRecord parked(

@@ -4,12 +4,9 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import io.syncline.embedded.KafkaExtension;
 import io.syncline.embedded.PostgresExtension;
-import io.syncline.jobs.cli.ErrorsCommand;
-import io.syncline.jobs.config.ConfigException;
 import io.syncline.jobs.config.ConfigLoader;
 import io.syncline.jobs.control.ErrorsStore.ErrorFilter;
 import io.syncline.jobs.control.ErrorsStore.StoredError;
-import io.syncline.operators.control.ControlCommands;
 import io.syncline.operators.errors.ErrorsTable;
 import io.syncline.operators.errors.ErrorsTableInsert;
 import io.syncline.operators.errors.Escalation;
@@ -22,8 +19,6 @@ import io.syncline.schema.FieldKind;
 import io.syncline.schema.FieldValue;
 import io.syncline.schema.Operation;
 import java.io.IOException;
-import java.io.PrintWriter;
-import java.io.StringWriter;
 import java.net.InetAddress;
 import java.net.ServerSocket;
 import java.nio.charset.StandardCharsets;
@@ -34,24 +29,17 @@ import java.sql.PreparedStatement;
 import java.sql.SQLException;
 import java.time.Duration;
 import java.time.Instant;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
-import java.util.Properties;
 import java.util.function.Function;
 import java.util.stream.Collectors;
-import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
-import org.apache.kafka.clients.consumer.KafkaConsumer;
-import org.apache.kafka.common.TopicPartition;
-import org.apache.kafka.common.serialization.ByteArrayDeserializer;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestInfo;
 import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.io.TempDir;
-import picocli.CommandLine;
 
 /**
  * {@code syncline errors} against a real PostgreSQL errors table and a real Kafka control topic:
@@ -94,8 +82,7 @@ class ErrorsCommandITCase {
 
     private Path config;
     private String controlTopic;
-    private final StringWriter out = new StringWriter();
-    private final StringWriter err = new StringWriter();
+    private final CliHarness cli = new CliHarness("errors");
 
     @BeforeAll
     static void createDatabase() {
@@ -129,26 +116,26 @@ class ErrorsCommandITCase {
     void listShowsOpenErrorsOldestFirstWithACount() {
         assertThat(run("list")).isZero();
 
-        assertThat(listedIds()).containsExactly("e1", "e2", "e4", "e3", "e6");
-        assertThat(lines().get(0))
+        assertThat(cli.listedIds()).containsExactly("e1", "e2", "e4", "e3", "e6");
+        assertThat(cli.lines().get(0))
                 .startsWith("ID")
                 .contains("TIME", "TENANT", "ENTITY", "CODE", "LEVEL", "STATUS", "MESSAGE");
-        assertThat(lines().get(1).split("\\s+"))
+        assertThat(cli.lines().get(1).split("\\s+"))
                 .containsSequence(
                         "e1", "2024-05-01T10:00:00Z", "acme", "customer/1", EMAIL, "2", "open");
         // Messages are cut to 60 characters.
-        assertThat(lines().get(1)).endsWith(ACME_EMAIL.getMessage().substring(0, 57) + "...");
+        assertThat(cli.lines().get(1)).endsWith(ACME_EMAIL.getMessage().substring(0, 57) + "...");
         assertThat(rowOf("e4").split("\\s+")).containsSequence("e4", "2024-05-02T12:00:00Z", "-");
         assertThat(rowOf("e6").split("\\s+")).contains("PARENT_MISSING", "4");
-        assertThat(lastLine()).isEqualTo("5 open errors");
+        assertThat(cli.lastLine()).isEqualTo("5 open errors");
     }
 
     @Test
     void listFiltersByCodeAndTenant() {
         assertThat(run("list", "--code", EMAIL, "--tenant", "acme")).isZero();
 
-        assertThat(listedIds()).containsExactly("e1", "e3");
-        assertThat(lastLine()).isEqualTo("2 open errors");
+        assertThat(cli.listedIds()).containsExactly("e1", "e3");
+        assertThat(cli.lastLine()).isEqualTo("2 open errors");
     }
 
     @Test
@@ -156,17 +143,17 @@ class ErrorsCommandITCase {
         assertThat(run("list", "--tenant", "acme,globex", "--code", "PARENT_MISSING,EMAIL_INVALID"))
                 .isZero();
 
-        assertThat(listedIds()).containsExactly("e1", "e2", "e3", "e6");
+        assertThat(cli.listedIds()).containsExactly("e1", "e2", "e3", "e6");
     }
 
     @Test
     void listFiltersByStatus() {
         assertThat(run("list", "--status", "discarded")).isZero();
-        assertThat(listedIds()).containsExactly("e5");
-        assertThat(lastLine()).isEqualTo("1 discarded error");
+        assertThat(cli.listedIds()).containsExactly("e5");
+        assertThat(cli.lastLine()).isEqualTo("1 discarded error");
 
         assertThat(run("list", "--status", "all")).isZero();
-        assertThat(listedIds()).containsExactly("e5", "e1", "e2", "e4", "e3", "e6");
+        assertThat(cli.listedIds()).containsExactly("e5", "e1", "e2", "e4", "e3", "e6");
     }
 
     @Test
@@ -180,7 +167,7 @@ class ErrorsCommandITCase {
                                 "2024-05-03T10:00:00Z"))
                 .isZero();
 
-        assertThat(listedIds()).containsExactly("e2", "e4");
+        assertThat(cli.listedIds()).containsExactly("e2", "e4");
     }
 
     @Test
@@ -188,15 +175,15 @@ class ErrorsCommandITCase {
         assertThat(run("list", "--status", "all", "--since", "2024-05-02", "--until", "2024-05-03"))
                 .isZero();
 
-        assertThat(listedIds()).containsExactly("e2", "e4", "e3");
+        assertThat(cli.listedIds()).containsExactly("e2", "e4", "e3");
     }
 
     @Test
     void listSaysWhenTheLimitCutsItShort() {
         assertThat(run("list", "--limit", "2")).isZero();
 
-        assertThat(listedIds()).containsExactly("e1", "e2");
-        assertThat(lastLine())
+        assertThat(cli.listedIds()).containsExactly("e1", "e2");
+        assertThat(cli.lastLine())
                 .isEqualTo("showing 2 of 5 open errors; narrow the selection or raise --limit");
     }
 
@@ -204,14 +191,14 @@ class ErrorsCommandITCase {
     void listOfNothingPrintsOnlyTheCount() {
         assertThat(run("list", "--tenant", "initech")).isZero();
 
-        assertThat(out.toString()).isEqualTo("0 open errors\n");
+        assertThat(cli.out()).isEqualTo("0 open errors\n");
     }
 
     @Test
     void timeThatIsNotATimeIsABadArgument() {
         assertThat(run("list", "--since", "yesterday")).isEqualTo(2);
 
-        assertThat(err.toString())
+        assertThat(cli.err())
                 .contains("'yesterday' is not a time")
                 .contains("2024-05-01T12:00:00Z");
     }
@@ -222,7 +209,7 @@ class ErrorsCommandITCase {
     void showPrintsEveryColumnAndTheChange() {
         assertThat(run("show", "e1")).isZero();
 
-        assertThat(lines())
+        assertThat(cli.lines())
                 .contains(
                         column("error_id", "e1"),
                         column("error_time", "2024-05-01T10:00:00Z"),
@@ -244,7 +231,7 @@ class ErrorsCommandITCase {
                         column("rule_set_version", "3"),
                         column("payload", "{email=not-an-email}"));
         // Avro's JSON text; the order of the image's fields is the map's.
-        assertThat(lastLine())
+        assertThat(cli.lastLine())
                 .startsWith(column("change", "{\"eventId\": \"crm/acme/customer/1\""))
                 .contains("\"id\": {\"kind\": \"LONG\", \"value\": 1}")
                 .contains("\"email\": {\"kind\": \"STRING\", \"value\": \"not-an-email\"}");
@@ -254,7 +241,7 @@ class ErrorsCommandITCase {
     void showOfAnErrorWithoutChangeSaysSo() {
         assertThat(run("show", "e4")).isZero();
 
-        assertThat(lines())
+        assertThat(cli.lines())
                 .contains(
                         column("tenant", "-"),
                         column("change", "(none: the input never became a change)"));
@@ -264,9 +251,8 @@ class ErrorsCommandITCase {
     void showOfAnUnknownIdFails() {
         assertThat(run("show", "e1", "nope")).isEqualTo(1);
 
-        assertThat(lines()).contains(column("error_id", "e1"));
-        assertThat(err.toString())
-                .contains("no error with id 'nope' in \"public\".\"syncline_errors\"");
+        assertThat(cli.lines()).contains(column("error_id", "e1"));
+        assertThat(cli.err()).contains("no error with id 'nope' in \"public\".\"syncline_errors\"");
     }
 
     // ---- replay
@@ -276,7 +262,7 @@ class ErrorsCommandITCase {
         assertThat(run("replay", "--code", EMAIL)).isZero();
 
         List<ConsumerRecord<byte[], byte[]>> records = controlRecords();
-        List<ControlCommand> commands = decode(records);
+        List<ControlCommand> commands = CliHarness.decode(records);
         assertThat(commands)
                 .extracting(ControlCommand::getCommandId)
                 .containsExactly("replay-e1-1", "replay-e2-1");
@@ -301,13 +287,13 @@ class ErrorsCommandITCase {
         assertThat(rows.get("e3").replayCount()).isZero();
         assertThat(rows.get("e6").status()).isEqualTo("open");
 
-        assertThat(lines())
+        assertThat(cli.lines())
                 .contains(
                         "replayed e1 as replay-e1-1",
                         "replayed e2 as replay-e2-1",
                         "skipped e3 (EMAIL_INVALID): it has no change to replay",
                         "replayed 2 errors to control topic " + controlTopic);
-        assertThat(lastLine())
+        assertThat(cli.lastLine())
                 .startsWith("skipped 1 error without a change")
                 .contains("correct the source row, a new change will follow");
     }
@@ -315,12 +301,11 @@ class ErrorsCommandITCase {
     @Test
     void secondReplayPublishesNothing() throws Exception {
         assertThat(run("replay", "--code", EMAIL)).isZero();
-        out.getBuffer().setLength(0);
 
         assertThat(run("replay", "--code", EMAIL)).isZero();
 
         assertThat(controlRecords()).hasSize(2);
-        assertThat(lines()).contains("replayed 0 errors to control topic " + controlTopic);
+        assertThat(cli.lines()).contains("replayed 0 errors to control topic " + controlTopic);
     }
 
     @Test
@@ -335,7 +320,7 @@ class ErrorsCommandITCase {
 
         assertThat(run("replay", "--id", "e1")).isZero();
 
-        assertThat(decode(controlRecords()))
+        assertThat(CliHarness.decode(controlRecords()))
                 .extracting(ControlCommand::getCommandId)
                 .containsExactly("replay-e1-1", "replay-e1-2");
         assertThat(rows().get("e1").replayCount()).isEqualTo(2);
@@ -345,10 +330,10 @@ class ErrorsCommandITCase {
     void replayOfNamedErrorsThatAreNotOpenSaysWhy() throws Exception {
         assertThat(run("replay", "--id", "e5", "--id", "nope", "--id", "e6")).isZero();
 
-        assertThat(decode(controlRecords()))
+        assertThat(CliHarness.decode(controlRecords()))
                 .extracting(ControlCommand::getCommandId)
                 .containsExactly("replay-e6-1");
-        assertThat(lines())
+        assertThat(cli.lines())
                 .contains(
                         "skipped e5: it is discarded, not open",
                         "skipped nope: no such error",
@@ -359,7 +344,7 @@ class ErrorsCommandITCase {
     void replayAllReplaysEveryOpenErrorWithAChange() throws Exception {
         assertThat(run("replay", "--all")).isZero();
 
-        assertThat(decode(controlRecords()))
+        assertThat(CliHarness.decode(controlRecords()))
                 .extracting(ControlCommand::getReplayedErrorId)
                 .containsExactly("e1", "e2", "e6");
         assertThat(rows().values().stream().filter(e -> e.status().equals("open")))
@@ -376,7 +361,7 @@ class ErrorsCommandITCase {
 
         assertThat(controlRecords()).isEmpty();
         assertThat(rows()).isEqualTo(before);
-        assertThat(lines())
+        assertThat(cli.lines())
                 .hasSize(5)
                 .startsWith(
                         "would replay e1 (EMAIL_INVALID, acme/customer/1)",
@@ -385,14 +370,14 @@ class ErrorsCommandITCase {
                         "dry run: would replay 2 errors to control topic "
                                 + controlTopic
                                 + "; nothing was published or marked");
-        assertThat(lastLine()).startsWith("skipped 1 error without a change");
+        assertThat(cli.lastLine()).startsWith("skipped 1 error without a change");
     }
 
     @Test
     void replayWithoutSelectorsIsRefused() {
         assertThat(run("replay")).isEqualTo(2);
 
-        assertThat(err.toString())
+        assertThat(cli.err())
                 .contains(
                         "name errors with --id, --code, --tenant or --since/--until; to select"
                                 + " every open error pass --all");
@@ -403,7 +388,7 @@ class ErrorsCommandITCase {
     void allWithSelectorsIsRefused() {
         assertThat(run("discard", "--all", "--code", EMAIL)).isEqualTo(2);
 
-        assertThat(err.toString()).contains("--all selects every open error");
+        assertThat(cli.err()).contains("--all selects every open error");
     }
 
     // ---- discard
@@ -420,14 +405,14 @@ class ErrorsCommandITCase {
         assertThat(rows.values().stream().filter(e -> e.status().equals("discarded")))
                 .extracting(StoredError::errorId)
                 .containsExactlyInAnyOrder("e2", "e5");
-        assertThat(lines()).containsExactly("discarded e2", "discarded 1 error");
+        assertThat(cli.lines()).containsExactly("discarded e2", "discarded 1 error");
     }
 
     @Test
     void discardWithoutSelectorsIsRefused() {
         assertThat(run("discard")).isEqualTo(2);
 
-        assertThat(err.toString()).contains("to select every open error pass --all");
+        assertThat(cli.err()).contains("to select every open error pass --all");
     }
 
     // ---- failures
@@ -439,7 +424,7 @@ class ErrorsCommandITCase {
 
         assertThat(run("list")).isEqualTo(1);
 
-        assertThat(err.toString())
+        assertThat(cli.err())
                 .contains(
                         "cannot connect to PostgreSQL at jdbc:postgresql://localhost:"
                                 + closedPort
@@ -455,7 +440,7 @@ class ErrorsCommandITCase {
 
         assertThat(run("list")).isEqualTo(1);
 
-        assertThat(err.toString())
+        assertThat(cli.err())
                 .contains("the errors table \"public\".\"syncline_errors\" does not exist")
                 .contains("the sync job creates it when it starts");
     }
@@ -468,47 +453,13 @@ class ErrorsCommandITCase {
 
         assertThat(run("list")).isEqualTo(2);
 
-        assertThat(err.toString()).contains(bad.toString()).contains("sources");
+        assertThat(cli.err()).contains(bad.toString()).contains("sources");
     }
 
     // ---- helpers
 
     private int run(String... args) {
-        out.getBuffer().setLength(0);
-        err.getBuffer().setLength(0);
-        CommandLine commandLine = new CommandLine(new ErrorsCommand());
-        // As SynclineCli.commandLine() does.
-        commandLine.setExecutionExceptionHandler(
-                (e, cmd, parseResult) -> {
-                    if (e instanceof ConfigException) {
-                        cmd.getErr().println(e.getMessage());
-                        return 2;
-                    }
-                    cmd.getErr().println("syncline: " + e.getMessage());
-                    return 1;
-                });
-        commandLine.setOut(new PrintWriter(out, true));
-        commandLine.setErr(new PrintWriter(err, true));
-        List<String> withConfig = new ArrayList<>(List.of(args));
-        withConfig.add(1, "--config=" + config);
-        return commandLine.execute(withConfig.toArray(String[]::new));
-    }
-
-    private List<String> lines() {
-        return out.toString().lines().toList();
-    }
-
-    private String lastLine() {
-        List<String> lines = lines();
-        return lines.get(lines.size() - 1);
-    }
-
-    /** The ids in the table {@code list} printed. */
-    private List<String> listedIds() {
-        List<String> lines = lines();
-        return lines.subList(1, lines.size() - 1).stream()
-                .map(line -> line.split("\\s+")[0])
-                .toList();
+        return cli.run(config, args);
     }
 
     /** A line of {@code show}: the column name, then its value from the 20th character. */
@@ -517,40 +468,17 @@ class ErrorsCommandITCase {
     }
 
     private String rowOf(String id) {
-        return lines().stream().filter(l -> l.startsWith(id + " ")).findFirst().orElseThrow();
+        return cli.lines().stream().filter(l -> l.startsWith(id + " ")).findFirst().orElseThrow();
     }
 
     private Path writeConfig(int postgresPort, String topic) throws IOException {
-        Path file = directory.resolve("syncline.yaml");
-        Files.writeString(
-                file,
-                """
-                sources:
-                  - id: crm
-                    hostname: localhost
-                    database: crm
-                    username: syncline
-                    tables:
-                      - table: public.customers
-                        entityType: customer
-                        tenantColumn: tenant_id
-                sinks:
-                  kafka:
-                    bootstrapServers: %s
-                    controlTopic: %s
-                  target:
-                    url: jdbc:postgresql://localhost:%d/%s
-                    username: %s
-                    password: %s
-                """
-                        .formatted(
-                                KAFKA.bootstrapServers(),
-                                topic,
-                                postgresPort,
-                                DATABASE,
-                                POSTGRES.username(),
-                                POSTGRES.password()));
-        return file;
+        return CliHarness.writeConfig(
+                directory.resolve("syncline.yaml"),
+                KAFKA.bootstrapServers(),
+                topic,
+                "jdbc:postgresql://localhost:" + postgresPort + "/" + DATABASE,
+                POSTGRES.username(),
+                POSTGRES.password());
     }
 
     private ErrorsStore store() throws SQLException {
@@ -578,30 +506,8 @@ class ErrorsCommandITCase {
         }
     }
 
-    /** Everything on the control topic: its end offset says how much there is, so no waiting. */
     private List<ConsumerRecord<byte[], byte[]>> controlRecords() {
-        Properties properties = new Properties();
-        properties.setProperty(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, KAFKA.bootstrapServers());
-        properties.setProperty(ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, "false");
-        TopicPartition partition = new TopicPartition(controlTopic, 0);
-        try (KafkaConsumer<byte[], byte[]> consumer =
-                new KafkaConsumer<>(
-                        properties, new ByteArrayDeserializer(), new ByteArrayDeserializer())) {
-            consumer.assign(List.of(partition));
-            consumer.seekToBeginning(List.of(partition));
-            long end = consumer.endOffsets(List.of(partition)).get(partition);
-            List<ConsumerRecord<byte[], byte[]>> records = new ArrayList<>();
-            long deadline = System.nanoTime() + Duration.ofSeconds(30).toNanos();
-            while (records.size() < end && System.nanoTime() < deadline) {
-                consumer.poll(Duration.ofMillis(200)).forEach(records::add);
-            }
-            assertThat(records).as("records on " + controlTopic).hasSize((int) end);
-            return records;
-        }
-    }
-
-    private static List<ControlCommand> decode(List<ConsumerRecord<byte[], byte[]>> records) {
-        return records.stream().map(r -> ControlCommands.decode(r.value())).toList();
+        return CliHarness.controlRecords(KAFKA.bootstrapServers(), controlTopic);
     }
 
     private static int closedPort() throws IOException {

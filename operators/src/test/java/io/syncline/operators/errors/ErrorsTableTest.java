@@ -2,72 +2,44 @@ package io.syncline.operators.errors;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import io.syncline.embedded.PostgresExtension;
+import io.syncline.operators.TableDatabase;
 import io.syncline.schema.ChangeEvent;
 import io.syncline.schema.ErrorClass;
 import io.syncline.schema.ErrorRecord;
 import io.syncline.schema.FieldKind;
 import io.syncline.schema.FieldValue;
 import io.syncline.schema.Operation;
-import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
-import java.sql.ResultSetMetaData;
 import java.sql.SQLException;
 import java.sql.Statement;
 import java.time.Instant;
-import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeAll;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
 
 /** The errors table and its idempotent insert against a real PostgreSQL. */
 class ErrorsTableTest {
 
-    @RegisterExtension static final PostgresExtension POSTGRES = new PostgresExtension();
-
-    private static final String DATABASE = "errors_table";
-
     // A schema and a name that only work quoted.
     private static final ErrorsTable TABLE =
             new ErrorsTable("Ops", "Syncline Errors", new Escalation(Map.of("CONFLICT", 3)));
 
+    @RegisterExtension
+    static final TableDatabase DATABASE =
+            new TableDatabase(
+                    "errors_table", TABLE.schema(), TABLE.qualifiedName(), TABLE.createSql());
+
     private static final Instant RAISED = Instant.parse("2024-05-01T10:00:00Z");
-
-    private Connection connection;
-
-    @BeforeAll
-    static void createDatabase() {
-        POSTGRES.createDatabase(DATABASE);
-        POSTGRES.execute(DATABASE, "CREATE SCHEMA IF NOT EXISTS \"Ops\"");
-    }
-
-    @BeforeEach
-    void freshTable() throws SQLException {
-        POSTGRES.execute(DATABASE, "DROP TABLE IF EXISTS " + TABLE.qualifiedName());
-        POSTGRES.execute(DATABASE, TABLE.createSql().toArray(String[]::new));
-        connection = POSTGRES.connect(DATABASE);
-        try (Statement statement = connection.createStatement()) {
-            statement.execute("SET TIME ZONE 'UTC'");
-        }
-    }
-
-    @AfterEach
-    void closeConnection() throws SQLException {
-        connection.close();
-    }
 
     @Test
     void createSqlCreatesTheTableAndItsIndexesOnceAndIsSafeToRepeat() throws SQLException {
-        POSTGRES.execute(DATABASE, TABLE.createSql().toArray(String[]::new));
+        DATABASE.execute(TABLE.createSql().toArray(String[]::new));
 
         assertThat(
-                        query(
+                        DATABASE.query(
                                 "SELECT indexname FROM pg_indexes WHERE schemaname = 'Ops'"
                                         + " AND tablename = 'Syncline Errors' ORDER BY indexname"))
                 .extracting(row -> row.get("indexname"))
@@ -111,7 +83,9 @@ class ErrorsTableTest {
         insert(error("permanent", "TENANT_MISSING", ErrorClass.PERMANENT, RAISED, null));
         insert(error("transient", "TARGET_UNREACHABLE", ErrorClass.TRANSIENT, RAISED, null));
 
-        assertThat(query("SELECT error_id, escalation_level FROM " + TABLE.qualifiedName()))
+        assertThat(
+                        DATABASE.query(
+                                "SELECT error_id, escalation_level FROM " + TABLE.qualifiedName()))
                 .containsExactlyInAnyOrder(
                         Map.of("error_id", "permanent", "escalation_level", "2"),
                         Map.of("error_id", "transient", "escalation_level", "4"));
@@ -142,7 +116,7 @@ class ErrorsTableTest {
         insert(error("no-change", "MALFORMED_RECORD", ErrorClass.PERMANENT, RAISED, null));
 
         Map<String, byte[]> stored = new LinkedHashMap<>();
-        try (Statement statement = connection.createStatement();
+        try (Statement statement = DATABASE.connection().createStatement();
                 ResultSet rows =
                         statement.executeQuery(
                                 "SELECT error_id, change FROM "
@@ -225,7 +199,7 @@ class ErrorsTableTest {
 
     private int insert(ErrorRecord error) throws SQLException {
         ErrorsTableInsert insert = TABLE.insertStatement();
-        try (PreparedStatement statement = connection.prepareStatement(insert.query())) {
+        try (PreparedStatement statement = DATABASE.connection().prepareStatement(insert.query())) {
             insert.statement(statement, error);
             return statement.executeUpdate();
         }
@@ -234,11 +208,12 @@ class ErrorsTableTest {
     /** What {@code syncline errors replay} does to a row. */
     private void markReplayed(String errorId, Instant at) throws SQLException {
         try (PreparedStatement statement =
-                connection.prepareStatement(
-                        "UPDATE "
-                                + TABLE.qualifiedName()
-                                + " SET status = 'replayed', status_changed_at = ?,"
-                                + " replay_count = replay_count + 1 WHERE error_id = ?")) {
+                DATABASE.connection()
+                        .prepareStatement(
+                                "UPDATE "
+                                        + TABLE.qualifiedName()
+                                        + " SET status = 'replayed', status_changed_at = ?,"
+                                        + " replay_count = replay_count + 1 WHERE error_id = ?")) {
             statement.setObject(
                     1, java.time.OffsetDateTime.ofInstant(at, java.time.ZoneOffset.UTC));
             statement.setString(2, errorId);
@@ -247,30 +222,14 @@ class ErrorsTableTest {
     }
 
     private void execute(String sql) throws SQLException {
-        try (Statement statement = connection.createStatement()) {
+        try (Statement statement = DATABASE.connection().createStatement()) {
             statement.execute(sql);
         }
     }
 
     private List<Map<String, String>> rowsWithoutChange() throws SQLException {
-        List<Map<String, String>> rows = query("SELECT * FROM " + TABLE.qualifiedName());
+        List<Map<String, String>> rows = DATABASE.query("SELECT * FROM " + TABLE.qualifiedName());
         rows.forEach(row -> row.remove("change"));
-        return rows;
-    }
-
-    private List<Map<String, String>> query(String sql) throws SQLException {
-        List<Map<String, String>> rows = new ArrayList<>();
-        try (Statement statement = connection.createStatement();
-                ResultSet result = statement.executeQuery(sql)) {
-            ResultSetMetaData meta = result.getMetaData();
-            while (result.next()) {
-                Map<String, String> row = new LinkedHashMap<>();
-                for (int i = 1; i <= meta.getColumnCount(); i++) {
-                    row.put(meta.getColumnName(i), result.getString(i));
-                }
-                rows.add(row);
-            }
-        }
         return rows;
     }
 

@@ -2,7 +2,7 @@ package io.syncline.operators.resolve;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import io.syncline.embedded.PostgresExtension;
+import io.syncline.operators.TableDatabase;
 import io.syncline.schema.ChangeEvent;
 import io.syncline.schema.ConflictRecord;
 import io.syncline.schema.ConflictStatus;
@@ -10,32 +10,27 @@ import io.syncline.schema.FieldKind;
 import io.syncline.schema.FieldValue;
 import io.syncline.schema.Operation;
 import io.syncline.schema.ResolutionOutcome;
-import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
-import java.sql.ResultSetMetaData;
 import java.sql.SQLException;
 import java.sql.Statement;
 import java.time.Instant;
-import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeAll;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
 
 /** The conflicts table and its status-guarded upsert against a real PostgreSQL. */
 class ConflictsTableTest {
 
-    @RegisterExtension static final PostgresExtension POSTGRES = new PostgresExtension();
-
-    private static final String DATABASE = "conflicts_table";
-
     // A schema and a name that only work quoted.
     private static final ConflictsTable TABLE = new ConflictsTable("Ops", "Syncline Conflicts");
+
+    @RegisterExtension
+    static final TableDatabase DATABASE =
+            new TableDatabase(
+                    "conflicts_table", TABLE.schema(), TABLE.qualifiedName(), TABLE.createSql());
 
     private static final Instant DETECTED = Instant.parse("2024-05-01T10:00:00Z");
     private static final Instant DECIDED = Instant.parse("2024-05-01T11:30:00Z");
@@ -52,35 +47,12 @@ class ConflictsTableTest {
                     .setDecision("right")
                     .build();
 
-    private Connection connection;
-
-    @BeforeAll
-    static void createDatabase() {
-        POSTGRES.createDatabase(DATABASE);
-        POSTGRES.execute(DATABASE, "CREATE SCHEMA IF NOT EXISTS \"Ops\"");
-    }
-
-    @BeforeEach
-    void freshTable() throws SQLException {
-        POSTGRES.execute(DATABASE, "DROP TABLE IF EXISTS " + TABLE.qualifiedName());
-        POSTGRES.execute(DATABASE, TABLE.createSql().toArray(String[]::new));
-        connection = POSTGRES.connect(DATABASE);
-        try (Statement statement = connection.createStatement()) {
-            statement.execute("SET TIME ZONE 'UTC'");
-        }
-    }
-
-    @AfterEach
-    void closeConnection() throws SQLException {
-        connection.close();
-    }
-
     @Test
     void createSqlCreatesTheTableAndItsIndexesOnceAndIsSafeToRepeat() throws SQLException {
-        POSTGRES.execute(DATABASE, TABLE.createSql().toArray(String[]::new));
+        DATABASE.execute(TABLE.createSql().toArray(String[]::new));
 
         assertThat(
-                        query(
+                        DATABASE.query(
                                 "SELECT indexname FROM pg_indexes WHERE schemaname = 'Ops'"
                                         + " AND tablename = 'Syncline Conflicts'"
                                         + " ORDER BY indexname"))
@@ -118,7 +90,7 @@ class ConflictsTableTest {
         upsert(DECIDED_RIGHT);
 
         assertThat(
-                        query(
+                        DATABASE.query(
                                 "SELECT left_event->>'eventId' AS left_id,"
                                         + " left_event->>'op' AS left_op,"
                                         + " left_event->>'sourceCommitTime' AS left_committed,"
@@ -154,7 +126,7 @@ class ConflictsTableTest {
     void bothVersionsAreStoredInSingleObjectEncodingAndDecodeToTheSameChanges() throws Exception {
         upsert(PARKED);
 
-        try (Statement statement = connection.createStatement();
+        try (Statement statement = DATABASE.connection().createStatement();
                 ResultSet rows =
                         statement.executeQuery(
                                 "SELECT left_change, right_change FROM " + TABLE.qualifiedName())) {
@@ -169,7 +141,7 @@ class ConflictsTableTest {
     @Test
     void redeliveredOpenConflictChangesNothing() throws SQLException {
         upsert(PARKED);
-        List<Map<String, String>> before = query("SELECT * FROM " + TABLE.qualifiedName());
+        List<Map<String, String>> before = DATABASE.query("SELECT * FROM " + TABLE.qualifiedName());
 
         int updated =
                 upsert(
@@ -178,7 +150,7 @@ class ConflictsTableTest {
                                 .build());
 
         assertThat(updated).isZero();
-        assertThat(query("SELECT * FROM " + TABLE.qualifiedName())).isEqualTo(before);
+        assertThat(DATABASE.query("SELECT * FROM " + TABLE.qualifiedName())).isEqualTo(before);
     }
 
     @Test
@@ -206,12 +178,13 @@ class ConflictsTableTest {
     void openRecordAfterItsResolvedOneDoesNotReopenIt() throws SQLException {
         upsert(PARKED);
         upsert(DECIDED_RIGHT);
-        List<Map<String, String>> resolved = query("SELECT * FROM " + TABLE.qualifiedName());
+        List<Map<String, String>> resolved =
+                DATABASE.query("SELECT * FROM " + TABLE.qualifiedName());
 
         int updated = upsert(PARKED);
 
         assertThat(updated).isZero();
-        assertThat(query("SELECT * FROM " + TABLE.qualifiedName())).isEqualTo(resolved);
+        assertThat(DATABASE.query("SELECT * FROM " + TABLE.qualifiedName())).isEqualTo(resolved);
     }
 
     @Test
@@ -259,35 +232,19 @@ class ConflictsTableTest {
 
     private int upsert(ConflictRecord conflict) throws SQLException {
         ConflictsTableUpsert upsert = TABLE.upsertStatement();
-        try (PreparedStatement statement = connection.prepareStatement(upsert.query())) {
+        try (PreparedStatement statement = DATABASE.connection().prepareStatement(upsert.query())) {
             upsert.statement(statement, conflict);
             return statement.executeUpdate();
         }
     }
 
     private List<Map<String, String>> rowsWithoutEvents() throws SQLException {
-        List<Map<String, String>> rows = query("SELECT * FROM " + TABLE.qualifiedName());
+        List<Map<String, String>> rows = DATABASE.query("SELECT * FROM " + TABLE.qualifiedName());
         for (Map<String, String> row : rows) {
             row.remove("left_event");
             row.remove("right_event");
             row.remove("left_change");
             row.remove("right_change");
-        }
-        return rows;
-    }
-
-    private List<Map<String, String>> query(String sql) throws SQLException {
-        List<Map<String, String>> rows = new ArrayList<>();
-        try (Statement statement = connection.createStatement();
-                ResultSet result = statement.executeQuery(sql)) {
-            ResultSetMetaData meta = result.getMetaData();
-            while (result.next()) {
-                Map<String, String> row = new LinkedHashMap<>();
-                for (int i = 1; i <= meta.getColumnCount(); i++) {
-                    row.put(meta.getColumnName(i), result.getString(i));
-                }
-                rows.add(row);
-            }
         }
         return rows;
     }
