@@ -2,8 +2,11 @@ package io.syncline.jobs.cli;
 
 import io.syncline.jobs.config.ConfigLoader;
 import io.syncline.jobs.config.ConfigPreflight;
+import io.syncline.jobs.config.SourceConfig;
 import io.syncline.jobs.config.SynclineConfig;
 import java.nio.file.Path;
+import java.util.List;
+import java.util.TreeMap;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
@@ -45,6 +48,29 @@ final class ValidateConfigCommand implements Callable<Integer> {
                                 ? "no validation rules"
                                 : "rule set version " + loaded.validation().rules().getVersion(),
                         offline ? " (not connected: --offline)" : ", all systems reachable");
+        spec.commandLine().getOut().println(conflictPolicies(loaded));
         return 0;
+    }
+
+    /** One line: each named entity type's conflict policy, and the bidirectional sources. */
+    static String conflictPolicies(SynclineConfig config) {
+        StringBuilder line = new StringBuilder("conflicts: ");
+        new TreeMap<>(config.consistency().entities())
+                .forEach(
+                        (entityType, policy) ->
+                                line.append(entityType)
+                                        .append(' ')
+                                        .append(policy.name())
+                                        .append(", "));
+        line.append("other entity types last-writer-wins");
+        List<String> peers =
+                config.sources().stream()
+                        .filter(SourceConfig::writeBack)
+                        .map(SourceConfig::id)
+                        .toList();
+        if (!peers.isEmpty()) {
+            line.append("; written back to ").append(String.join(", ", peers));
+        }
+        return line.toString();
     }
 }

@@ -74,7 +74,10 @@ class SynclineCliTest {
 
         assertThat(run("validate-config", "--offline", file.toString())).isZero();
         assertThat(out.toString())
-                .contains("is valid: 1 source(s), 2 table(s), rule set version 1");
+                .contains("is valid: 1 source(s), 2 table(s), rule set version 1")
+                .contains(
+                        "conflicts: contract manual, customer vector-clock/field-merge, other"
+                                + " entity types last-writer-wins");
     }
 
     @Test
