@@ -6,12 +6,17 @@ import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 
-/** {@code syncline demo}: the sync job on embedded Postgres and Kafka with a generated workload. */
+/**
+ * {@code syncline demo}: the sync job on embedded Postgres and Kafka with a generated workload on
+ * two sources.
+ */
 @Command(
         name = "demo",
         description =
-                "Start embedded PostgreSQL and Kafka, run the sync job on them with a generated"
-                        + " workload, and print what it does. Ctrl-C stops everything.")
+                "Start embedded PostgreSQL (two source databases and a target) and Kafka, run"
+                        + " the sync job on them with a generated workload that includes"
+                        + " conflicting writes to both sources, and print what it does. Ctrl-C"
+                        + " stops everything.")
 final class DemoCommand implements Callable<Integer> {
 
     @Option(

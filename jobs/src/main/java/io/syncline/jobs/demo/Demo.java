@@ -8,6 +8,7 @@ import io.syncline.jobs.config.SynclineConfig;
 import io.syncline.jobs.wiring.JobEnvironments;
 import io.syncline.jobs.wiring.SyncJobFactory;
 import io.syncline.operators.decode.DecodeRouter;
+import io.syncline.operators.resolve.ConflictsTable;
 import java.io.PrintStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -35,19 +36,16 @@ import sun.misc.Signal;
 import sun.misc.SignalHandler;
 
 /**
- * The demo: embedded PostgreSQL (source and target databases) and Kafka, the sync job on a local
- * Flink cluster with its web UI, a generated workload, and a console report every few seconds.
+ * The demo: embedded PostgreSQL (two source databases and a target) and Kafka, the sync job on a
+ * local Flink cluster with its web UI, a generated workload with conflicting writes in the two
+ * sources, and a console report every few seconds.
  */
 public final class Demo {
 
     private static final Duration REPORT_EVERY = Duration.ofSeconds(5);
+    private static final Duration SNAPSHOT_POLL = Duration.ofMillis(500);
     private static final Duration CATCH_UP = Duration.ofSeconds(60);
-    private static final Map<String, String> COMPARED_COLUMNS =
-            Map.of(
-                    "customers",
-                    "id, tenant_id, name, email, tier, balance, updated_at",
-                    "contracts",
-                    "id, tenant_id, customer_id, product, amount, starts_on, status, attributes");
+    private static final String REPORT_INDENT = "       ";
 
     private final int rate;
     private final int webUiPort;
@@ -101,8 +99,9 @@ public final class Demo {
         out.println("Starting embedded PostgreSQL and Kafka ...");
         try (EmbeddedPostgresServer postgres = startPostgres();
                 EmbeddedKafkaBroker kafka = EmbeddedKafkaBroker.start();
-                Connection source = postgres.connect(DemoDatabase.SOURCE)) {
-            DemoWorkload workload = new DemoWorkload(source, 42);
+                Connection source = postgres.connect(DemoDatabase.SOURCE);
+                Connection secondSource = postgres.connect(DemoDatabase.SECOND_SOURCE);
+                DemoWorkload workload = new DemoWorkload(source, secondSource, 42)) {
             workload.seed(10);
 
             Path workDir = Files.createTempDirectory("syncline-demo");
@@ -111,6 +110,8 @@ public final class Demo {
             DemoConfig.writeRuleFiles(workDir);
             SynclineConfig config = ConfigLoader.load(configFile);
             ConfigPreflight.check(config);
+            TargetCheck check = TargetCheck.of(config, postgres);
+            ConflictsTable conflicts = SyncJobFactory.conflictsTableOf(config);
 
             Configuration flink = JobEnvironments.configuration(config);
             flink.set(RestOptions.PORT, webUiPort);
@@ -125,28 +126,40 @@ public final class Demo {
             out.printf(
                     "%nSyncline demo is running.%n"
                             + "  Flink web UI     %s%n"
-                            + "  PostgreSQL       %s (source db '%s', target db '%s', user %s)%n"
-                            + "  Kafka            %s (topics %s, %s)%n"
+                            + "  PostgreSQL       %s (source dbs '%s' and '%s', target db '%s',"
+                            + " user %s)%n"
+                            + "  Kafka            %s (topics %s, %s, %s)%n"
                             + "  configuration    %s%n"
                             + "  workload         %d changes/s for tenants %s, some of them"
                             + " invalid%n"
+                            + "  conflicts        once both sources stream, '%s' writes the same"
+                            + " customers and accounts as '%s'; customers by %s, accounts by %s;"
+                            + " recorded in table %s and topic %s%n"
                             + "Press Ctrl-C to stop.%n%n",
                     webUiPort == 0
                             ? "on a free port (see logs/syncline.log)"
                             : "http://localhost:" + webUiPort,
                     postgres.jdbcUrl(DemoDatabase.SOURCE),
                     DemoDatabase.SOURCE,
+                    DemoDatabase.SECOND_SOURCE,
                     DemoDatabase.TARGET,
                     postgres.username(),
                     kafka.bootstrapServers(),
                     config.sinks().kafka().changeTopic(),
                     config.sinks().kafka().errorTopic(),
+                    config.sinks().kafka().conflictTopic(),
                     configFile,
                     rate,
-                    DemoDatabase.TENANTS);
+                    DemoDatabase.TENANTS,
+                    DemoDatabase.SECOND_SOURCE,
+                    DemoDatabase.SOURCE,
+                    config.consistency().policyOf("customer").name(),
+                    ConflictSummary.shortName(config.consistency().policyOf("account").name()),
+                    conflicts.table(),
+                    config.sinks().kafka().conflictTopic());
 
             Instant started = clock.instant();
-            ScheduledExecutorService scheduler = Executors.newScheduledThreadPool(2);
+            ScheduledExecutorService scheduler = Executors.newScheduledThreadPool(3);
             try (TopicMonitor monitor =
                     new TopicMonitor(
                             kafka.bootstrapServers(),
@@ -158,8 +171,13 @@ public final class Demo {
                         0,
                         TimeUnit.SECONDS.toMicros(1) / rate,
                         TimeUnit.MICROSECONDS);
+                scheduler.scheduleWithFixedDelay(
+                        () -> startSecondSourceOnceStreaming(started, workload, postgres),
+                        SNAPSHOT_POLL.toMillis(),
+                        SNAPSHOT_POLL.toMillis(),
+                        TimeUnit.MILLISECONDS);
                 scheduler.scheduleAtFixedRate(
-                        () -> report(started, job, workload, monitor, postgres),
+                        () -> report(started, job, workload, monitor, postgres, conflicts),
                         REPORT_EVERY.toMillis(),
                         REPORT_EVERY.toMillis(),
                         TimeUnit.MILLISECONDS);
@@ -171,10 +189,11 @@ public final class Demo {
                 scheduler.shutdown();
                 scheduler.awaitTermination(10, TimeUnit.SECONDS);
                 out.println("\nWorkload stopped; waiting for the pipeline to catch up ...");
-                boolean matched = awaitTargetMatchesSource(postgres);
-                report(started, job, workload, monitor, postgres);
-                out.println(compare(postgres));
-                return matched;
+                awaitTargetMatchesSources(check);
+                report(started, job, workload, monitor, postgres, conflicts);
+                List<TargetCheck.Result> results = check.run();
+                results.forEach(result -> out.println(result.describe()));
+                return results.stream().allMatch(TargetCheck.Result::identical);
             } finally {
                 scheduler.shutdownNow();
                 out.println("Stopping the job, Kafka and PostgreSQL ...");
@@ -204,12 +223,54 @@ public final class Demo {
         }
     }
 
+    /**
+     * Lets the second source write conflicting changes once the seeded customers of both sources
+     * are in the target, i.e. both snapshots of the customers are done (see {@link
+     * DemoWorkload#startSecondSource()}).
+     */
+    private void startSecondSourceOnceStreaming(
+            Instant started, DemoWorkload workload, EmbeddedPostgresServer postgres) {
+        if (workload.secondSourceStarted()) {
+            return;
+        }
+        try {
+            if (inTarget(postgres, workload.seededCustomers(DemoDatabase.SOURCE))
+                    && inTarget(postgres, workload.seededCustomers(DemoDatabase.SECOND_SOURCE))) {
+                workload.startSecondSource();
+                out.printf(
+                        "[%4ds] both sources' snapshots are in the target: '%s' now writes the"
+                                + " same customers and accounts as '%s'%n",
+                        Duration.between(started, clock.instant()).toSeconds(),
+                        DemoDatabase.SECOND_SOURCE,
+                        DemoDatabase.SOURCE);
+            }
+        } catch (SQLException e) {
+            out.println("second source: " + e.getMessage());
+        }
+    }
+
+    /** Whether the target holds every one of the customers {@code ids}. */
+    private static boolean inTarget(EmbeddedPostgresServer postgres, List<Long> ids)
+            throws SQLException {
+        List<List<String>> count =
+                DemoDatabase.rows(
+                        postgres,
+                        DemoDatabase.TARGET,
+                        "SELECT count(*) FROM customers WHERE id IN ("
+                                + ids.stream()
+                                        .map(String::valueOf)
+                                        .collect(Collectors.joining(", "))
+                                + ")");
+        return !ids.isEmpty() && Long.parseLong(count.get(0).get(0)) == ids.size();
+    }
+
     private void report(
             Instant started,
             JobClient job,
             DemoWorkload workload,
             TopicMonitor monitor,
-            EmbeddedPostgresServer postgres) {
+            EmbeddedPostgresServer postgres,
+            ConflictsTable conflicts) {
         try {
             TopicMonitor.Snapshot seen = monitor.snapshot();
             List<Long> lags = seen.recentLagMillis();
@@ -223,7 +284,8 @@ public final class Demo {
             out.printf(
                     "[%4ds] job %s | written %d (ins %d, upd %d, del %d, invalid %d) | captured %d |"
                             + " Kafka %d %s, corrected %d |"
-                            + " target rows customers %d, contracts %d | errors %d %s | lag %s%n",
+                            + " target rows customers %d, contracts %d, accounts %d | errors %d %s"
+                            + " | lag %s%n",
                     Duration.between(started, clock.instant()).toSeconds(),
                     job.getJobStatus().get(5, TimeUnit.SECONDS),
                     workload.inserts()
@@ -240,9 +302,19 @@ public final class Demo {
                     seen.corrected(),
                     targetRows(postgres, "customers"),
                     targetRows(postgres, "contracts"),
+                    targetRows(postgres, "accounts"),
                     seen.totalErrors(),
                     seen.errors(),
                     lag);
+            out.printf(
+                    "%s%s: written %d%s | %s%n",
+                    REPORT_INDENT,
+                    DemoDatabase.SECOND_SOURCE,
+                    workload.secondSourceWrites(),
+                    workload.secondSourceStarted()
+                            ? ""
+                            : " (its own customers; conflicting writes once both sources stream)",
+                    ConflictSummary.read(postgres, conflicts).line());
         } catch (RuntimeException | SQLException | ExecutionException | TimeoutException e) {
             out.println("report: " + e.getMessage());
         } catch (InterruptedException e) {
@@ -270,64 +342,11 @@ public final class Demo {
         return Long.parseLong(count.get(0).get(0));
     }
 
-    private boolean awaitTargetMatchesSource(EmbeddedPostgresServer postgres)
+    private void awaitTargetMatchesSources(TargetCheck check)
             throws SQLException, InterruptedException {
         Instant deadline = clock.instant().plus(CATCH_UP);
-        while (clock.instant().isBefore(deadline)) {
-            if (matches(postgres)) {
-                return true;
-            }
+        while (clock.instant().isBefore(deadline) && !check.matches()) {
             TimeUnit.MILLISECONDS.sleep(500);
         }
-        return matches(postgres);
-    }
-
-    private static boolean matches(EmbeddedPostgresServer postgres) throws SQLException {
-        for (Map.Entry<String, String> table : COMPARED_COLUMNS.entrySet()) {
-            if (!rows(postgres, DemoDatabase.SOURCE, table)
-                    .equals(rows(postgres, DemoDatabase.TARGET, table))) {
-                return false;
-            }
-        }
-        return true;
-    }
-
-    private static String compare(EmbeddedPostgresServer postgres) throws SQLException {
-        return COMPARED_COLUMNS.entrySet().stream()
-                .map(
-                        table -> {
-                            try {
-                                List<List<String>> source =
-                                        rows(postgres, DemoDatabase.SOURCE, table);
-                                List<List<String>> target =
-                                        rows(postgres, DemoDatabase.TARGET, table);
-                                return String.format(
-                                        "%s: source %d rows of configured tenants, target %d"
-                                                + " rows -> %s",
-                                        table.getKey(),
-                                        source.size(),
-                                        target.size(),
-                                        source.equals(target)
-                                                ? "identical, row for row"
-                                                : "DIFFERENT");
-                            } catch (SQLException e) {
-                                return table.getKey() + ": cannot compare: " + e.getMessage();
-                            }
-                        })
-                .collect(Collectors.joining("\n"));
-    }
-
-    private static List<List<String>> rows(
-            EmbeddedPostgresServer postgres, String database, Map.Entry<String, String> table)
-            throws SQLException {
-        // The rules standardize emails (trimmed, lower case): compare the source's that way.
-        String columns =
-                database.equals(DemoDatabase.SOURCE)
-                        ? table.getValue().replace("email", "lower(btrim(email))")
-                        : table.getValue();
-        return DemoDatabase.rows(
-                postgres,
-                database,
-                DemoDatabase.syncedRowsQuery(database, table.getKey(), columns));
     }
 }

@@ -38,12 +38,15 @@ final class DemoConfig {
                   directory: %s
                 tenants: [%s]
                 sources:
-                  - id: crm
+                  # The CRM is the system of record for customers: when both sources commit a
+                  # customer in the same millisecond, last-writer-wins keeps the CRM's version.
+                  - id: %s
                     hostname: %s
                     port: %d
                     database: %s
                     username: %s
                     password: %s
+                    priority: 2
                     tables:
                       - table: public.customers
                         entityType: customer
@@ -51,27 +54,63 @@ final class DemoConfig {
                       - table: public.contracts
                         entityType: contract
                         tenantColumn: tenant_id
+                      - table: public.accounts
+                        entityType: account
+                        tenantColumn: tenant_id
+                  # The ERP writes the same customers and opens the same accounts, unaware of
+                  # the CRM: every such pair of writes is a conflict.
+                  - id: %s
+                    hostname: %s
+                    port: %d
+                    database: %s
+                    username: %s
+                    password: %s
+                    priority: 1
+                    tables:
+                      - table: public.customers
+                        entityType: customer
+                        tenantColumn: tenant_id
+                      - table: public.accounts
+                        entityType: account
+                        tenantColumn: tenant_id
                 sinks:
                   kafka:
                     bootstrapServers: %s
                     changeTopic: syncline.changes
                     errorTopic: syncline.errors
                     controlTopic: syncline.control
+                    conflictTopic: syncline.conflicts
                     transactionalIdPrefix: syncline-demo
                   target:
                     url: %s
                     username: %s
                     password: %s
+                    conflictsTable: syncline_conflicts
                 validation:
                   rules: rules.yaml
                   maxParentWait: 5s
+                consistency:
+                  entities:
+                    customer:
+                      strategy: last-writer-wins   # the later commit wins
+                    account:
+                      strategy: custom             # the higher credit limit wins
+                      resolver: io.syncline.operators.resolve.examples.HighestValueWins
+                      options: {field: credit_limit}
                 """
                 .formatted(
                         workDir.resolve("checkpoints").toUri(),
                         String.join(", ", DemoDatabase.TENANTS),
+                        DemoDatabase.SOURCE,
                         postgres.host(),
                         postgres.port(),
                         DemoDatabase.SOURCE,
+                        postgres.username(),
+                        postgres.password(),
+                        DemoDatabase.SECOND_SOURCE,
+                        postgres.host(),
+                        postgres.port(),
+                        DemoDatabase.SECOND_SOURCE,
                         postgres.username(),
                         postgres.password(),
                         kafka.bootstrapServers(),
