@@ -100,7 +100,7 @@ class ConsistencyITCase {
 
     @Test
     void twoSourcesEndInTheStateTheStrategiesDefine() throws Exception {
-        String name = "multi";
+        String name = "consistency_multi";
         postgres = POSTGRES.server();
         for (String db : List.of(db(name, "a"), db(name, "b"), targetDb(name))) {
             postgres.createDatabase(db);
@@ -337,7 +337,7 @@ class ConsistencyITCase {
 
     @Test
     void twoSourcesSurviveACrashMidStream(@InjectMiniCluster MiniCluster cluster) throws Exception {
-        String name = "crash";
+        String name = "consistency_crash";
         postgres = POSTGRES.server();
         for (String db : List.of(db(name, "a"), db(name, "b"), targetDb(name))) {
             postgres.createDatabase(db);
@@ -391,7 +391,7 @@ class ConsistencyITCase {
 
     @Test
     void bidirectionalSourcesConvergeWithoutEchoingSynclinesOwnWrites() throws Exception {
-        String name = "bidi";
+        String name = "consistency_bidi";
         postgres = POSTGRES.server();
         for (String db : List.of(db(name, "c"), db(name, "d"), targetDb(name))) {
             postgres.createDatabase(db);
@@ -516,14 +516,14 @@ class ConsistencyITCase {
         shuffled.sort(Comparator.comparing(delay::get));
         assertThat(shuffled).as("the shuffle moves changes").isNotEqualTo(inOrder);
 
-        Map<String, List<String>> inOrderSequence = runOnTopic("ordered", inOrder);
-        Map<String, List<String>> inOrderConflicts = conflictIds("ordered");
-        Map<Long, List<Object>> inOrderTarget = rows(targetDb("ordered"), "customers");
-        Map<String, List<String>> shuffledSequence = runOnTopic("shuffled", shuffled);
+        Map<String, List<String>> inOrderSequence = runOnTopic("consistency_ordered", inOrder);
+        Map<String, List<String>> inOrderConflicts = conflictIds("consistency_ordered");
+        Map<Long, List<Object>> inOrderTarget = rows(targetDb("consistency_ordered"), "customers");
+        Map<String, List<String>> shuffledSequence = runOnTopic("consistency_shuffled", shuffled);
 
         assertThat(shuffledSequence).isEqualTo(inOrderSequence);
-        assertThat(conflictIds("shuffled")).isEqualTo(inOrderConflicts);
-        assertThat(rows(targetDb("shuffled"), "customers")).isEqualTo(inOrderTarget);
+        assertThat(conflictIds("consistency_shuffled")).isEqualTo(inOrderConflicts);
+        assertThat(rows(targetDb("consistency_shuffled"), "customers")).isEqualTo(inOrderTarget);
         assertThat(inOrderTarget).isEqualTo(lastWriterWins(inOrder));
     }
 
@@ -1043,7 +1043,7 @@ class ConsistencyITCase {
                                     name,
                                     PRIORITY.getOrDefault(id, 0),
                                     writeBack));
-            if ("multi".equals(name)) {
+            if ("consistency_multi".equals(name)) {
                 yaml.append(
                         """
                               - {table: public.invoices, entityType: invoice, tenantColumn: tenant_id}
