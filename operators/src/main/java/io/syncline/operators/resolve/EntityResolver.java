@@ -19,6 +19,7 @@ import java.time.Instant;
 import java.util.HashMap;
 import java.util.HashSet;
 import java.util.HexFormat;
+import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Set;
@@ -136,7 +137,12 @@ public final class EntityResolver implements Serializable {
             EntityVersion next = seen(current, incoming, clock, true);
             // The later writer's stamp, so last-writer-wins compares the next change with it.
             if (sawCurrent || precedence.compare(incoming, current.getChange()) > 0) {
-                next.setChange(stamped(incoming, current.getChange().getAfter(), next.getClock()));
+                next.setChange(
+                        inState(
+                                stamped(
+                                        incoming,
+                                        current.getChange().getAfter(),
+                                        next.getClock())));
             }
             return new Resolved(Outcome.UNCHANGED, next, null, null);
         }
@@ -488,16 +494,15 @@ public final class EntityResolver implements Serializable {
         } else {
             next = seen(current, change, clock, true);
         }
-        ChangeEvent inForce = stamped(change, change.getAfter(), next.getClock());
-        inForce.setResolution(resolution);
-        next.setChange(inForce);
+        ChangeEvent emitted = stamped(change, change.getAfter(), next.getClock());
+        emitted.setResolution(resolution);
+        next.setChange(inState(emitted));
         long previous = current == null ? 0L : current.getAppliedVersion();
         next.setAppliedVersion(
                 AppliedVersions.next(
                         previous,
                         change.getSourceCommitTime().toEpochMilli(),
                         precedence.rank(change.getSourceId())));
-        ChangeEvent emitted = ChangeEvents.shallowCopy(inForce);
         emitted.setVersion(next.getAppliedVersion());
         return new Resolved(outcome, next, emitted, conflict);
     }
@@ -547,6 +552,17 @@ public final class EntityResolver implements Serializable {
         return resolution == null
                 || (resolution.getOutcome() != ResolutionOutcome.MERGED
                         && resolution.getLosingEventId() != null);
+    }
+
+    /**
+     * The change as the entity's state keeps it: without its before image and corrections, which no
+     * decision reads. Every change rewrites the state, so its size is the stage's cost.
+     */
+    private static ChangeEvent inState(ChangeEvent change) {
+        ChangeEvent kept = ChangeEvents.shallowCopy(change);
+        kept.setBefore(null);
+        kept.setRemediations(List.of());
+        return kept;
     }
 
     private static ChangeEvent stamped(
