@@ -127,9 +127,7 @@ public final class EntityResolver implements Serializable {
                     sameState(current.getChange(), incoming) ? Outcome.ECHO : Outcome.ECHO_DIVERGED;
             return new Resolved(outcome, next, null, null);
         }
-        String source = incoming.getSourceId();
-        Long seen = current.getSeen().get(source);
-        boolean stale = seen != null && incoming.getVersion() <= seen;
+        boolean stale = isStale(current, incoming);
         Map<String, Long> clock = stale ? incoming.getVectorClock() : clockOf(current, incoming);
         VectorClocks.Order order = VectorClocks.compare(clock, current.getClock());
         boolean sawCurrent = order == VectorClocks.Order.AFTER;
@@ -156,7 +154,6 @@ public final class EntityResolver implements Serializable {
                         incoming,
                         clock,
                         policy,
-                        !stale,
                         stale,
                         conflictId(current, incoming),
                         now);
@@ -184,8 +181,7 @@ public final class EntityResolver implements Serializable {
             String decidedBy) {
         ChangeEvent right = open.getRight();
         // The clock the parked change was resolved with: parking left the entity as it was.
-        Long seen = current.getSeen().get(right.getSourceId());
-        boolean stale = seen != null && right.getVersion() <= seen;
+        boolean stale = isStale(current, right);
         Map<String, Long> clock = stale ? right.getVectorClock() : clockOf(current, right);
         Conflict conflict =
                 new Conflict(
@@ -193,7 +189,6 @@ public final class EntityResolver implements Serializable {
                         right,
                         clock,
                         policyOf(right.getEntityType()),
-                        !stale,
                         stale,
                         open.getConflictId(),
                         now);
@@ -236,12 +231,12 @@ public final class EntityResolver implements Serializable {
         private final String id;
         private final Instant now;
 
+        /** A conflict that is not stale is concurrent: its change did not see the version. */
         Conflict(
                 EntityVersion current,
                 ChangeEvent incoming,
                 Map<String, Long> clock,
                 ConflictPolicy policy,
-                boolean concurrent,
                 boolean stale,
                 String id,
                 Instant now) {
@@ -249,7 +244,7 @@ public final class EntityResolver implements Serializable {
             this.incoming = incoming;
             this.clock = clock;
             this.policy = policy;
-            this.concurrent = concurrent;
+            this.concurrent = !stale;
             this.stale = stale;
             this.id = id;
             this.now = now;
@@ -505,6 +500,12 @@ public final class EntityResolver implements Serializable {
                         precedence.rank(change.getSourceId())));
         emitted.setVersion(next.getAppliedVersion());
         return new Resolved(outcome, next, emitted, conflict);
+    }
+
+    /** Whether {@code change} is no later in its source than what its source already delivered. */
+    private static boolean isStale(EntityVersion current, ChangeEvent change) {
+        Long seen = current.getSeen().get(change.getSourceId());
+        return seen != null && change.getVersion() <= seen;
     }
 
     /** A copy of {@code current} that has seen {@code change} (its position, clock and count). */
