@@ -727,27 +727,17 @@ class ConsistencyITCase {
     }
 
     private Map<Long, List<Object>> customersWithCommitTime(String db) throws SQLException {
-        Map<Long, List<Object>> rows = new TreeMap<>();
-        try (Connection connection = postgres.connect(db);
-                Statement statement = connection.createStatement();
-                ResultSet result =
-                        statement.executeQuery(
-                                "SELECT id, tenant_id, name, credit_limit, status,"
-                                        + " floor(extract(epoch FROM"
-                                        + " pg_xact_commit_timestamp(xmin)) * 1000)::bigint"
-                                        + " FROM customers")) {
-            while (result.next()) {
-                rows.put(
-                        result.getLong(1),
+        return byId(
+                db,
+                "SELECT id, tenant_id, name, credit_limit, status, floor(extract(epoch FROM"
+                        + " pg_xact_commit_timestamp(xmin)) * 1000)::bigint FROM customers",
+                result ->
                         List.of(
                                 result.getString(2),
                                 result.getString(3),
                                 result.getBigDecimal(4),
                                 result.getString(5),
                                 result.getLong(6)));
-            }
-        }
-        return rows;
     }
 
     private Map<Long, List<Object>> customerRows(String db, List<Long> ids) throws SQLException {
@@ -758,23 +748,34 @@ class ConsistencyITCase {
 
     /** Live rows of a customers table (tombstones left out), without bookkeeping columns. */
     private Map<Long, List<Object>> rows(String db, String table) throws SQLException {
-        Map<Long, List<Object>> rows = new TreeMap<>();
         String live = db.startsWith("tgt_") ? " WHERE NOT \"_syncline_deleted\"" : "";
-        try (Connection connection = postgres.connect(db);
-                Statement statement = connection.createStatement();
-                ResultSet result =
-                        statement.executeQuery(
-                                "SELECT id, tenant_id, name, credit_limit, status FROM "
-                                        + table
-                                        + live)) {
-            while (result.next()) {
-                rows.put(
-                        result.getLong(1),
+        return byId(
+                db,
+                "SELECT id, tenant_id, name, credit_limit, status FROM " + table + live,
+                result ->
                         List.of(
                                 result.getString(2),
                                 result.getString(3),
                                 result.getBigDecimal(4),
                                 result.getString(5)));
+    }
+
+    /** A value of each row's columns after the first. */
+    private interface RowValue<T> {
+        T of(ResultSet row) throws SQLException;
+    }
+
+    /**
+     * The rows {@code sql} selects, by their first column, the id; none while the table does not
+     * exist yet.
+     */
+    private <T> Map<Long, T> byId(String db, String sql, RowValue<T> value) throws SQLException {
+        Map<Long, T> rows = new TreeMap<>();
+        try (Connection connection = postgres.connect(db);
+                Statement statement = connection.createStatement();
+                ResultSet result = statement.executeQuery(sql)) {
+            while (result.next()) {
+                rows.put(result.getLong(1), value.of(result));
             }
         } catch (SQLException e) {
             if ("42P01".equals(e.getSQLState())) {
@@ -806,37 +807,11 @@ class ConsistencyITCase {
     }
 
     private Map<Long, BigDecimal> amounts(String db) throws SQLException {
-        Map<Long, BigDecimal> amounts = new TreeMap<>();
-        try (Connection connection = postgres.connect(db);
-                Statement statement = connection.createStatement();
-                ResultSet result = statement.executeQuery("SELECT id, amount FROM invoices")) {
-            while (result.next()) {
-                amounts.put(result.getLong(1), result.getBigDecimal(2));
-            }
-        } catch (SQLException e) {
-            if ("42P01".equals(e.getSQLState())) {
-                return amounts;
-            }
-            throw e;
-        }
-        return amounts;
+        return byId(db, "SELECT id, amount FROM invoices", result -> result.getBigDecimal(2));
     }
 
     private Map<Long, String> owners(String db) throws SQLException {
-        Map<Long, String> owners = new TreeMap<>();
-        try (Connection connection = postgres.connect(db);
-                Statement statement = connection.createStatement();
-                ResultSet result = statement.executeQuery("SELECT id, owner FROM accounts")) {
-            while (result.next()) {
-                owners.put(result.getLong(1), result.getString(2));
-            }
-        } catch (SQLException e) {
-            if ("42P01".equals(e.getSQLState())) {
-                return owners;
-            }
-            throw e;
-        }
-        return owners;
+        return byId(db, "SELECT id, owner FROM accounts", result -> result.getString(2));
     }
 
     /** Status counts of an entity type's rows in the conflicts table. */
