@@ -271,10 +271,10 @@ public final class BenchmarkRunner implements Callable<Integer> {
                 0.8);
         results.ratio(
                 "R12",
-                "with dedup and resolve ÷ without them, backlog drain",
+                "with resolve (and dedup) ÷ without it, backlog drain",
                 new Figure("sync job, resolving", full, perSecond),
                 new Figure(
-                        "same job without dedup and resolve",
+                        "same job without resolve",
                         drain.get(JobVariant.NO_CONSISTENCY).rate(),
                         perSecond),
                 0.8);

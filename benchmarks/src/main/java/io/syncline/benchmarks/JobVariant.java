@@ -29,12 +29,12 @@ public enum JobVariant {
     FULL("full_eo"),
     /**
      * The sync job without its validation stage (and the key-by tenant exchange before it): decode,
-     * key by entity, dedup, resolve, route, the same sinks.
+     * key by entity, resolve (with dedup), route, the same sinks.
      */
     NO_VALIDATION("no_validation"),
     /**
-     * The sync job without its dedup and resolve stages: decode, validate, key by entity, route,
-     * the same sinks.
+     * The sync job without its resolve stage (dedup included): decode, validate, key by entity,
+     * route, the same sinks.
      */
     NO_CONSISTENCY("no_consistency"),
     /** The same graph with at-least-once checkpoints and non-transactional Kafka sinks. */
@@ -92,7 +92,7 @@ public enum JobVariant {
         SyncJob job = SyncJobFactory.create(config);
         SingleOutputStreamOperator<ChangeEvent> decoded = decode(env, job);
         SingleOutputStreamOperator<ChangeEvent> resolved =
-                job.resolve(job.dedup(decoded.keyBy(new EntityKeys())), job.control(env));
+                job.resolve(decoded.keyBy(new EntityKeys()), job.control(env));
         job.recordConflicts(resolved.getSideOutput(ResolveFunction.CONFLICTS));
         job.deliver(
                 job.route(resolved),
@@ -100,9 +100,7 @@ public enum JobVariant {
                         .union(resolved.getSideOutput(ErrorOutputs.ERRORS)));
     }
 
-    /**
-     * The sync job's stages without dedup and resolve: what consistency is measured against (R12).
-     */
+    /** The sync job's stages without resolve: what consistency is measured against (R12). */
     private static void withoutConsistency(StreamExecutionEnvironment env, SynclineConfig config) {
         SyncJob job = SyncJobFactory.create(config);
         SingleOutputStreamOperator<ChangeEvent> decoded = decode(env, job);

@@ -59,11 +59,6 @@ public final class OperatorUids {
         return "sink-errors-table";
     }
 
-    /** The dedup stage. */
-    public static String dedup() {
-        return "dedup";
-    }
-
     /** The resolve stage. */
     public static String resolve() {
         return "resolve";

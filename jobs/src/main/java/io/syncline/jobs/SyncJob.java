@@ -2,7 +2,6 @@ package io.syncline.jobs;
 
 import io.syncline.operators.control.ControlRouter;
 import io.syncline.operators.decode.DecodeRouter;
-import io.syncline.operators.dedup.DedupFunction;
 import io.syncline.operators.errors.ErrorOutputs;
 import io.syncline.operators.key.EntityKeys;
 import io.syncline.operators.key.TenantKeys;
@@ -29,7 +28,6 @@ import org.apache.flink.api.common.eventtime.WatermarkStrategy;
 import org.apache.flink.api.connector.sink2.Sink;
 import org.apache.flink.api.connector.source.Source;
 import org.apache.flink.streaming.api.datastream.DataStream;
-import org.apache.flink.streaming.api.datastream.DataStreamUtils;
 import org.apache.flink.streaming.api.datastream.KeyedStream;
 import org.apache.flink.streaming.api.datastream.SingleOutputStreamOperator;
 import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
@@ -37,10 +35,11 @@ import org.apache.flink.types.Either;
 
 /**
  * The streaming sync pipeline: sources → decode → validate (keyed by tenant, rule sets and replays
- * from the control topic) → key by entity → dedup → resolve (ordering and conflicts, decisions from
- * the control topic) → change topic and target tables, and back to bidirectional sources; conflicts
- * to the conflicts topic and table, every stage's errors to the error topic and the errors table.
- * Sources and sinks come in through the constructor so tests and benchmarks can swap them.
+ * from the control topic) → key by entity → resolve (duplicates, ordering and conflicts, decisions
+ * from the control topic) → change topic and target tables, and back to bidirectional sources;
+ * conflicts to the conflicts topic and table, every stage's errors to the error topic and the
+ * errors table. Sources and sinks come in through the constructor so tests and benchmarks can swap
+ * them.
  */
 public final class SyncJob {
 
@@ -68,7 +67,7 @@ public final class SyncJob {
     }
 
     /**
-     * What the dedup and resolve stages need.
+     * What the resolve stage (with its de-duplication) needs.
      *
      * @param resolver decides each change of an entity against the version in force
      * @param dedupTtl how long an event id is remembered to drop duplicates
@@ -113,7 +112,7 @@ public final class SyncJob {
     /**
      * @param sources the change sources, at least one
      * @param validation the validation stage's control source and settings
-     * @param consistency the dedup and resolve stages' settings and sinks
+     * @param consistency the resolve stage's settings and sinks
      * @param changeTopic sink of every valid change
      * @param targetTables sink of each entity type's target table, by entity type
      * @param errorTopic sink of every error
@@ -164,7 +163,7 @@ public final class SyncJob {
         return validation;
     }
 
-    /** The dedup and resolve stages' settings and sinks. */
+    /** The resolve stage's settings and sinks. */
     public Consistency consistency() {
         return consistency;
     }
@@ -190,7 +189,7 @@ public final class SyncJob {
         SingleOutputStreamOperator<ChangeEvent> valid = validate(union(changes), control);
         errors.add(valid.getSideOutput(ErrorOutputs.ERRORS));
         SingleOutputStreamOperator<ChangeEvent> resolved =
-                resolve(dedup(valid.keyBy(new EntityKeys())), control);
+                resolve(valid.keyBy(new EntityKeys()), control);
         errors.add(resolved.getSideOutput(ErrorOutputs.ERRORS));
         recordConflicts(resolved.getSideOutput(ResolveFunction.CONFLICTS));
         writeBack(resolved);
@@ -255,23 +254,13 @@ public final class SyncJob {
                 .name("validate (schema, rules, referential integrity)");
     }
 
-    /** Stage: a change whose event id was seen already is dropped. */
-    public SingleOutputStreamOperator<ChangeEvent> dedup(KeyedStream<ChangeEvent, String> changes) {
-        return changes.process(new DedupFunction(consistency.dedupTtl()))
-                .uid(OperatorUids.dedup())
-                .name("dedup (event ids)");
-    }
-
     /**
-     * Stage: the changes of each entity in order and resolved against the version in force, with
-     * the people's decisions of parked conflicts from the control topic.
+     * Stage: the changes of each entity without duplicates, in order and resolved against the
+     * version in force, with the people's decisions of parked conflicts from the control topic.
      */
     public SingleOutputStreamOperator<ChangeEvent> resolve(
-            DataStream<ChangeEvent> deduplicated,
+            KeyedStream<ChangeEvent, String> byEntity,
             SingleOutputStreamOperator<ControlCommand> control) {
-        // dedup keeps the entity key partitioning, so resolve needs no second exchange.
-        KeyedStream<ChangeEvent, String> byEntity =
-                DataStreamUtils.reinterpretAsKeyedStream(deduplicated, new EntityKeys());
         KeyedStream<ConflictDecision, String> decisions =
                 control.getSideOutput(ControlRouter.DECISIONS).keyBy(new ConflictDecisionKeys());
         return byEntity.connect(decisions)
@@ -279,11 +268,12 @@ public final class SyncJob {
                         new ResolveFunction(
                                 consistency.resolver(),
                                 consistency.writeBack().keySet(),
+                                consistency.dedupTtl(),
                                 consistency.maxOutOfOrder(),
                                 consistency.maxPendingPerEntity(),
                                 consistency.maxParkedPerEntity()))
                 .uid(OperatorUids.resolve())
-                .name("resolve (order, conflicts)");
+                .name("resolve (duplicates, order, conflicts)");
     }
 
     /** Stage: every conflict to the conflicts topic and table. */

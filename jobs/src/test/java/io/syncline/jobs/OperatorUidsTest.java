@@ -65,7 +65,6 @@ class OperatorUidsTest {
                         "control-router",
                         "decode-crm",
                         "decode-erp",
-                        "dedup",
                         "resolve",
                         "route-by-entity-type",
                         "route-write-back-erp",

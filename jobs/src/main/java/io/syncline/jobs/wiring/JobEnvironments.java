@@ -33,8 +33,8 @@ public final class JobEnvironments {
         flink.set(StateBackendOptions.STATE_BACKEND, "rocksdb");
         // For a local cluster (the demo, the benchmarks); a real cluster sizes its TaskManagers
         // itself. RocksDB takes its memory from it, shared by the keyed stages' instances in a
-        // slot (validate, dedup, resolve): with Flink's local default of 128 MB their write
-        // buffers were so small that a 40,000-change drain ran at 2,064 changes/s against 5,004.
+        // slot: with Flink's local default of 128 MB their write buffers were so small that a
+        // 40,000-change drain ran at 2,064 changes/s against 5,004 (with dedup still a stage).
         flink.set(TaskManagerOptions.MANAGED_MEMORY_SIZE, LOCAL_MANAGED_MEMORY);
         flink.set(CheckpointingOptions.INCREMENTAL_CHECKPOINTS, true);
         flink.set(CheckpointingOptions.CHECKPOINTS_DIRECTORY, config.checkpoints().directory());

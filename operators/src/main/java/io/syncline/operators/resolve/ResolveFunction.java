@@ -21,6 +21,9 @@ import java.util.Objects;
 import java.util.Set;
 import org.apache.flink.api.common.state.ListState;
 import org.apache.flink.api.common.state.ListStateDescriptor;
+import org.apache.flink.api.common.state.MapState;
+import org.apache.flink.api.common.state.MapStateDescriptor;
+import org.apache.flink.api.common.state.StateTtlConfig;
 import org.apache.flink.api.common.state.ValueState;
 import org.apache.flink.api.common.state.ValueStateDescriptor;
 import org.apache.flink.api.common.typeinfo.Types;
@@ -36,10 +39,11 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * The resolve stage, keyed by entity: holds back changes that may arrive out of order and releases
- * them in order on event-time timers, resolves each against the entity's version in force with an
- * {@link EntityResolver}, parks manual conflicts with the entity's later changes behind them until
- * a {@link ConflictDecision} arrives, and sends the resolved state back to bidirectional sources.
+ * The resolve stage, keyed by entity: drops changes whose event id it has seen, holds back changes
+ * that may arrive out of order and releases them in order on event-time timers, resolves each
+ * against the entity's version in force with an {@link EntityResolver}, parks manual conflicts with
+ * the entity's later changes behind them until a {@link ConflictDecision} arrives, and sends the
+ * resolved state back to bidirectional sources.
  *
  * <p>Emits the changes the targets get; conflicts go to {@link #CONFLICTS}, writes to a source to
  * {@link #writeBackOf}, and changes that cannot wait to the error queue.
@@ -59,10 +63,12 @@ public final class ResolveFunction
 
     private final EntityResolver resolver;
     private final Set<String> peers;
+    private final Duration dedupTtl;
     private final long maxOutOfOrderMillis;
     private final int maxPendingPerEntity;
     private final int maxParkedPerEntity;
 
+    private transient MapState<String, Boolean> seenEventIds;
     private transient ValueState<EntityVersion> entity;
     private transient ListState<ChangeEvent> pending;
     private transient ValueState<Integer> pendingCount;
@@ -76,6 +82,7 @@ public final class ResolveFunction
     /**
      * @param resolver decides each change
      * @param peers ids of the bidirectional sources the resolved state is written back to
+     * @param dedupTtl how long an event id is remembered after it was last seen, to drop duplicates
      * @param maxOutOfOrder how long (in source commit time) changes are held back so that late ones
      *     can overtake them; zero applies every change as it arrives
      * @param maxPendingPerEntity changes held back per entity before the oldest is released early
@@ -84,11 +91,17 @@ public final class ResolveFunction
     public ResolveFunction(
             EntityResolver resolver,
             Set<String> peers,
+            Duration dedupTtl,
             Duration maxOutOfOrder,
             int maxPendingPerEntity,
             int maxParkedPerEntity) {
+        if (dedupTtl.isNegative() || dedupTtl.isZero()) {
+            throw new IllegalArgumentException(
+                    "the dedup time to live must be positive: " + dedupTtl);
+        }
         this.resolver = Objects.requireNonNull(resolver, "resolver");
         this.peers = Set.copyOf(peers);
+        this.dedupTtl = dedupTtl;
         this.maxOutOfOrderMillis = maxOutOfOrder.toMillis();
         this.maxPendingPerEntity = maxPendingPerEntity;
         this.maxParkedPerEntity = maxParkedPerEntity;
@@ -103,6 +116,15 @@ public final class ResolveFunction
     @Override
     public void open(Configuration parameters) {
         AvroTypeInfo<ChangeEvent> changes = new AvroTypeInfo<>(ChangeEvent.class);
+        MapStateDescriptor<String, Boolean> seen =
+                new MapStateDescriptor<>("seen-event-ids", Types.STRING, Types.BOOLEAN);
+        seen.enableTimeToLive(
+                StateTtlConfig.newBuilder(dedupTtl)
+                        .setUpdateType(StateTtlConfig.UpdateType.OnCreateAndWrite)
+                        .setStateVisibility(StateTtlConfig.StateVisibility.NeverReturnExpired)
+                        .cleanupInRocksdbCompactFilter(1000)
+                        .build());
+        seenEventIds = getRuntimeContext().getMapState(seen);
         entity =
                 getRuntimeContext()
                         .getState(
@@ -131,6 +153,10 @@ public final class ResolveFunction
     @Override
     public void processElement1(ChangeEvent change, Context ctx, Collector<ChangeEvent> out)
             throws Exception {
+        if (isDuplicate(change)) {
+            counter("duplicatesDropped").inc();
+            return;
+        }
         long commitTime = change.getSourceCommitTime().toEpochMilli();
         if (maxOutOfOrderMillis == 0 || commitTime <= ctx.timerService().currentWatermark()) {
             handle(change, ctx, out);
@@ -150,6 +176,28 @@ public final class ResolveFunction
             counter("changesReleasedEarly").inc();
             release(1, Long.MAX_VALUE, ctx, out);
         }
+    }
+
+    /**
+     * Whether this entity saw the change's event id (source, position and entity key) within the
+     * time to live; each sighting starts the time to live again. A change delivered twice (a topic
+     * read again, a webhook retried) is applied once.
+     */
+    private boolean isDuplicate(ChangeEvent change) throws Exception {
+        String id = idOf(change);
+        boolean seen = seenEventIds.contains(id);
+        seenEventIds.put(id, Boolean.TRUE);
+        return seen;
+    }
+
+    /**
+     * A replay from the error queue keeps the event id of the change it repairs, which may have got
+     * this far before it failed; it is a new delivery, told apart by the error it replays.
+     */
+    static String idOf(ChangeEvent change) {
+        return change.getReplayOf() == null
+                ? change.getEventId()
+                : change.getEventId() + " replaying " + change.getReplayOf();
     }
 
     /**

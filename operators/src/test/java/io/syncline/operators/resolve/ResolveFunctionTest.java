@@ -7,6 +7,7 @@ import static io.syncline.operators.validate.Changes.image;
 import static io.syncline.operators.validate.Changes.intValue;
 import static io.syncline.operators.validate.Changes.text;
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.assertj.core.api.Assertions.tuple;
 
 import io.syncline.operators.errors.ErrorCodes;
@@ -111,6 +112,7 @@ class ResolveFunctionTest {
         return new ResolveFunction(
                 new EntityResolver(Map.of(EntityChanges.CUSTOMER, customers), PRECEDENCE),
                 peers,
+                Duration.ofHours(1),
                 maxOutOfOrder,
                 maxPendingPerEntity,
                 maxParkedPerEntity);
@@ -558,7 +560,7 @@ class ResolveFunctionTest {
     }
 
     @Test
-    void afterARestoreAStaleDuplicateStillLoses() throws Exception {
+    void afterARestoreADuplicateIsStillDroppedAndAStaleChangeStillLoses() throws Exception {
         ChangeEvent fromA = change("a", 1).at(10).create(ADA);
         Harness before = open(inArrivalOrder(ConflictPolicy.lastWriterWins(), Set.of()));
         before.change(fromA);
@@ -567,6 +569,8 @@ class ResolveFunctionTest {
         Harness after =
                 restore(inArrivalOrder(ConflictPolicy.lastWriterWins(), Set.of()), snapshot);
         after.change(fromA);
+        ChangeEvent stale = ChangeEvent.newBuilder(fromA).setEventId("a-1-again").build();
+        after.change(stale);
 
         assertThat(after.extractOutputValues()).isEmpty();
         assertThat(after.conflicts())
@@ -574,7 +578,7 @@ class ResolveFunctionTest {
                         ConflictRecord::getOutcome,
                         conflict -> conflict.getRight().getEventId(),
                         ConflictRecord::getResult)
-                .containsExactly(tuple(ResolutionOutcome.LOST, fromA.getEventId(), ADA));
+                .containsExactly(tuple(ResolutionOutcome.LOST, "a-1-again", ADA));
     }
 
     @Test
@@ -616,5 +620,83 @@ class ResolveFunctionTest {
         assertThat(eventIds(after.extractOutputValues()))
                 .containsExactly(first.getEventId(), second.getEventId());
         assertThat(after.extractOutputValues().get(1).getOp()).isEqualTo(Operation.UPDATE);
+    }
+
+    private static ResolveFunction remembering(Duration dedupTtl) {
+        return new ResolveFunction(
+                new EntityResolver(Map.of(), PRECEDENCE),
+                Set.of(),
+                dedupTtl,
+                Duration.ZERO,
+                100,
+                100);
+    }
+
+    private static ChangeEvent replayOf(ChangeEvent change, String errorId) {
+        return ChangeEvent.newBuilder(change).setReplayOf(errorId).build();
+    }
+
+    @Test
+    void aRepeatedEventIdIsDroppedBeforeItIsResolved() throws Exception {
+        Harness harness = open(remembering(Duration.ofHours(1)));
+        ChangeEvent first = change("a", 1).at(10).create(ADA);
+        ChangeEvent second = change("a", 2).at(20).update(GRACE);
+
+        harness.change(first);
+        harness.change(first);
+        harness.change(ChangeEvent.newBuilder(first).build());
+        harness.change(second);
+
+        assertThat(eventIds(harness.extractOutputValues()))
+                .containsExactly(first.getEventId(), second.getEventId());
+        // Resolved again, a repeat would be stale: a conflict it lost.
+        assertThat(harness.conflicts()).isEmpty();
+    }
+
+    @Test
+    void aReplayOfASeenChangeIsANewDeliveryOnce() throws Exception {
+        Harness harness = open(remembering(Duration.ofHours(1)));
+        ChangeEvent change = change("a", 1).at(10).create(ADA);
+        ChangeEvent replay = replayOf(change, "error-1");
+
+        harness.change(change);
+        harness.change(replay);
+        harness.change(replay);
+        harness.change(replayOf(change, "error-2"));
+
+        // Each replay reaches resolve, which finds it no newer than what its source delivered.
+        assertThat(harness.conflicts())
+                .extracting(c -> c.getRight().getReplayOf(), ConflictRecord::getOutcome)
+                .containsExactly(
+                        tuple("error-1", ResolutionOutcome.LOST),
+                        tuple("error-2", ResolutionOutcome.LOST));
+    }
+
+    @Test
+    void anEventIdIsForgottenWhenItsTimeToLiveIsOverSinceItWasLastSeen() throws Exception {
+        Harness harness = open(remembering(Duration.ofMillis(10)));
+        harness.setStateTtlProcessingTime(0);
+        ChangeEvent change = change("a", 1).at(10).create(ADA);
+
+        harness.change(change);
+        harness.setStateTtlProcessingTime(8);
+        harness.change(change);
+        harness.setStateTtlProcessingTime(15);
+        harness.change(change);
+        harness.setStateTtlProcessingTime(40);
+        harness.change(change);
+
+        // Seen at 0, 8 and 15: dropped at 8 and 15; forgotten by 40, so resolved, and stale.
+        assertThat(eventIds(harness.extractOutputValues())).containsExactly(change.getEventId());
+        assertThat(harness.conflicts())
+                .extracting(ConflictRecord::getOutcome)
+                .containsExactly(ResolutionOutcome.LOST);
+    }
+
+    @Test
+    void aDedupTimeToLiveThatIsNotPositiveIsRejected() {
+        assertThatThrownBy(() -> remembering(Duration.ZERO))
+                .isInstanceOf(IllegalArgumentException.class)
+                .hasMessage("the dedup time to live must be positive: PT0S");
     }
 }
