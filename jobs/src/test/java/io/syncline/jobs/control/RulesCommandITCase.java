@@ -45,28 +45,14 @@ class RulesCommandITCase {
     @BeforeEach
     void writeConfig(TestInfo test) throws IOException {
         controlTopic = "rules-cli." + test.getTestMethod().orElseThrow().getName();
-        config = directory.resolve("syncline.yaml");
-        Files.writeString(
-                config,
-                """
-                sources:
-                  - id: crm
-                    hostname: localhost
-                    database: crm
-                    username: syncline
-                    tables:
-                      - table: public.customers
-                        entityType: customer
-                        tenantColumn: tenant_id
-                sinks:
-                  kafka:
-                    bootstrapServers: %s
-                    controlTopic: %s
-                  target:
-                    url: jdbc:postgresql://localhost:5432/warehouse
-                    username: syncline
-                """
-                        .formatted(KAFKA.bootstrapServers(), controlTopic));
+        config =
+                CliHarness.writeConfig(
+                        directory.resolve("syncline.yaml"),
+                        KAFKA.bootstrapServers(),
+                        controlTopic,
+                        "jdbc:postgresql://localhost:5432/warehouse",
+                        "syncline",
+                        "unused");
     }
 
     @Test
