@@ -14,8 +14,10 @@ import io.syncline.schema.Operation;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.EnumMap;
 import java.util.HashMap;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Set;
@@ -77,6 +79,7 @@ public final class ResolveFunction
     private transient ValueState<Integer> parkedCount;
     private transient Map<String, OutputTag<ChangeEvent>> writeBackTags;
     private transient Map<String, Counter> counters;
+    private transient Map<EntityResolver.Outcome, Counter> byOutcome;
     private transient MetricGroup metrics;
 
     /**
@@ -148,6 +151,10 @@ public final class ResolveFunction
         }
         metrics = getRuntimeContext().getMetricGroup();
         counters = new HashMap<>();
+        byOutcome = new EnumMap<>(EntityResolver.Outcome.class);
+        for (EntityResolver.Outcome outcome : EntityResolver.Outcome.values()) {
+            byOutcome.put(outcome, metrics.counter("changes_" + nameOf(outcome)));
+        }
     }
 
     @Override
@@ -367,12 +374,12 @@ public final class ResolveFunction
     }
 
     private void count(EntityResolver.Resolved resolved, ChangeEvent incoming) {
-        String outcome = resolved.outcome().name().toLowerCase(java.util.Locale.ROOT);
-        counter("changes_" + outcome).inc();
+        byOutcome.get(resolved.outcome()).inc();
         if (resolved.stale()) {
             counter("changesStale").inc();
         }
         if (resolved.conflict() != null) {
+            String outcome = nameOf(resolved.outcome());
             String key =
                     incoming.getTenant() + '\u0000' + incoming.getEntityType() + '\u0000' + outcome;
             counters.computeIfAbsent(
@@ -383,6 +390,10 @@ public final class ResolveFunction
                                             .counter("conflicts_" + outcome))
                     .inc();
         }
+    }
+
+    private static String nameOf(EntityResolver.Outcome outcome) {
+        return outcome.name().toLowerCase(Locale.ROOT);
     }
 
     private Counter counter(String name) {
