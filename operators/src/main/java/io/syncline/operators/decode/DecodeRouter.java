@@ -1,6 +1,9 @@
 package io.syncline.operators.decode;
 
 import io.syncline.operators.errors.ErrorOutputs;
+import io.syncline.operators.observe.Heartbeats;
+import io.syncline.operators.observe.ObservationOutputs;
+import io.syncline.operators.observe.Observations;
 import io.syncline.schema.ChangeEvent;
 import io.syncline.schema.ErrorRecord;
 import org.apache.flink.api.common.accumulators.LongCounter;
@@ -11,8 +14,9 @@ import org.apache.flink.types.Either;
 import org.apache.flink.util.Collector;
 
 /**
- * Sends decoded changes on and decode errors to {@link ErrorOutputs#ERRORS}, counting both as
- * metrics, and every captured change in the job-wide accumulator {@value #CAPTURED_ACCUMULATOR}.
+ * Sends decoded changes on, decode errors to {@link ErrorOutputs#ERRORS} and source heartbeats to
+ * {@link ObservationOutputs#OBSERVATIONS}, counting changes and errors as metrics, and every
+ * captured change in the job-wide accumulator {@value #CAPTURED_ACCUMULATOR}.
  */
 public final class DecodeRouter
         extends ProcessFunction<Either<ErrorRecord, ChangeEvent>, ChangeEvent> {
@@ -37,13 +41,34 @@ public final class DecodeRouter
     @Override
     public void processElement(
             Either<ErrorRecord, ChangeEvent> value, Context ctx, Collector<ChangeEvent> out) {
-        captured.add(1L);
         if (value.isRight()) {
+            ChangeEvent change = value.right();
+            if (Heartbeats.isHeartbeat(change)) {
+                heartbeat(change, ctx);
+                return;
+            }
+            captured.add(1L);
             decoded.inc();
-            out.collect(value.right());
+            out.collect(change);
         } else {
+            captured.add(1L);
             rejected.inc();
             ctx.output(ErrorOutputs.ERRORS, value.left());
+        }
+    }
+
+    /**
+     * A heartbeat goes to the observations only. Sources sharing a database see each other's
+     * heartbeat rows; each counts only its own.
+     */
+    private void heartbeat(ChangeEvent change, Context ctx) {
+        if (change.getEntityId().equals(change.getSourceId())) {
+            ctx.output(
+                    ObservationOutputs.OBSERVATIONS,
+                    Observations.heartbeat(
+                            change.getSourceId(),
+                            change.getSourceCommitTime(),
+                            ctx.timerService().currentProcessingTime()));
         }
     }
 }

@@ -3,6 +3,7 @@ package io.syncline.operators.decode;
 import io.syncline.operators.errors.ErrorCodes;
 import io.syncline.operators.errors.ErrorRecords;
 import io.syncline.operators.key.EntityKeys;
+import io.syncline.operators.observe.Heartbeats;
 import io.syncline.schema.ChangeEvent;
 import io.syncline.schema.ErrorRecord;
 import io.syncline.schema.FieldValue;
@@ -158,7 +159,9 @@ public final class SourceRecordDecoder implements Serializable {
                     now);
         }
         error.setTenant(tenant);
-        if (!allowedTenants.isEmpty() && !allowedTenants.contains(tenant)) {
+        if (!allowedTenants.isEmpty()
+                && !allowedTenants.contains(tenant)
+                && !Heartbeats.isHeartbeat(binding.entityType())) {
             return reject(
                     withCode(
                             error,

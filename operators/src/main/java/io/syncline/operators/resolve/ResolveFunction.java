@@ -5,11 +5,15 @@ import io.syncline.operators.errors.ErrorCodes;
 import io.syncline.operators.errors.ErrorOutputs;
 import io.syncline.operators.errors.ErrorRecords;
 import io.syncline.operators.key.EntityKeys;
+import io.syncline.operators.observe.ObservationOutputs;
+import io.syncline.operators.observe.Observations;
 import io.syncline.schema.ChangeEvent;
 import io.syncline.schema.ConflictDecision;
 import io.syncline.schema.ConflictRecord;
 import io.syncline.schema.EntityVersion;
 import io.syncline.schema.ErrorRecord;
+import io.syncline.schema.ObservationOutcome;
+import io.syncline.schema.ObservationStage;
 import io.syncline.schema.Operation;
 import java.time.Duration;
 import java.time.Instant;
@@ -162,6 +166,13 @@ public final class ResolveFunction
             throws Exception {
         if (isDuplicate(change)) {
             counter("duplicatesDropped").inc();
+            ctx.output(
+                    ObservationOutputs.OBSERVATIONS,
+                    Observations.of(
+                            change,
+                            ObservationStage.RESOLVE,
+                            ObservationOutcome.DUPLICATE,
+                            ctx.timerService().currentProcessingTime()));
             return;
         }
         long commitTime = change.getSourceCommitTime().toEpochMilli();
@@ -314,6 +325,7 @@ public final class ResolveFunction
             throws Exception {
         entity.update(resolved.next());
         count(resolved, incoming);
+        observe(resolved, incoming, ctx);
         if (resolved.conflict() != null) {
             ctx.output(CONFLICTS, resolved.conflict());
             if (resolved.outcome() == EntityResolver.Outcome.PARKED) {
@@ -389,6 +401,28 @@ public final class ResolveFunction
                                             .addGroup("entityType", incoming.getEntityType())
                                             .counter("conflicts_" + outcome))
                     .inc();
+        }
+    }
+
+    /**
+     * Observes what is not a plain application: stale changes, conflicts and parked ones. Plain
+     * changes are observed when they are delivered.
+     */
+    private void observe(EntityResolver.Resolved resolved, ChangeEvent incoming, Context ctx) {
+        ObservationOutcome outcome =
+                resolved.outcome() == EntityResolver.Outcome.PARKED
+                        ? ObservationOutcome.PARKED
+                        : resolved.conflict() != null
+                                ? ObservationOutcome.CONFLICT
+                                : resolved.stale() ? ObservationOutcome.STALE : null;
+        if (outcome != null) {
+            ctx.output(
+                    ObservationOutputs.OBSERVATIONS,
+                    Observations.of(
+                            incoming,
+                            ObservationStage.RESOLVE,
+                            outcome,
+                            ctx.timerService().currentProcessingTime()));
         }
     }
 

@@ -1,6 +1,10 @@
 package io.syncline.operators.sink;
 
+import io.syncline.operators.observe.ObservationOutputs;
+import io.syncline.operators.observe.Observations;
 import io.syncline.schema.ChangeEvent;
+import io.syncline.schema.ObservationOutcome;
+import io.syncline.schema.ObservationStage;
 import java.util.Collection;
 import java.util.HashMap;
 import java.util.Map;
@@ -19,14 +23,26 @@ public final class EntityTypeRouter extends ProcessFunction<ChangeEvent, ChangeE
     private static final long serialVersionUID = 1L;
 
     private final Map<String, OutputTag<ChangeEvent>> outputs = new HashMap<>();
+    private final boolean observeDeliveries;
 
     /**
      * @param entityTypes the entity types that have a target table
      */
     public EntityTypeRouter(Collection<String> entityTypes) {
+        this(entityTypes, false);
+    }
+
+    /**
+     * @param entityTypes the entity types that have a target table
+     * @param observeDeliveries whether to put a {@link ObservationOutcome#DELIVERED} observation of
+     *     every change on {@link ObservationOutputs#OBSERVATIONS}: the time it is handed to the
+     *     sinks, from which end-to-end lag is measured
+     */
+    public EntityTypeRouter(Collection<String> entityTypes, boolean observeDeliveries) {
         for (String entityType : entityTypes) {
             outputs.put(entityType, outputOf(entityType));
         }
+        this.observeDeliveries = observeDeliveries;
     }
 
     /** The side output carrying the changes of {@code entityType}. */
@@ -40,6 +56,15 @@ public final class EntityTypeRouter extends ProcessFunction<ChangeEvent, ChangeE
         OutputTag<ChangeEvent> target = outputs.get(change.getEntityType());
         if (target != null) {
             ctx.output(target, change);
+        }
+        if (observeDeliveries) {
+            ctx.output(
+                    ObservationOutputs.OBSERVATIONS,
+                    Observations.of(
+                            change,
+                            ObservationStage.DELIVER,
+                            ObservationOutcome.DELIVERED,
+                            ctx.timerService().currentProcessingTime()));
         }
     }
 }

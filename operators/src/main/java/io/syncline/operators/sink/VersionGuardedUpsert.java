@@ -71,7 +71,8 @@ public final class VersionGuardedUpsert implements JdbcQueryStatement<ChangeEven
     }
 
     /** Binds one value; the SQL casts every parameter to its column type. */
-    static void bind(PreparedStatement statement, int index, FieldValue field) throws SQLException {
+    public static void bind(PreparedStatement statement, int index, FieldValue field)
+            throws SQLException {
         Object value = field == null ? null : field.getValue();
         if (value == null) {
             statement.setNull(index, Types.VARCHAR);

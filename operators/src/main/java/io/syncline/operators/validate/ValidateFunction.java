@@ -1,8 +1,11 @@
 package io.syncline.operators.validate;
 
 import io.syncline.operators.errors.ErrorOutputs;
+import io.syncline.operators.observe.ObservationOutputs;
+import io.syncline.operators.observe.Observations;
 import io.syncline.schema.ChangeEvent;
 import io.syncline.schema.ControlCommand;
+import io.syncline.schema.ObservationOutcome;
 import io.syncline.schema.RuleSetDocument;
 import io.syncline.schema.WaitingChange;
 import java.time.Duration;
@@ -60,6 +63,7 @@ public final class ValidateFunction
     private transient Counter remediated;
     private transient Counter held;
     private transient Map<String, Counter> rejectedByCode;
+    private transient Observations.RequiredFields requiredFields;
 
     /**
      * @param initialRules the rule set of the configuration, {@code null} for none; a published
@@ -87,6 +91,7 @@ public final class ValidateFunction
         held = metrics.counter("changesHeldForParent");
         metrics.gauge("ruleSetVersion", () -> validator.ruleSet().version());
         rejectedByCode = new HashMap<>();
+        requiredFields = new Observations.RequiredFields();
     }
 
     @Override
@@ -175,6 +180,15 @@ public final class ValidateFunction
             public void accept(ChangeEvent change) {
                 validated.inc();
                 out.collect(change);
+                observe(
+                        ctx,
+                        change,
+                        change.getRemediations().isEmpty()
+                                ? ObservationOutcome.VALID
+                                : ObservationOutcome.CORRECTED,
+                        List.of(),
+                        validator.ruleSet().entity(change.getEntityType()).orElse(null),
+                        now);
             }
 
             @Override
@@ -214,6 +228,26 @@ public final class ValidateFunction
                         rules,
                         validator.ruleSet().version(),
                         Instant.ofEpochMilli(now)));
+        observe(ctx, change, ObservationOutcome.REJECTED, violations, rules, now);
+    }
+
+    private void observe(
+            ReadOnlyContext ctx,
+            ChangeEvent change,
+            ObservationOutcome outcome,
+            List<Violation> violations,
+            EntityRules rules,
+            long now) {
+        ctx.output(
+                ObservationOutputs.OBSERVATIONS,
+                Observations.validated(
+                        change,
+                        outcome,
+                        requiredFields.of(rules),
+                        Observations.RequiredFields.rulesChecked(rules),
+                        violations.size(),
+                        violations.isEmpty() ? null : violations.get(0).code(),
+                        now));
     }
 
     /** {@link ReferentialIntegrity.State} in keyed state; the key is the tenant. */
