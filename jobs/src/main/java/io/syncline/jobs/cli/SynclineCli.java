@@ -18,6 +18,7 @@ import picocli.CommandLine.Command;
             ValidateConfigCommand.class,
             DemoCommand.class,
             RulesCommand.class,
+            ReportCommand.class,
             ErrorsCommand.class,
             ConflictsCommand.class
         })
