@@ -83,4 +83,89 @@ public final class OperatorUids {
     public static String writeBackSink(String sourceId, String entityType) {
         return "sink-write-back-" + sourceId + "-" + entityType;
     }
+
+    /** The quality and lag windows per tenant and entity type. */
+    public static String qualityWindows() {
+        return "quality-windows";
+    }
+
+    /** The sink of every window's metrics into the quality topic. */
+    public static String qualityTopicSink() {
+        return "sink-quality-topic";
+    }
+
+    /** The sink of every window's metrics into the quality metrics table. */
+    public static String qualityMetricsTableSink() {
+        return "sink-quality-metrics-table";
+    }
+
+    /** The source lag monitor, keyed by source, fed by heartbeats. */
+    public static String sourceLag() {
+        return "source-lag";
+    }
+
+    /** The read-back sampling of the target tables. */
+    public static String readBack() {
+        return "read-back";
+    }
+
+    /** The alert stage, holding the open alert of each condition. */
+    public static String alerts() {
+        return "alerts";
+    }
+
+    /** The sink of every alert into the alerts topic. */
+    public static String alertTopicSink() {
+        return "sink-alert-topic";
+    }
+
+    /** The sink of every alert into the alerts table. */
+    public static String alertsTableSink() {
+        return "sink-alerts-table";
+    }
+
+    /** The sink of every alert to the notifiers. */
+    public static String notifierSink() {
+        return "sink-notifiers";
+    }
+
+    /** The observations of {@code stage} (a stage's uid, or failures) put in event time. */
+    public static String observations(String stage) {
+        return "observations-" + stage;
+    }
+
+    /** The filter of observations for the quality windows. */
+    public static String qualityObservations() {
+        return "quality-observations";
+    }
+
+    /** The filter of heartbeat observations for the source lag. */
+    public static String heartbeats() {
+        return "heartbeats";
+    }
+
+    /** The sink counting observations too late for their window. */
+    public static String lateObservationsSink() {
+        return "sink-late-observations";
+    }
+
+    /** The filter of delivered changes sampled for read-back. */
+    public static String readBackSampling() {
+        return "read-back-sampling";
+    }
+
+    /** The errors of every stage but validation as observations of failures. */
+    public static String failureObservations() {
+        return "observe-failures";
+    }
+
+    /** The source of heartbeat ticks. */
+    public static String heartbeatTicks() {
+        return "source-heartbeat-ticks";
+    }
+
+    /** The sink writing each source's heartbeat row. */
+    public static String heartbeatSink() {
+        return "sink-heartbeats";
+    }
 }

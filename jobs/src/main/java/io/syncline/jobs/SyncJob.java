@@ -1,37 +1,67 @@
 package io.syncline.jobs;
 
+import io.syncline.operators.alert.AlertFunction;
+import io.syncline.operators.alert.AlertKeys;
+import io.syncline.operators.alert.AlertThresholds;
 import io.syncline.operators.control.ControlRouter;
 import io.syncline.operators.decode.DecodeRouter;
 import io.syncline.operators.errors.ErrorOutputs;
 import io.syncline.operators.key.EntityKeys;
 import io.syncline.operators.key.TenantKeys;
+import io.syncline.operators.observe.FailureObservations;
+import io.syncline.operators.observe.LateObservations;
+import io.syncline.operators.observe.ObservationOutputs;
+import io.syncline.operators.observe.SourceLagMonitor;
+import io.syncline.operators.quality.LatencyTargets;
+import io.syncline.operators.quality.ObservationKeys;
+import io.syncline.operators.quality.QualityAggregate;
+import io.syncline.operators.quality.QualityWindowFunction;
+import io.syncline.operators.quality.QualityWindows;
+import io.syncline.operators.quality.readback.ReadBackFunction;
+import io.syncline.operators.quality.readback.ReadBackKeys;
+import io.syncline.operators.quality.readback.ReadBackSampling;
+import io.syncline.operators.quality.readback.ReadBackSettings;
 import io.syncline.operators.resolve.ConflictDecisionKeys;
 import io.syncline.operators.resolve.EntityResolver;
 import io.syncline.operators.resolve.ResolveFunction;
 import io.syncline.operators.sink.EntityTypeRouter;
+import io.syncline.operators.sink.TargetTable;
 import io.syncline.operators.validate.ValidateFunction;
+import io.syncline.schema.Alert;
 import io.syncline.schema.ChangeEvent;
 import io.syncline.schema.ConflictDecision;
 import io.syncline.schema.ConflictRecord;
 import io.syncline.schema.ControlCommand;
 import io.syncline.schema.ErrorRecord;
+import io.syncline.schema.Observation;
+import io.syncline.schema.ObservationStage;
+import io.syncline.schema.QualityAccumulator;
+import io.syncline.schema.QualityMetrics;
 import io.syncline.schema.RuleSetDocument;
+import io.syncline.schema.SourceLag;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
+import java.util.Optional;
 import org.apache.flink.api.common.eventtime.Watermark;
 import org.apache.flink.api.common.eventtime.WatermarkGenerator;
 import org.apache.flink.api.common.eventtime.WatermarkOutput;
 import org.apache.flink.api.common.eventtime.WatermarkStrategy;
+import org.apache.flink.api.common.typeinfo.Types;
 import org.apache.flink.api.connector.sink2.Sink;
 import org.apache.flink.api.connector.source.Source;
+import org.apache.flink.api.connector.source.util.ratelimit.RateLimiterStrategy;
+import org.apache.flink.connector.datagen.source.DataGeneratorSource;
+import org.apache.flink.formats.avro.typeutils.AvroTypeInfo;
 import org.apache.flink.streaming.api.datastream.DataStream;
 import org.apache.flink.streaming.api.datastream.KeyedStream;
 import org.apache.flink.streaming.api.datastream.SingleOutputStreamOperator;
 import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
 import org.apache.flink.types.Either;
+import org.apache.flink.util.OutputTag;
 
 /**
  * The streaming sync pipeline: sources → decode → validate (keyed by tenant, rule sets and replays
@@ -98,6 +128,73 @@ public final class SyncJob {
         }
     }
 
+    /**
+     * What the observability stages need: observations from every stage go into quality and lag
+     * windows per tenant and entity type, heartbeats into source lag, both into alerts.
+     *
+     * @param window the kind and size of the quality windows
+     * @param maxDelay the observations' watermark bound behind the newest source commit time
+     * @param allowedLateness how much later still an observation updates its window
+     * @param latencyTargets each entity type's end-to-end latency target
+     * @param heartbeatInterval how often sources commit heartbeats, zero when they don't
+     * @param heartbeats writes each source's heartbeat every interval, {@code null} for none
+     * @param thresholds when alerts fire
+     * @param readBack read-back sampling of the targets for consistency, {@code null} for none
+     * @param qualityTopic sink of every window's metrics to the quality topic
+     * @param qualityMetricsTable sink of every window's metrics to the quality metrics table
+     * @param alertTopic sink of every alert to the alerts topic
+     * @param alertsTable sink of every alert to the alerts table
+     * @param notifiers sink of every alert to Slack, PagerDuty, email and SMS
+     */
+    public record Observability(
+            QualityWindows.WindowSpec window,
+            Duration maxDelay,
+            Duration allowedLateness,
+            LatencyTargets latencyTargets,
+            Duration heartbeatInterval,
+            Sink<Long> heartbeats,
+            AlertThresholds thresholds,
+            ReadBack readBack,
+            Sink<QualityMetrics> qualityTopic,
+            Sink<QualityMetrics> qualityMetricsTable,
+            Sink<Alert> alertTopic,
+            Sink<Alert> alertsTable,
+            Sink<Alert> notifiers) {
+
+        public Observability {
+            Objects.requireNonNull(window, "window");
+            Objects.requireNonNull(maxDelay, "maxDelay");
+            Objects.requireNonNull(allowedLateness, "allowedLateness");
+            Objects.requireNonNull(latencyTargets, "latencyTargets");
+            Objects.requireNonNull(heartbeatInterval, "heartbeatInterval");
+            Objects.requireNonNull(thresholds, "thresholds");
+            Objects.requireNonNull(qualityTopic, "qualityTopic");
+            Objects.requireNonNull(qualityMetricsTable, "qualityMetricsTable");
+            Objects.requireNonNull(alertTopic, "alertTopic");
+            Objects.requireNonNull(alertsTable, "alertsTable");
+            Objects.requireNonNull(notifiers, "notifiers");
+        }
+    }
+
+    /** Read-back sampling: the settings and each entity type's target table. */
+    public record ReadBack(ReadBackSettings settings, Map<String, TargetTable> tables) {
+
+        public ReadBack {
+            Objects.requireNonNull(settings, "settings");
+            tables = Map.copyOf(tables);
+        }
+    }
+
+    /** Observations that arrive later than the allowed lateness of their window. */
+    public static final OutputTag<Observation> LATE_OBSERVATIONS =
+            new OutputTag<>("syncline-late-observations", new AvroTypeInfo<>(Observation.class));
+
+    /**
+     * A stage instance without observations for this long stops holding back the quality windows'
+     * watermark: most instances of a keyed stage are quiet when few tenants write.
+     */
+    private static final Duration OBSERVATION_IDLENESS = Duration.ofSeconds(5);
+
     /** A source without changes for this long stops holding back the watermark. */
     private static final Duration SOURCE_IDLENESS = Duration.ofSeconds(30);
 
@@ -108,6 +205,7 @@ public final class SyncJob {
     private final Map<String, Sink<ChangeEvent>> targetTables;
     private final Sink<ErrorRecord> errorTopic;
     private final Sink<ErrorRecord> errorsTable;
+    private final Observability observability;
 
     /**
      * @param sources the change sources, at least one
@@ -126,6 +224,29 @@ public final class SyncJob {
             Map<String, Sink<ChangeEvent>> targetTables,
             Sink<ErrorRecord> errorTopic,
             Sink<ErrorRecord> errorsTable) {
+        this(
+                sources,
+                validation,
+                consistency,
+                changeTopic,
+                targetTables,
+                errorTopic,
+                errorsTable,
+                null);
+    }
+
+    /**
+     * @param observability the quality, lag and alert stages; {@code null} leaves them out
+     */
+    public SyncJob(
+            List<ChangeSource> sources,
+            Validation validation,
+            Consistency consistency,
+            Sink<ChangeEvent> changeTopic,
+            Map<String, Sink<ChangeEvent>> targetTables,
+            Sink<ErrorRecord> errorTopic,
+            Sink<ErrorRecord> errorsTable,
+            Observability observability) {
         if (sources.isEmpty()) {
             throw new IllegalArgumentException("a sync job needs at least one source");
         }
@@ -136,6 +257,25 @@ public final class SyncJob {
         this.targetTables = Map.copyOf(targetTables);
         this.errorTopic = Objects.requireNonNull(errorTopic, "errorTopic");
         this.errorsTable = Objects.requireNonNull(errorsTable, "errorsTable");
+        this.observability = observability;
+    }
+
+    /** This job without the quality, lag and alert stages (the benchmarks measure their cost). */
+    public SyncJob withoutObservability() {
+        return new SyncJob(
+                sources,
+                validation,
+                consistency,
+                changeTopic,
+                targetTables,
+                errorTopic,
+                errorsTable,
+                null);
+    }
+
+    /** The quality, lag and alert stages' settings and sinks; {@code null} if left out. */
+    public Observability observability() {
+        return observability;
     }
 
     /** The change sources. */
@@ -177,11 +317,13 @@ public final class SyncJob {
     public void build(StreamExecutionEnvironment env) {
         List<DataStream<ChangeEvent>> changes = new ArrayList<>();
         List<DataStream<ErrorRecord>> errors = new ArrayList<>();
+        Map<String, SingleOutputStreamOperator<?>> observed = new LinkedHashMap<>();
         for (ChangeSource source : sources) {
             SingleOutputStreamOperator<ChangeEvent> decoded =
                     decode(env, source, consistency.maxOutOfOrder());
             changes.add(decoded);
             errors.add(decoded.getSideOutput(ErrorOutputs.ERRORS));
+            observed.put(OperatorUids.decode(source.id()), decoded);
         }
         SingleOutputStreamOperator<ControlCommand> control = control(env);
         changes.add(control.getSideOutput(ControlRouter.REPLAYS));
@@ -193,7 +335,176 @@ public final class SyncJob {
         errors.add(resolved.getSideOutput(ErrorOutputs.ERRORS));
         recordConflicts(resolved.getSideOutput(ResolveFunction.CONFLICTS));
         writeBack(resolved);
-        deliver(route(resolved), union(errors));
+        SingleOutputStreamOperator<ChangeEvent> routed = route(resolved);
+        DataStream<ErrorRecord> allErrors = union(errors);
+        deliver(routed, allErrors);
+        if (observability != null) {
+            observed.put(OperatorUids.validate(), valid);
+            observed.put(OperatorUids.resolve(), resolved);
+            observed.put(OperatorUids.route(), routed);
+            Map<String, DataStream<Observation>> observations = new LinkedHashMap<>();
+            observed.forEach(
+                    (stage, operator) ->
+                            observations.put(
+                                    stage,
+                                    operator.getSideOutput(ObservationOutputs.OBSERVATIONS)));
+            observations.put("failures", failures(allErrors));
+            readBack(routed).ifPresent(stream -> observations.put(OperatorUids.readBack(), stream));
+            alert(measure(observations));
+            beat(env);
+        }
+    }
+
+    /**
+     * Stage: errors of every stage but validation (whose rejections it observes itself) as
+     * observations of failures.
+     */
+    public DataStream<Observation> failures(DataStream<ErrorRecord> errors) {
+        return errors.flatMap(new FailureObservations(), new AvroTypeInfo<>(Observation.class))
+                .uid(OperatorUids.failureObservations())
+                .name("observe failures");
+    }
+
+    /**
+     * Stage: a sample of the delivered changes read back from their target tables after a delay,
+     * observed as agreeing with the source or not.
+     */
+    public Optional<DataStream<Observation>> readBack(DataStream<ChangeEvent> delivered) {
+        ReadBack readBack = observability.readBack();
+        if (readBack == null) {
+            return Optional.empty();
+        }
+        return Optional.of(
+                delivered
+                        .filter(new ReadBackSampling(readBack.settings().sampleRate()))
+                        .uid(OperatorUids.readBackSampling())
+                        .name("sample for read-back")
+                        .keyBy(new ReadBackKeys())
+                        .process(new ReadBackFunction(readBack.settings(), readBack.tables()))
+                        .uid(OperatorUids.readBack())
+                        .name("read back from targets (consistency)"));
+    }
+
+    /**
+     * Stage: the observations in event time (their source commit time) into quality and lag windows
+     * per tenant and entity type, to the quality topic and table; heartbeats into each source's
+     * lag.
+     */
+    public Measured measure(Map<String, DataStream<Observation>> observations) {
+        WatermarkStrategy<Observation> commitTime =
+                WatermarkStrategy.<Observation>forBoundedOutOfOrderness(observability.maxDelay())
+                        .withTimestampAssigner(SyncJob::eventTimeOf)
+                        .withIdleness(OBSERVATION_IDLENESS);
+        List<DataStream<Observation>> timed = new ArrayList<>();
+        observations.forEach(
+                (stage, stream) ->
+                        // Chained to the stage that observed, before any exchange.
+                        timed.add(
+                                stream.assignTimestampsAndWatermarks(commitTime)
+                                        .uid(OperatorUids.observations(stage))
+                                        .name("observations in commit time")));
+        DataStream<Observation> all = union(timed);
+        QualityWindows.WindowSpec window = observability.window();
+        SingleOutputStreamOperator<QualityMetrics> metrics =
+                all.filter(observation -> observation.getStage() != ObservationStage.HEARTBEAT)
+                        .uid(OperatorUids.qualityObservations())
+                        .name("quality observations")
+                        .keyBy(new ObservationKeys())
+                        .window(window.assigner())
+                        .allowedLateness(observability.allowedLateness())
+                        .sideOutputLateData(LATE_OBSERVATIONS)
+                        .aggregate(
+                                new QualityAggregate(observability.latencyTargets()),
+                                new QualityWindowFunction(
+                                        window.kind().configName(), observability.latencyTargets()),
+                                new AvroTypeInfo<>(QualityAccumulator.class),
+                                new AvroTypeInfo<>(QualityAccumulator.class),
+                                new AvroTypeInfo<>(QualityMetrics.class))
+                        .uid(OperatorUids.qualityWindows())
+                        .name("quality and lag windows (" + window.describe() + ")");
+        metrics.getSideOutput(LATE_OBSERVATIONS)
+                .sinkTo(new LateObservations())
+                .uid(OperatorUids.lateObservationsSink())
+                .name("late observations (counted)");
+        metrics.sinkTo(observability.qualityTopic())
+                .uid(OperatorUids.qualityTopicSink())
+                .name("quality topic (exactly once)");
+        metrics.sinkTo(observability.qualityMetricsTable())
+                .uid(OperatorUids.qualityMetricsTableSink())
+                .name("quality metrics table");
+        SingleOutputStreamOperator<SourceLag> sourceLags =
+                all.filter(observation -> observation.getStage() == ObservationStage.HEARTBEAT)
+                        .uid(OperatorUids.heartbeats())
+                        .name("heartbeats")
+                        .keyBy(Observation::getSourceId)
+                        .process(
+                                new SourceLagMonitor(
+                                        observability.heartbeatInterval(),
+                                        observability.heartbeatInterval()),
+                                new AvroTypeInfo<>(SourceLag.class))
+                        .uid(OperatorUids.sourceLag())
+                        .name("source lag (heartbeats)");
+        return new Measured(metrics, sourceLags);
+    }
+
+    /**
+     * An observation's event time: its change's source commit time, except for a read-back, which
+     * counts when it was checked (the read-back stage emits it at commit time plus its delay).
+     */
+    private static long eventTimeOf(Observation observation, long timestamp) {
+        if (observation.getStage() == ObservationStage.READ_BACK && timestamp != Long.MIN_VALUE) {
+            return timestamp;
+        }
+        return observation.getSourceCommitTime().toEpochMilli();
+    }
+
+    /** Stage: a tick every heartbeat interval, on which each source's heartbeat row is written. */
+    public void beat(StreamExecutionEnvironment env) {
+        if (observability.heartbeats() == null || observability.heartbeatInterval().isZero()) {
+            return;
+        }
+        double perSecond = 1000.0 / observability.heartbeatInterval().toMillis();
+        env.fromSource(
+                        new DataGeneratorSource<>(
+                                tick -> tick,
+                                Long.MAX_VALUE,
+                                RateLimiterStrategy.perSecond(perSecond),
+                                Types.LONG),
+                        WatermarkStrategy.noWatermarks(),
+                        "heartbeat ticks")
+                .uid(OperatorUids.heartbeatTicks())
+                .setParallelism(1)
+                .sinkTo(observability.heartbeats())
+                .uid(OperatorUids.heartbeatSink())
+                .name("write heartbeats into the sources")
+                .setParallelism(1);
+    }
+
+    /** The quality metrics of each window and the lag readings of each source. */
+    public record Measured(DataStream<QualityMetrics> metrics, DataStream<SourceLag> sourceLags) {}
+
+    /** Stage: alerts from the metrics and source lags, to the alerts topic, table and notifiers. */
+    public void alert(Measured measured) {
+        SingleOutputStreamOperator<Alert> alerts =
+                measured.metrics()
+                        .keyBy(AlertKeys.metrics())
+                        .connect(measured.sourceLags().keyBy(AlertKeys.sourceLags()))
+                        .process(
+                                new AlertFunction(observability.thresholds()),
+                                new AvroTypeInfo<>(Alert.class))
+                        .uid(OperatorUids.alerts())
+                        .name("alerts (thresholds, one open alert per condition)");
+        alerts.sinkTo(observability.alertTopic())
+                .uid(OperatorUids.alertTopicSink())
+                .name("alert topic (exactly once)");
+        alerts.sinkTo(observability.alertsTable())
+                .uid(OperatorUids.alertsTableSink())
+                .name("alerts table");
+        alerts.sinkTo(observability.notifiers())
+                .uid(OperatorUids.notifierSink())
+                .name("notifiers (Slack, PagerDuty, email, SMS)")
+                // One writer, so the rate limit per channel is one limit.
+                .setParallelism(1);
     }
 
     /**
@@ -317,7 +628,7 @@ public final class SyncJob {
 
     /** Stage: every change on, and each to its entity type's side output for the target table. */
     public SingleOutputStreamOperator<ChangeEvent> route(DataStream<ChangeEvent> changes) {
-        return changes.process(new EntityTypeRouter(targetTables.keySet()))
+        return changes.process(new EntityTypeRouter(targetTables.keySet(), observability != null))
                 .uid(OperatorUids.route())
                 .name("route by entity type");
     }

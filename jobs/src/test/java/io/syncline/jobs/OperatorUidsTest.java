@@ -2,6 +2,7 @@ package io.syncline.jobs;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.syncline.jobs.config.HeartbeatSettings;
 import io.syncline.jobs.config.KafkaSinkSettings;
 import io.syncline.jobs.config.SourceConfig;
 import io.syncline.jobs.config.TableMapping;
@@ -14,8 +15,17 @@ import io.syncline.jobs.wiring.Sinks;
 import io.syncline.jobs.wiring.SyncJobFactory;
 import io.syncline.jobs.wiring.WalPosition;
 import io.syncline.jobs.wiring.WriteBackPeers;
+import io.syncline.operators.alert.AlertThresholds;
+import io.syncline.operators.alert.AlertsTable;
+import io.syncline.operators.alert.notify.NotifierSettings;
+import io.syncline.operators.alert.notify.NotifierSink;
 import io.syncline.operators.errors.ErrorsTable;
 import io.syncline.operators.errors.Escalation;
+import io.syncline.operators.observe.HeartbeatWriter;
+import io.syncline.operators.quality.LatencyTargets;
+import io.syncline.operators.quality.QualityMetricsTable;
+import io.syncline.operators.quality.QualityWindows;
+import io.syncline.operators.quality.readback.ReadBackSettings;
 import io.syncline.operators.resolve.ConflictsTable;
 import io.syncline.operators.resolve.EntityResolver;
 import io.syncline.operators.resolve.SourcePrecedence;
@@ -29,6 +39,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import org.apache.flink.api.connector.sink2.Sink;
+import org.apache.flink.connector.base.DeliveryGuarantee;
 import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
 import org.apache.flink.streaming.api.graph.StreamGraph;
 import org.apache.flink.streaming.api.graph.StreamNode;
@@ -54,31 +65,58 @@ class OperatorUidsTest {
                         .toList();
         assertThat(uids)
                 .containsExactly(
+                        "Sink Committer: sink-alert-topic",
+                        "Sink Committer: sink-alerts-table",
                         "Sink Committer: sink-change-topic",
                         "Sink Committer: sink-conflict-topic",
                         "Sink Committer: sink-conflicts-table",
                         "Sink Committer: sink-error-topic",
                         "Sink Committer: sink-errors-table",
+                        "Sink Committer: sink-quality-metrics-table",
+                        "Sink Committer: sink-quality-topic",
                         "Sink Committer: sink-target-contract",
                         "Sink Committer: sink-target-customer",
                         "Sink Committer: sink-write-back-erp-customer",
+                        "alerts",
                         "control-router",
                         "decode-crm",
                         "decode-erp",
+                        "heartbeats",
+                        "observations-decode-crm",
+                        "observations-decode-erp",
+                        "observations-failures",
+                        "observations-read-back",
+                        "observations-resolve",
+                        "observations-route-by-entity-type",
+                        "observations-validate",
+                        "observe-failures",
+                        "quality-observations",
+                        "quality-windows",
+                        "read-back",
+                        "read-back-sampling",
                         "resolve",
                         "route-by-entity-type",
                         "route-write-back-erp",
+                        "sink-alert-topic",
+                        "sink-alerts-table",
                         "sink-change-topic",
                         "sink-conflict-topic",
                         "sink-conflicts-table",
                         "sink-error-topic",
                         "sink-errors-table",
+                        "sink-heartbeats",
+                        "sink-late-observations",
+                        "sink-notifiers",
+                        "sink-quality-metrics-table",
+                        "sink-quality-topic",
                         "sink-target-contract",
                         "sink-target-customer",
                         "sink-write-back-erp-customer",
                         "source-control",
                         "source-crm",
                         "source-erp",
+                        "source-heartbeat-ticks",
+                        "source-lag",
                         "validate");
     }
 
@@ -101,7 +139,9 @@ class OperatorUidsTest {
                         Duration.ofMillis(100),
                         3,
                         "syncline_errors",
-                        "syncline_conflicts");
+                        "syncline_conflicts",
+                        "quality_metrics",
+                        "syncline_alerts");
         KafkaSinkSettings kafka =
                 new KafkaSinkSettings(
                         "localhost:9092",
@@ -111,7 +151,9 @@ class OperatorUidsTest {
                         "syncline",
                         Duration.ofMinutes(5),
                         Map.of(),
-                        "conflicts");
+                        "conflicts",
+                        "quality",
+                        "alerts");
         List<SyncJob.ChangeSource> changeSources = new ArrayList<>();
         Map<String, Sink<ChangeEvent>> targetSinks = new LinkedHashMap<>();
         Map<String, Map<String, Sink<ChangeEvent>>> writeBack = new LinkedHashMap<>();
@@ -121,7 +163,11 @@ class OperatorUidsTest {
                     new SyncJob.ChangeSource(
                             source.id(),
                             PostgresCdcSources.create(
-                                    source, tables, Set.of(), new WalPosition(0L, Instant.EPOCH))));
+                                    source,
+                                    tables,
+                                    Set.of(),
+                                    new WalPosition(0L, Instant.EPOCH),
+                                    HEARTBEAT)));
             Map<String, Sink<ChangeEvent>> peerSinks = new LinkedHashMap<>();
             for (DiscoveredTable table : tables) {
                 targetSinks.put(
@@ -157,8 +203,34 @@ class OperatorUidsTest {
                 Sinks.errorTopic(kafka),
                 Sinks.errorsTable(
                         target,
-                        new ErrorsTable("public", "syncline_errors", Escalation.defaults())));
+                        new ErrorsTable("public", "syncline_errors", Escalation.defaults())),
+                new SyncJob.Observability(
+                        QualityWindows.WindowSpec.defaults(QualityWindows.Kind.TUMBLING),
+                        Duration.ofSeconds(10),
+                        Duration.ofMinutes(5),
+                        LatencyTargets.defaults(),
+                        HEARTBEAT.interval(),
+                        new HeartbeatWriter(List.of(), HEARTBEAT.interval()),
+                        AlertThresholds.defaults(),
+                        new SyncJob.ReadBack(
+                                new ReadBackSettings(
+                                        target.url(),
+                                        target.username(),
+                                        target.password(),
+                                        0.01,
+                                        Duration.ofSeconds(30),
+                                        1000),
+                                Map.of()),
+                        Sinks.qualityTopic(kafka, DeliveryGuarantee.EXACTLY_ONCE),
+                        Sinks.qualityMetricsTable(
+                                target, new QualityMetricsTable("public", "quality_metrics")),
+                        Sinks.alertTopic(kafka, DeliveryGuarantee.EXACTLY_ONCE),
+                        Sinks.alertsTable(target, new AlertsTable("public", "syncline_alerts")),
+                        new NotifierSink(NotifierSettings.defaults())));
     }
+
+    private static final HeartbeatSettings HEARTBEAT =
+            new HeartbeatSettings(Duration.ofSeconds(10), "public", "syncline_heartbeat");
 
     private static SourceConfig source(String id, List<TableMapping> tables, boolean writeBack) {
         return new SourceConfig(

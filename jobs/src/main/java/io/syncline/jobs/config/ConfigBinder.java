@@ -1,12 +1,25 @@
 package io.syncline.jobs.config;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import io.syncline.operators.alert.AlertThresholds;
+import io.syncline.operators.alert.notify.Channel;
+import io.syncline.operators.alert.notify.EmailSettings;
+import io.syncline.operators.alert.notify.NotifierRouting;
+import io.syncline.operators.alert.notify.NotifierSettings;
+import io.syncline.operators.alert.notify.PagerDutySettings;
+import io.syncline.operators.alert.notify.RetryPolicy;
+import io.syncline.operators.alert.notify.SlackSettings;
+import io.syncline.operators.alert.notify.SmsSettings;
+import io.syncline.operators.quality.LatencyTargets;
+import io.syncline.operators.quality.QualityWindows;
+import io.syncline.operators.quality.SyncClass;
 import io.syncline.operators.resolve.ConflictPolicy;
 import io.syncline.operators.resolve.ConflictResolver;
 import io.syncline.operators.resolve.ConflictStrategy;
 import io.syncline.operators.resolve.FieldPolicy;
 import io.syncline.operators.resolve.examples.HighestValueWins;
 import io.syncline.operators.validate.RuleSetException;
+import io.syncline.schema.AlertSeverity;
 import io.syncline.schema.RuleSetDocument;
 import java.lang.reflect.InvocationTargetException;
 import java.lang.reflect.Modifier;
@@ -55,6 +68,17 @@ final class ConfigBinder {
     private static final String DEFAULT_CONFLICT_TOPIC = "syncline.conflicts";
     private static final String DEFAULT_ERRORS_TABLE = "syncline_errors";
     private static final String DEFAULT_CONFLICTS_TABLE = "syncline_conflicts";
+    private static final String DEFAULT_QUALITY_METRICS_TABLE = "quality_metrics";
+    private static final String DEFAULT_ALERTS_TABLE = "syncline_alerts";
+    private static final String DEFAULT_QUALITY_TOPIC = "syncline.quality";
+    private static final String DEFAULT_ALERT_TOPIC = "syncline.alerts";
+    private static final Duration DEFAULT_OBSERVATION_MAX_DELAY = Duration.ofSeconds(10);
+    private static final Duration DEFAULT_ALLOWED_LATENESS = Duration.ofMinutes(5);
+    private static final double DEFAULT_READ_BACK_SAMPLE_RATE = 0.01;
+    private static final Duration DEFAULT_READ_BACK_DELAY = Duration.ofSeconds(30);
+    private static final int DEFAULT_PROMETHEUS_PORT = 9249;
+    private static final Duration DEFAULT_HEARTBEAT_INTERVAL = Duration.ofSeconds(10);
+    private static final String DEFAULT_HEARTBEAT_TABLE = "public.syncline_heartbeat";
     private static final Duration DEFAULT_MAX_PARENT_WAIT = Duration.ofSeconds(30);
     private static final int DEFAULT_MAX_WAITING_CHILDREN = 10_000;
     private static final Duration DEFAULT_TRANSACTION_TIMEOUT = Duration.ofMinutes(5);
@@ -130,9 +154,21 @@ final class ConfigBinder {
         ValidationSettings validation = validation(file, root.get("validation"));
         ConsistencySettings consistency =
                 consistency(root.get("consistency"), tree.path("consistency"));
+        AlertSettings alerts = alerts(root.get("alerts"));
+        ObservabilitySettings observability = observability(root.get("observability"), alerts);
         root.rejectUnknownKeys();
         return new SynclineConfig(
-                file, job, checkpoints, restart, sources, tenants, sinks, validation, consistency);
+                file,
+                job,
+                checkpoints,
+                restart,
+                sources,
+                tenants,
+                sinks,
+                validation,
+                consistency,
+                observability,
+                alerts);
     }
 
     private JobSettings job(ConfigNode node) {
@@ -403,45 +439,16 @@ final class ConfigBinder {
         if (bootstrapServers != null) {
             checkBootstrapServers(serversNode, bootstrapServers);
         }
-        ConfigNode changeTopicNode = node.get("changeTopic");
-        String changeTopic = topic(changeTopicNode, DEFAULT_CHANGE_TOPIC);
-        ConfigNode errorTopicNode = node.get("errorTopic");
-        String errorTopic = topic(errorTopicNode, DEFAULT_ERROR_TOPIC);
-        if (changeTopic.equals(errorTopic)) {
-            errorTopicNode.problem(
-                    "is the same topic as changeTopic ('"
-                            + changeTopic
-                            + "'); errors must go to a topic of their own, e.g. "
-                            + DEFAULT_ERROR_TOPIC);
-        }
-        ConfigNode controlTopicNode = node.get("controlTopic");
-        String controlTopic = topic(controlTopicNode, DEFAULT_CONTROL_TOPIC);
-        if (controlTopic.equals(changeTopic) || controlTopic.equals(errorTopic)) {
-            controlTopicNode.problem(
-                    "is the same topic as "
-                            + (controlTopic.equals(changeTopic) ? "changeTopic" : "errorTopic")
-                            + " ('"
-                            + controlTopic
-                            + "'); commands must go to a topic of their own, e.g. "
-                            + DEFAULT_CONTROL_TOPIC);
-        }
-        ConfigNode conflictTopicNode = node.get("conflictTopic");
-        String conflictTopic = topic(conflictTopicNode, DEFAULT_CONFLICT_TOPIC);
-        String sameAs =
-                conflictTopic.equals(changeTopic)
-                        ? "changeTopic"
-                        : conflictTopic.equals(errorTopic)
-                                ? "errorTopic"
-                                : conflictTopic.equals(controlTopic) ? "controlTopic" : null;
-        if (sameAs != null) {
-            conflictTopicNode.problem(
-                    "is the same topic as "
-                            + sameAs
-                            + " ('"
-                            + conflictTopic
-                            + "'); conflicts must go to a topic of their own, e.g. "
-                            + DEFAULT_CONFLICT_TOPIC);
-        }
+        Map<String, String> topics = new LinkedHashMap<>();
+        String changeTopic = ownTopic(node, "changeTopic", DEFAULT_CHANGE_TOPIC, "changes", topics);
+        String errorTopic = ownTopic(node, "errorTopic", DEFAULT_ERROR_TOPIC, "errors", topics);
+        String controlTopic =
+                ownTopic(node, "controlTopic", DEFAULT_CONTROL_TOPIC, "commands", topics);
+        String conflictTopic =
+                ownTopic(node, "conflictTopic", DEFAULT_CONFLICT_TOPIC, "conflicts", topics);
+        String qualityTopic =
+                ownTopic(node, "qualityTopic", DEFAULT_QUALITY_TOPIC, "quality metrics", topics);
+        String alertTopic = ownTopic(node, "alertTopic", DEFAULT_ALERT_TOPIC, "alerts", topics);
         ConfigNode prefixNode = node.get("transactionalIdPrefix");
         String transactionalIdPrefix = prefixNode.text(job.name());
         // When absent it is the job name, whose problems are reported at job.name.
@@ -472,7 +479,39 @@ final class ConfigBinder {
                 transactionalIdPrefix,
                 transactionTimeout,
                 properties,
-                conflictTopic);
+                conflictTopic,
+                qualityTopic,
+                alertTopic);
+    }
+
+    /**
+     * One of the topics the job writes or reads, which must not be any of the {@code earlier} ones
+     * (key → topic) already bound.
+     */
+    private String ownTopic(
+            ConfigNode parent,
+            String key,
+            String defaultTopic,
+            String contents,
+            Map<String, String> earlier) {
+        ConfigNode node = parent.get(key);
+        String topic = topic(node, defaultTopic);
+        earlier.entrySet().stream()
+                .filter(other -> other.getValue().equals(topic))
+                .findFirst()
+                .ifPresent(
+                        other ->
+                                node.problem(
+                                        "is the same topic as "
+                                                + other.getKey()
+                                                + " ('"
+                                                + topic
+                                                + "'); "
+                                                + contents
+                                                + " must go to a topic of their own, e.g. "
+                                                + defaultTopic));
+        earlier.put(key, topic);
+        return topic;
     }
 
     private void checkBootstrapServers(ConfigNode node, String bootstrapServers) {
@@ -559,19 +598,18 @@ final class ConfigBinder {
         Duration batchInterval = batchIntervalNode.duration(DEFAULT_BATCH_INTERVAL);
         requirePositive(batchIntervalNode, batchInterval);
         int maxRetries = node.get("maxRetries").integer(DEFAULT_MAX_RETRIES, 0, Integer.MAX_VALUE);
-        ConfigNode errorsTableNode = node.get("errorsTable");
-        String errorsTable = ownTable(errorsTableNode, DEFAULT_ERRORS_TABLE);
-        ConfigNode conflictsTableNode = node.get("conflictsTable");
-        String conflictsTable = ownTable(conflictsTableNode, DEFAULT_CONFLICTS_TABLE);
-        if (!problems.has(errorsTableNode.path())
-                && !problems.has(conflictsTableNode.path())
-                && conflictsTable.equalsIgnoreCase(errorsTable)) {
-            conflictsTableNode.problem(
-                    "is the same table as errorsTable ('"
-                            + conflictsTable
-                            + "'); conflicts must go to a table of their own, e.g. "
-                            + DEFAULT_CONFLICTS_TABLE);
-        }
+        Map<String, String> tables = new LinkedHashMap<>();
+        String errorsTable = ownTable(node, "errorsTable", DEFAULT_ERRORS_TABLE, "errors", tables);
+        String conflictsTable =
+                ownTable(node, "conflictsTable", DEFAULT_CONFLICTS_TABLE, "conflicts", tables);
+        String qualityMetricsTable =
+                ownTable(
+                        node,
+                        "qualityMetricsTable",
+                        DEFAULT_QUALITY_METRICS_TABLE,
+                        "quality metrics",
+                        tables);
+        String alertsTable = ownTable(node, "alertsTable", DEFAULT_ALERTS_TABLE, "alerts", tables);
         node.rejectUnknownKeys();
         return new TargetSettings(
                 url,
@@ -583,7 +621,41 @@ final class ConfigBinder {
                 batchInterval,
                 maxRetries,
                 errorsTable,
-                conflictsTable);
+                conflictsTable,
+                qualityMetricsTable,
+                alertsTable);
+    }
+
+    /**
+     * One of the tables Syncline keeps for itself, which must not be any of the {@code earlier}
+     * ones (key → table) already bound.
+     */
+    private String ownTable(
+            ConfigNode parent,
+            String key,
+            String defaultTable,
+            String contents,
+            Map<String, String> earlier) {
+        ConfigNode node = parent.get(key);
+        String table = ownTable(node, defaultTable);
+        if (!problems.has(node.path())) {
+            earlier.entrySet().stream()
+                    .filter(other -> other.getValue().equalsIgnoreCase(table))
+                    .findFirst()
+                    .ifPresent(
+                            other ->
+                                    node.problem(
+                                            "is the same table as "
+                                                    + other.getKey()
+                                                    + " ('"
+                                                    + table
+                                                    + "'); "
+                                                    + contents
+                                                    + " must go to a table of their own, e.g. "
+                                                    + defaultTable));
+            earlier.put(key, table);
+        }
+        return table;
     }
 
     /** A table Syncline keeps in the target schema for itself, named without a schema. */
@@ -641,6 +713,327 @@ final class ConfigBinder {
                         });
         node.rejectUnknownKeys();
         return new ValidationSettings(rules, maxParentWait, maxWaitingChildren, escalation);
+    }
+
+    private AlertSettings alerts(ConfigNode node) {
+        ConfigNode codesNode = node.get("criticalErrorCodes");
+        Set<String> criticalCodes =
+                codesNode.isAbsent()
+                        ? AlertThresholds.DEFAULT_CRITICAL_ERROR_CODES
+                        : new LinkedHashSet<>(codesNode.texts());
+        ConfigNode rateLimitNode = node.get("rateLimit");
+        Duration rateLimit = rateLimitNode.duration(AlertThresholds.defaults().rateLimit());
+        NotifierRouting routing = routing(node.get("routes"));
+        ConfigNode retryNode = node.get("retry");
+        RetryPolicy defaultRetry = RetryPolicy.defaults();
+        int maxAttempts = retryNode.get("maxAttempts").integer(defaultRetry.maxAttempts(), 1, 100);
+        ConfigNode initialNode = retryNode.get("initialBackoff");
+        Duration initialBackoff = initialNode.duration(defaultRetry.initialBackoff());
+        requirePositive(initialNode, initialBackoff);
+        ConfigNode maxNode = retryNode.get("maxBackoff");
+        Duration maxBackoff = maxNode.duration(defaultRetry.maxBackoff());
+        requirePositive(maxNode, maxBackoff);
+        retryNode.rejectUnknownKeys();
+        int ratePerMinute =
+                node.get("ratePerMinute")
+                        .integer(NotifierSettings.DEFAULT_RATE_PER_MINUTE, 1, 100_000);
+        int queueCapacity =
+                node.get("queueCapacity")
+                        .integer(NotifierSettings.DEFAULT_QUEUE_CAPACITY, 1, 1_000_000);
+        SlackSettings slack =
+                channel(
+                        node.get("slack"),
+                        n -> new SlackSettings(n.get("webhookUrl").requiredText(WEBHOOK_EXAMPLE)));
+        PagerDutySettings pagerDuty =
+                channel(
+                        node.get("pagerduty"),
+                        n ->
+                                new PagerDutySettings(
+                                        n.get("eventsUrl")
+                                                .text(PagerDutySettings.DEFAULT_EVENTS_URL),
+                                        n.get("routingKey").requiredText("0123456789abcdef")));
+        EmailSettings email =
+                channel(
+                        node.get("email"),
+                        n ->
+                                new EmailSettings(
+                                        n.get("host").requiredText("smtp.example.com"),
+                                        n.get("port").integer(587, 1, 65_535),
+                                        n.get("startTls").bool(true),
+                                        n.get("username").text(null),
+                                        n.get("password").text(null),
+                                        n.get("from").requiredText("syncline@example.com"),
+                                        n.require("to", "[oncall@example.com]").texts()));
+        SmsSettings sms =
+                channel(
+                        node.get("sms"),
+                        n ->
+                                new SmsSettings(
+                                        n.get("gatewayUrl")
+                                                .requiredText("https://sms.example.com/send"),
+                                        n.get("authorization").text(null),
+                                        n.require("to", "['+4915112345678']").texts()));
+        node.rejectUnknownKeys();
+        NotifierSettings notifiers = null;
+        try {
+            notifiers =
+                    new NotifierSettings(
+                            slack,
+                            pagerDuty,
+                            email,
+                            sms,
+                            routing,
+                            problems.has(initialNode.path()) || problems.has(maxNode.path())
+                                    ? defaultRetry
+                                    : new RetryPolicy(maxAttempts, initialBackoff, maxBackoff),
+                            ratePerMinute,
+                            queueCapacity);
+        } catch (IllegalArgumentException e) {
+            node.problem(e.getMessage());
+        }
+        return new AlertSettings(
+                criticalCodes,
+                rateLimit,
+                notifiers == null ? NotifierSettings.defaults() : notifiers);
+    }
+
+    private static final String WEBHOOK_EXAMPLE = "https://hooks.slack.com/services/T000/B000/XXX";
+
+    /** One notifier channel's settings; null if absent or wrong (the problem is reported). */
+    private <T> T channel(ConfigNode node, Function<ConfigNode, T> bind) {
+        if (node.isAbsent()) {
+            return null;
+        }
+        T settings;
+        try {
+            settings = bind.apply(node);
+        } catch (IllegalArgumentException e) {
+            node.problem(e.getMessage());
+            return null;
+        }
+        node.rejectUnknownKeys();
+        return problems.has(node.path()) ? null : settings;
+    }
+
+    private NotifierRouting routing(ConfigNode node) {
+        if (node.isAbsent()) {
+            return NotifierRouting.defaults();
+        }
+        Map<AlertSeverity, Set<Channel>> channels = new java.util.EnumMap<>(AlertSeverity.class);
+        for (AlertSeverity severity : AlertSeverity.values()) {
+            ConfigNode severityNode = node.get(severity.name().toLowerCase(Locale.ROOT));
+            Set<Channel> routed = EnumSet.noneOf(Channel.class);
+            for (String name : severityNode.texts()) {
+                Arrays.stream(Channel.values())
+                        .filter(c -> c.name().equalsIgnoreCase(name))
+                        .findFirst()
+                        .ifPresentOrElse(
+                                routed::add,
+                                () ->
+                                        severityNode.problem(
+                                                "'"
+                                                        + name
+                                                        + "' is not a channel; use slack,"
+                                                        + " pagerduty, email or sms"));
+            }
+            channels.put(severity, routed);
+        }
+        node.rejectUnknownKeys();
+        try {
+            return new NotifierRouting(channels);
+        } catch (IllegalArgumentException e) {
+            node.problem(e.getMessage() + "; remove them from routes.warning");
+            return NotifierRouting.defaults();
+        }
+    }
+
+    private ObservabilitySettings observability(ConfigNode node, AlertSettings alerts) {
+        boolean enabled = node.get("enabled").bool(true);
+        QualityWindows.WindowSpec window = window(node.get("window"));
+        ConfigNode maxDelayNode = node.get("maxDelay");
+        Duration maxDelay = maxDelayNode.duration(DEFAULT_OBSERVATION_MAX_DELAY);
+        Duration allowedLateness = node.get("allowedLateness").duration(DEFAULT_ALLOWED_LATENESS);
+        LatencyTargets latencyTargets = latencyTargets(node);
+        AlertThresholds thresholds = thresholds(node.get("thresholds"), alerts);
+        HeartbeatSettings heartbeat = heartbeat(node.get("heartbeat"));
+        ConfigNode readBackNode = node.get("readBack");
+        ConfigNode sampleRateNode = readBackNode.get("sampleRate");
+        double sampleRate = sampleRateNode.decimal(DEFAULT_READ_BACK_SAMPLE_RATE);
+        if (sampleRate < 0 || sampleRate > 1) {
+            sampleRateNode.problem(
+                    "must be a share between 0 and 1, was "
+                            + sampleRate
+                            + "; e.g. 0.01 reads back one change in a hundred, 0 turns read-back"
+                            + " off");
+            sampleRate = DEFAULT_READ_BACK_SAMPLE_RATE;
+        }
+        ConfigNode readBackDelayNode = readBackNode.get("delay");
+        Duration readBackDelay = readBackDelayNode.duration(DEFAULT_READ_BACK_DELAY);
+        requirePositive(readBackDelayNode, readBackDelay);
+        readBackNode.rejectUnknownKeys();
+        int prometheusPort =
+                node.get("prometheus").get("port").integer(DEFAULT_PROMETHEUS_PORT, 0, 65_535);
+        node.get("prometheus").rejectUnknownKeys();
+        node.rejectUnknownKeys();
+        return new ObservabilitySettings(
+                enabled,
+                window,
+                maxDelay,
+                allowedLateness,
+                latencyTargets,
+                thresholds,
+                heartbeat,
+                sampleRate,
+                readBackDelay,
+                prometheusPort);
+    }
+
+    private QualityWindows.WindowSpec window(ConfigNode node) {
+        ConfigNode kindNode = node.get("kind");
+        String kindText = kindNode.text("tumbling");
+        QualityWindows.Kind kind =
+                Arrays.stream(QualityWindows.Kind.values())
+                        .filter(k -> k.configName().equals(kindText))
+                        .findFirst()
+                        .orElse(null);
+        if (kind == null) {
+            kindNode.problem(
+                    "'"
+                            + kindText
+                            + "' is not a window kind; use tumbling, hopping, sliding or session");
+            kind = QualityWindows.Kind.TUMBLING;
+        }
+        QualityWindows.WindowSpec defaults = QualityWindows.WindowSpec.defaults(kind);
+        QualityWindows.WindowSpec spec =
+                new QualityWindows.WindowSpec(
+                        kind,
+                        node.get("size").duration(defaults.size()),
+                        node.get("slide").duration(defaults.slide()),
+                        node.get("gap").duration(defaults.gap()));
+        if (!problems.has(node.path())) {
+            spec.problems().forEach(node::problem);
+        }
+        node.rejectUnknownKeys();
+        return spec;
+    }
+
+    /**
+     * {@code syncClasses: {customer: near-real-time}} and optional {@code latencyTargets:
+     * {customer: 20s}} overriding a class's default target; {@code defaultSyncClass} for the rest.
+     */
+    private LatencyTargets latencyTargets(ConfigNode node) {
+        ConfigNode defaultNode = node.get("defaultSyncClass");
+        SyncClass defaultClass = syncClass(defaultNode, defaultNode.text("real-time"));
+        ConfigNode classesNode = node.get("syncClasses");
+        Map<String, SyncClass> classes = new LinkedHashMap<>();
+        classesNode
+                .textMap()
+                .forEach(
+                        (entityType, name) ->
+                                classes.put(
+                                        entityType, syncClass(classesNode.get(entityType), name)));
+        ConfigNode targetsNode = node.get("latencyTargets");
+        Map<String, LatencyTargets.Target> targets = new LinkedHashMap<>();
+        classes.forEach(
+                (entityType, syncClass) ->
+                        targets.put(entityType, LatencyTargets.Target.of(syncClass)));
+        for (String entityType : targetsNode.textMap().keySet()) {
+            ConfigNode targetNode = targetsNode.get(entityType);
+            Duration latency = targetNode.duration(defaultClass.defaultTarget());
+            requirePositive(targetNode, latency);
+            SyncClass syncClass = classes.getOrDefault(entityType, defaultClass);
+            targets.put(
+                    entityType,
+                    new LatencyTargets.Target(
+                            syncClass, latency.isZero() ? syncClass.defaultTarget() : latency));
+        }
+        return new LatencyTargets(targets, LatencyTargets.Target.of(defaultClass));
+    }
+
+    private SyncClass syncClass(ConfigNode node, String name) {
+        return SyncClass.parse(name)
+                .orElseGet(
+                        () -> {
+                            node.problem(
+                                    "'"
+                                            + name
+                                            + "' is not a sync class; use real-time (5s target),"
+                                            + " near-real-time (30s) or batch (1h)");
+                            return SyncClass.REAL_TIME;
+                        });
+    }
+
+    private AlertThresholds thresholds(ConfigNode node, AlertSettings alerts) {
+        AlertThresholds defaults = AlertThresholds.defaults();
+        double completeness = share(node.get("completeness"), defaults.minCompleteness());
+        double accuracy = share(node.get("accuracy"), defaults.minAccuracy());
+        double consistency = share(node.get("consistency"), defaults.minConsistency());
+        double timeliness = share(node.get("timeliness"), defaults.minTimeliness());
+        double errorRate = share(node.get("errorRate"), defaults.maxErrorRate());
+        int minChanges = node.get("minChanges").integer((int) defaults.minChanges(), 0, 1_000_000);
+        ConfigNode sourceLagNode = node.get("sourceLag");
+        Duration sourceLag = sourceLagNode.duration(defaults.sourceLagWarning());
+        requirePositive(sourceLagNode, sourceLag);
+        ConfigNode stalledNode = node.get("sourceStalled");
+        Duration sourceStalled = stalledNode.duration(defaults.sourceStalled());
+        requirePositive(stalledNode, sourceStalled);
+        if (!problems.has(sourceLagNode.path())
+                && !problems.has(stalledNode.path())
+                && sourceStalled.compareTo(sourceLag) < 0) {
+            stalledNode.problem(
+                    "("
+                            + Durations.format(sourceStalled)
+                            + ") must not be shorter than sourceLag ("
+                            + Durations.format(sourceLag)
+                            + "): a stalled source is one further behind than a lagging one");
+            sourceStalled = sourceLag;
+        }
+        node.rejectUnknownKeys();
+        return new AlertThresholds(
+                completeness,
+                accuracy,
+                consistency,
+                timeliness,
+                errorRate,
+                minChanges,
+                isPositive(sourceLag) ? sourceLag : defaults.sourceLagWarning(),
+                isPositive(sourceStalled) ? sourceStalled : defaults.sourceStalled(),
+                alerts.criticalErrorCodes(),
+                alerts.rateLimit());
+    }
+
+    private static boolean isPositive(Duration duration) {
+        return !duration.isNegative() && !duration.isZero();
+    }
+
+    private double share(ConfigNode node, double defaultValue) {
+        double value = node.decimal(defaultValue);
+        if (value < 0 || value > 1) {
+            node.problem("must be a share between 0 and 1, was " + value + "; write 0.95 for 95 %");
+            return defaultValue;
+        }
+        return value;
+    }
+
+    private HeartbeatSettings heartbeat(ConfigNode node) {
+        Duration interval = node.get("interval").duration(DEFAULT_HEARTBEAT_INTERVAL);
+        ConfigNode tableNode = node.get("table");
+        String table = tableNode.text(DEFAULT_HEARTBEAT_TABLE);
+        int dot = table.indexOf('.');
+        String schema = dot < 0 ? "public" : table.substring(0, dot);
+        String name = dot < 0 ? table : table.substring(dot + 1);
+        if (!UNQUALIFIED_TABLE_NAME.matcher(schema).matches()
+                || !UNQUALIFIED_TABLE_NAME.matcher(name).matches()) {
+            tableNode.problem(
+                    "'"
+                            + table
+                            + "' is not a table name; write schema.table, e.g. "
+                            + DEFAULT_HEARTBEAT_TABLE);
+            schema = "public";
+            name = "syncline_heartbeat";
+        }
+        node.rejectUnknownKeys();
+        return new HeartbeatSettings(interval, schema, name);
     }
 
     /**

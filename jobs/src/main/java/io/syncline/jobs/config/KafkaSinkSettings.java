@@ -12,6 +12,8 @@ import java.util.Map;
  * @param transactionTimeout must not exceed the broker's {@code transaction.max.timeout.ms}
  * @param properties extra producer properties, passed as they are
  * @param conflictTopic every conflict, decided or parked, with both versions and the decision
+ * @param qualityTopic each window's quality and lag per tenant and entity type
+ * @param alertTopic every alert, fired and resolved
  */
 public record KafkaSinkSettings(
         String bootstrapServers,
@@ -21,7 +23,9 @@ public record KafkaSinkSettings(
         String transactionalIdPrefix,
         Duration transactionTimeout,
         Map<String, String> properties,
-        String conflictTopic) {
+        String conflictTopic,
+        String qualityTopic,
+        String alertTopic) {
 
     public KafkaSinkSettings {
         properties = Map.copyOf(properties);

@@ -10,6 +10,8 @@ import java.util.List;
  * @param file the file it was read from, named in every error message
  * @param tenants allow-list of tenants; empty means every tenant is accepted
  * @param consistency de-duplication, ordering and conflict resolution
+ * @param observability quality and lag windows, thresholds, heartbeats and metrics
+ * @param alerts where alerts go and how often
  */
 public record SynclineConfig(
         Path file,
@@ -20,7 +22,9 @@ public record SynclineConfig(
         List<String> tenants,
         SinkSettings sinks,
         ValidationSettings validation,
-        ConsistencySettings consistency) {
+        ConsistencySettings consistency,
+        ObservabilitySettings observability,
+        AlertSettings alerts) {
 
     public SynclineConfig {
         tenants = List.copyOf(tenants);

@@ -14,6 +14,9 @@ import java.time.Duration;
  *     syncline errors}
  * @param conflictsTable table in {@code schema} holding every conflict with its resolution; parked
  *     manual conflicts wait there for a decision
+ * @param qualityMetricsTable table in {@code schema} holding each window's quality and lag per
+ *     tenant and entity type, for {@code syncline report}
+ * @param alertsTable table in {@code schema} holding every alert, fired and resolved
  */
 public record TargetSettings(
         String url,
@@ -25,4 +28,6 @@ public record TargetSettings(
         Duration batchInterval,
         int maxRetries,
         String errorsTable,
-        String conflictsTable) {}
+        String conflictsTable,
+        String qualityMetricsTable,
+        String alertsTable) {}

@@ -1,14 +1,18 @@
 package io.syncline.jobs.wiring;
 
+import io.syncline.jobs.config.HeartbeatSettings;
 import io.syncline.jobs.config.SourceConfig;
 import io.syncline.jobs.config.TableMapping;
 import io.syncline.operators.decode.CdcChangeDeserializer;
 import io.syncline.operators.decode.SourceRecordDecoder;
 import io.syncline.operators.decode.TableBinding;
+import io.syncline.operators.observe.Heartbeats;
 import io.syncline.schema.ChangeEvent;
 import io.syncline.schema.ErrorRecord;
 import java.time.Clock;
 import java.time.Duration;
+import java.util.ArrayList;
+import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Properties;
 import java.util.Set;
@@ -19,7 +23,27 @@ import org.apache.flink.types.Either;
 /** Builds the Flink CDC incremental-snapshot source ({@code pgoutput}) of one Postgres source. */
 public final class PostgresCdcSources {
 
+    /** Without Syncline's heartbeats, the connector's own still advance the slot's offset. */
+    private static final Duration DEFAULT_HEARTBEAT_INTERVAL = Duration.ofSeconds(10);
+
     private PostgresCdcSources() {}
+
+    /** Binds each discovered table to its entity type and tenant, and the heartbeat table if on. */
+    public static List<TableBinding> bindings(
+            List<DiscoveredTable> tables, HeartbeatSettings heartbeat) {
+        List<TableBinding> bindings = new ArrayList<>(bindings(tables));
+        if (heartbeat.enabled()) {
+            bindings.add(
+                    new TableBinding(
+                            heartbeat.schema(),
+                            heartbeat.table(),
+                            Heartbeats.ENTITY_TYPE,
+                            List.of(Heartbeats.SOURCE_COLUMN),
+                            null,
+                            Heartbeats.TENANT));
+        }
+        return bindings;
+    }
 
     /** Binds each discovered table to its entity type and tenant. */
     public static List<TableBinding> bindings(List<DiscoveredTable> tables) {
@@ -49,11 +73,12 @@ public final class PostgresCdcSources {
                     SourceConfig source,
                     List<DiscoveredTable> tables,
                     Set<String> tenants,
-                    WalPosition snapshotStart) {
+                    WalPosition snapshotStart,
+                    HeartbeatSettings heartbeat) {
         SourceRecordDecoder decoder =
                 new SourceRecordDecoder(
                         source.id(),
-                        bindings(tables),
+                        bindings(tables, heartbeat),
                         tenants,
                         snapshotStart.lsn(),
                         snapshotStart.serverTime());
@@ -64,20 +89,22 @@ public final class PostgresCdcSources {
         // TRUNCATE stays skipped (Debezium's default): Flink CDC 3.5 fails on change records
         // without a key, so including it would restart-loop the job.
         debezium.setProperty("tombstones.on.delete", "false");
+        List<String> tableList = new ArrayList<>();
+        source.tables().forEach(t -> tableList.add(t.schemaName() + "." + t.tableName()));
+        Set<String> schemas = new LinkedHashSet<>();
+        source.tables().forEach(t -> schemas.add(t.schemaName()));
+        if (heartbeat.enabled()) {
+            // Syncline's heartbeat writer updates it; its change travels the stream like any other.
+            tableList.add(heartbeat.schema() + "." + heartbeat.table());
+            schemas.add(heartbeat.schema());
+        }
         return PostgresSourceBuilder.PostgresIncrementalSource
                 .<Either<ErrorRecord, ChangeEvent>>builder()
                 .hostname(source.hostname())
                 .port(source.port())
                 .database(source.database())
-                .schemaList(
-                        source.tables().stream()
-                                .map(TableMapping::schemaName)
-                                .distinct()
-                                .toArray(String[]::new))
-                .tableList(
-                        source.tables().stream()
-                                .map(t -> t.schemaName() + "." + t.tableName())
-                                .toArray(String[]::new))
+                .schemaList(schemas.toArray(String[]::new))
+                .tableList(tableList.toArray(String[]::new))
                 .username(source.username())
                 .password(source.password())
                 .slotName(source.slotName())
@@ -86,7 +113,8 @@ public final class PostgresCdcSources {
                         "latest".equals(source.startup())
                                 ? StartupOptions.latest()
                                 : StartupOptions.initial())
-                .heartbeatInterval(Duration.ofSeconds(10))
+                .heartbeatInterval(
+                        heartbeat.enabled() ? heartbeat.interval() : DEFAULT_HEARTBEAT_INTERVAL)
                 .debeziumProperties(debezium)
                 .deserializer(new CdcChangeDeserializer(decoder, Clock.systemUTC()))
                 .build();

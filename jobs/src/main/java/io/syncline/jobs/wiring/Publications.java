@@ -1,7 +1,9 @@
 package io.syncline.jobs.wiring;
 
+import io.syncline.jobs.config.HeartbeatSettings;
 import io.syncline.jobs.config.SourceConfig;
 import io.syncline.jobs.config.TableMapping;
+import io.syncline.operators.observe.Heartbeats;
 import io.syncline.operators.sink.SqlIdentifiers;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
@@ -25,13 +27,25 @@ public final class Publications {
 
     private Publications() {}
 
-    /** Makes sure the publication of {@code source} exists and covers all its tables. */
-    public static void ensure(SourceConfig source) {
+    /**
+     * Makes sure the publication of {@code source} exists and covers all its tables, and the
+     * heartbeat table (created here when missing) if heartbeats are on.
+     */
+    public static void ensure(SourceConfig source, HeartbeatSettings heartbeat) {
         try (Connection connection =
                 PostgresConnections.open(source.jdbcUrl(), source.username(), source.password())) {
             List<String> wanted = new ArrayList<>();
             for (TableMapping table : source.tables()) {
                 wanted.add(SqlIdentifiers.qualified(table.schemaName(), table.tableName()));
+            }
+            if (heartbeat.enabled()) {
+                try (Statement statement = connection.createStatement()) {
+                    statement.execute(
+                            "CREATE SCHEMA IF NOT EXISTS "
+                                    + SqlIdentifiers.quote(heartbeat.schema()));
+                    statement.execute(Heartbeats.createSql(heartbeat.qualifiedName()));
+                }
+                wanted.add(heartbeat.qualifiedName());
             }
             Set<String> published = publishedTables(connection, source.publication());
             try (Statement statement = connection.createStatement()) {

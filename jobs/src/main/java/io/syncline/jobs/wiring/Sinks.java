@@ -2,15 +2,20 @@ package io.syncline.jobs.wiring;
 
 import io.syncline.jobs.config.KafkaSinkSettings;
 import io.syncline.jobs.config.TargetSettings;
+import io.syncline.operators.alert.AlertsTable;
 import io.syncline.operators.errors.ErrorsTable;
 import io.syncline.operators.key.EntityKeys;
+import io.syncline.operators.quality.ObservationKeys;
+import io.syncline.operators.quality.QualityMetricsTable;
 import io.syncline.operators.resolve.ConflictsTable;
 import io.syncline.operators.sink.AvroKafkaSerializer;
 import io.syncline.operators.sink.TargetTable;
 import io.syncline.operators.sink.VersionGuardedUpsert;
+import io.syncline.schema.Alert;
 import io.syncline.schema.ChangeEvent;
 import io.syncline.schema.ConflictRecord;
 import io.syncline.schema.ErrorRecord;
+import io.syncline.schema.QualityMetrics;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.ByteBuffer;
@@ -69,6 +74,56 @@ public final class Sinks {
                         .setValueSerializationSchema(Sinks::encode)
                         .build();
         return kafka(kafka, serializer, "conflicts", guarantee);
+    }
+
+    /**
+     * The quality topic: each window's metrics in Avro single-object encoding, keyed by tenant and
+     * entity type, in Kafka transactions committed on checkpoints.
+     */
+    public static KafkaSink<QualityMetrics> qualityTopic(
+            KafkaSinkSettings kafka, DeliveryGuarantee guarantee) {
+        KafkaRecordSerializationSchema<QualityMetrics> serializer =
+                KafkaRecordSerializationSchema.<QualityMetrics>builder()
+                        .setTopic(kafka.qualityTopic())
+                        .setKeySerializationSchema(
+                                metrics ->
+                                        utf8(
+                                                ObservationKeys.of(
+                                                        metrics.getTenant(),
+                                                        metrics.getEntityType())))
+                        .setValueSerializationSchema(
+                                metrics -> bytes(() -> QualityMetrics.getEncoder().encode(metrics)))
+                        .build();
+        return kafka(kafka, serializer, "quality", guarantee);
+    }
+
+    /**
+     * The alerts topic: every alert, fired and resolved, in Avro single-object encoding, keyed by
+     * its condition so that an alert's resolution follows its firing.
+     */
+    public static KafkaSink<Alert> alertTopic(
+            KafkaSinkSettings kafka, DeliveryGuarantee guarantee) {
+        KafkaRecordSerializationSchema<Alert> serializer =
+                KafkaRecordSerializationSchema.<Alert>builder()
+                        .setTopic(kafka.alertTopic())
+                        .setKeySerializationSchema(alert -> utf8(alert.getCondition()))
+                        .setValueSerializationSchema(
+                                alert -> bytes(() -> Alert.getEncoder().encode(alert)))
+                        .build();
+        return kafka(kafka, serializer, "alerts", guarantee);
+    }
+
+    /** The quality metrics table, written by upserts keyed by window. */
+    public static JdbcSink<QualityMetrics> qualityMetricsTable(
+            TargetSettings target, QualityMetricsTable table) {
+        return jdbc(
+                target,
+                JdbcSink.<QualityMetrics>builder().withQueryStatement(table.upsertStatement()));
+    }
+
+    /** The alerts table, written by upserts keyed by alert id: fired, then resolved. */
+    public static JdbcSink<Alert> alertsTable(TargetSettings target, AlertsTable table) {
+        return jdbc(target, JdbcSink.<Alert>builder().withQueryStatement(table.upsertStatement()));
     }
 
     /** One entity type's target table, written by version-guarded upserts. */
@@ -144,13 +199,27 @@ public final class Sinks {
     }
 
     private static byte[] encode(ConflictRecord conflict) {
+        return bytes(() -> ConflictRecord.getEncoder().encode(conflict));
+    }
+
+    private static byte[] utf8(String text) {
+        return text.getBytes(StandardCharsets.UTF_8);
+    }
+
+    /** The bytes of an Avro encoding, which only fails for a record Avro cannot write. */
+    private static byte[] bytes(EncodedBytes encoding) {
         try {
-            ByteBuffer buffer = ConflictRecord.getEncoder().encode(conflict);
+            ByteBuffer buffer = encoding.get();
             byte[] bytes = new byte[buffer.remaining()];
             buffer.get(bytes);
             return bytes;
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }
+    }
+
+    @FunctionalInterface
+    private interface EncodedBytes {
+        ByteBuffer get() throws IOException;
     }
 }

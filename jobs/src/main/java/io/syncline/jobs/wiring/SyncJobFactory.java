@@ -3,13 +3,19 @@ package io.syncline.jobs.wiring;
 import io.syncline.jobs.SyncJob;
 import io.syncline.jobs.config.ConsistencySettings;
 import io.syncline.jobs.config.KafkaSinkSettings;
+import io.syncline.jobs.config.ObservabilitySettings;
 import io.syncline.jobs.config.SourceConfig;
 import io.syncline.jobs.config.SynclineConfig;
 import io.syncline.jobs.config.TargetSettings;
 import io.syncline.jobs.config.ValidationSettings;
 import io.syncline.jobs.control.ControlTopicPublisher;
+import io.syncline.operators.alert.AlertsTable;
+import io.syncline.operators.alert.notify.NotifierSink;
 import io.syncline.operators.errors.ErrorsTable;
 import io.syncline.operators.errors.Escalation;
+import io.syncline.operators.observe.HeartbeatWriter;
+import io.syncline.operators.quality.QualityMetricsTable;
+import io.syncline.operators.quality.readback.ReadBackSettings;
 import io.syncline.operators.resolve.ConflictsTable;
 import io.syncline.operators.resolve.EntityResolver;
 import io.syncline.operators.resolve.SourcePrecedence;
@@ -19,6 +25,7 @@ import java.sql.Connection;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Statement;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -56,9 +63,10 @@ public final class SyncJobFactory {
         Map<String, Sink<ChangeEvent>> targetSinks = new LinkedHashMap<>();
         Map<String, Map<String, Sink<ChangeEvent>>> writeBack = new LinkedHashMap<>();
         Map<String, Integer> priorities = new LinkedHashMap<>();
+        Map<String, TargetTable> targetTables = new LinkedHashMap<>();
         for (SourceConfig source : config.sources()) {
             List<DiscoveredTable> tables = TableDiscovery.discover(source);
-            Publications.ensure(source);
+            Publications.ensure(source, config.observability().heartbeat());
             priorities.put(source.id(), source.priority());
             if (source.writeBack()) {
                 // Before the source starts, so its stream carries the origin marker from the start.
@@ -78,10 +86,12 @@ public final class SyncJobFactory {
                                     source,
                                     tables,
                                     tenants,
-                                    TableDiscovery.currentWalPosition(source))));
+                                    TableDiscovery.currentWalPosition(source),
+                                    config.observability().heartbeat())));
             for (DiscoveredTable table : tables) {
                 TargetTable targetTable = targetTableOf(target, table);
                 prepareTargetTable(target, targetTable);
+                targetTables.put(table.mapping().entityType(), targetTable);
                 targetSinks.put(
                         table.mapping().entityType(), Sinks.targetTable(target, targetTable));
             }
@@ -115,7 +125,80 @@ public final class SyncJobFactory {
                 Sinks.changeTopic(kafka, guarantee),
                 targetSinks,
                 Sinks.errorTopic(kafka, guarantee),
-                Sinks.errorsTable(target, errorsTable));
+                Sinks.errorsTable(target, errorsTable),
+                observability(config, targetTables, guarantee));
+    }
+
+    /** The quality, lag and alert stages of {@code config}; null if it turns them off. */
+    private static SyncJob.Observability observability(
+            SynclineConfig config,
+            Map<String, TargetTable> targetTables,
+            DeliveryGuarantee guarantee) {
+        ObservabilitySettings settings = config.observability();
+        if (!settings.enabled()) {
+            return null;
+        }
+        TargetSettings target = config.sinks().target();
+        KafkaSinkSettings kafka = config.sinks().kafka();
+        QualityMetricsTable qualityTable = qualityMetricsTableOf(config);
+        prepareTable(target, qualityTable.qualifiedName(), qualityTable.createSql());
+        AlertsTable alertsTable = alertsTableOf(config);
+        prepareTable(target, alertsTable.qualifiedName(), alertsTable.createSql());
+        SyncJob.ReadBack readBack =
+                settings.readBackSampleRate() == 0
+                        ? null
+                        : new SyncJob.ReadBack(
+                                new ReadBackSettings(
+                                        target.url(),
+                                        target.username(),
+                                        target.password(),
+                                        settings.readBackSampleRate(),
+                                        settings.readBackDelay(),
+                                        READ_BACK_MAX_PENDING),
+                                targetTables);
+        return new SyncJob.Observability(
+                settings.window(),
+                settings.maxDelay(),
+                settings.allowedLateness(),
+                settings.latencyTargets(),
+                settings.heartbeat().enabled() ? settings.heartbeat().interval() : Duration.ZERO,
+                settings.heartbeat().enabled()
+                        ? new HeartbeatWriter(
+                                config.sources().stream()
+                                        .map(
+                                                source ->
+                                                        new HeartbeatWriter.Target(
+                                                                source.id(),
+                                                                source.jdbcUrl(),
+                                                                source.username(),
+                                                                source.password(),
+                                                                settings.heartbeat()
+                                                                        .qualifiedName()))
+                                        .toList(),
+                                settings.heartbeat().interval())
+                        : null,
+                settings.thresholds(),
+                readBack,
+                Sinks.qualityTopic(kafka, guarantee),
+                Sinks.qualityMetricsTable(target, qualityTable),
+                Sinks.alertTopic(kafka, guarantee),
+                Sinks.alertsTable(target, alertsTable),
+                new NotifierSink(config.alerts().notifiers()));
+    }
+
+    /** Sampled changes waiting for read-back per entity type and instance. */
+    private static final int READ_BACK_MAX_PENDING = 10_000;
+
+    /** The quality metrics table of {@code config}. */
+    public static QualityMetricsTable qualityMetricsTableOf(SynclineConfig config) {
+        TargetSettings target = config.sinks().target();
+        return new QualityMetricsTable(target.schema(), target.qualityMetricsTable());
+    }
+
+    /** The alerts table of {@code config}. */
+    public static AlertsTable alertsTableOf(SynclineConfig config) {
+        TargetSettings target = config.sinks().target();
+        return new AlertsTable(target.schema(), target.alertsTable());
     }
 
     /** The errors table of {@code config}, with its escalation levels. */
@@ -209,7 +292,12 @@ public final class SyncJobFactory {
             Set<String> existing = client.listTopics().names().get(30, TimeUnit.SECONDS);
             List<NewTopic> missing = new ArrayList<>();
             for (String topic :
-                    List.of(kafka.changeTopic(), kafka.errorTopic(), kafka.conflictTopic())) {
+                    List.of(
+                            kafka.changeTopic(),
+                            kafka.errorTopic(),
+                            kafka.conflictTopic(),
+                            kafka.qualityTopic(),
+                            kafka.alertTopic())) {
                 if (!existing.contains(topic)) {
                     missing.add(new NewTopic(topic, Optional.of(partitions), Optional.empty()));
                 }

@@ -116,7 +116,9 @@ class ConfigLoaderTest {
                                 "syncline-crm",
                                 Duration.ofMinutes(5),
                                 Map.of("compression.type", "lz4"),
-                                "syncline.conflicts"));
+                                "syncline.conflicts",
+                                "syncline.quality",
+                                "syncline.alerts"));
         assertThat(config.sinks().target())
                 .isEqualTo(
                         new TargetSettings(
@@ -129,7 +131,9 @@ class ConfigLoaderTest {
                                 Duration.ofMillis(200),
                                 3,
                                 "syncline_errors",
-                                "syncline_conflicts"));
+                                "syncline_conflicts",
+                                "quality_metrics",
+                                "syncline_alerts"));
         assertThat(config.validation().rules().getVersion()).isEqualTo(1);
         assertThat(config.validation().rules().getFiles()).containsOnlyKeys("customer.schema.json");
         assertThat(config.validation().maxParentWait()).isEqualTo(Duration.ofSeconds(30));
@@ -274,7 +278,9 @@ class ConfigLoaderTest {
                                 "syncline",
                                 Duration.ofMinutes(5),
                                 Map.of(),
-                                "syncline.conflicts"));
+                                "syncline.conflicts",
+                                "syncline.quality",
+                                "syncline.alerts"));
         assertThat(config.sinks().target())
                 .isEqualTo(
                         new TargetSettings(
@@ -287,7 +293,9 @@ class ConfigLoaderTest {
                                 Duration.ofMillis(200),
                                 3,
                                 "syncline_errors",
-                                "syncline_conflicts"));
+                                "syncline_conflicts",
+                                "quality_metrics",
+                                "syncline_alerts"));
     }
 
     @Test
@@ -395,7 +403,8 @@ class ConfigLoaderTest {
                                     .isEqualTo(
                                             "unknown key 'bootstrapServer'; did you mean 'bootstrapServers'?"
                                                     + " Known keys: bootstrapServers, changeTopic, errorTopic,"
-                                                    + " controlTopic, conflictTopic, transactionalIdPrefix,"
+                                                    + " controlTopic, conflictTopic, qualityTopic,"
+                                                    + " alertTopic, transactionalIdPrefix,"
                                                     + " transactionTimeout, properties");
                         });
     }
@@ -425,7 +434,8 @@ class ConfigLoaderTest {
         assertThat(problemAt(e, "monitoring"))
                 .isEqualTo(
                         "unknown key 'monitoring'; Known keys: job, checkpoints, restart,"
-                                + " tenants, sources, sinks, validation, consistency");
+                                + " tenants, sources, sinks, validation, consistency, alerts,"
+                                + " observability");
     }
 
     @ParameterizedTest

@@ -424,7 +424,9 @@ class WriteBackPeersITCase {
                 Duration.ofMillis(100),
                 3,
                 "syncline_errors",
-                "syncline_conflicts");
+                "syncline_conflicts",
+                "quality_metrics",
+                "syncline_alerts");
     }
 
     /** A connection as Syncline's write-back sink opens it. */
