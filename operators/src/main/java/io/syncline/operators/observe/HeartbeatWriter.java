@@ -2,7 +2,6 @@ package io.syncline.operators.observe;
 
 import java.io.Serializable;
 import java.sql.Connection;
-import java.sql.DriverManager;
 import java.sql.SQLException;
 import java.sql.Statement;
 import java.time.Duration;
@@ -16,6 +15,7 @@ import org.apache.flink.api.connector.sink2.Sink;
 import org.apache.flink.api.connector.sink2.SinkWriter;
 import org.apache.flink.api.connector.sink2.WriterInitContext;
 import org.apache.flink.metrics.Counter;
+import org.postgresql.Driver;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -32,6 +32,10 @@ public final class HeartbeatWriter implements Sink<Long> {
     private static final long serialVersionUID = 1L;
 
     private static final Logger LOG = LoggerFactory.getLogger(HeartbeatWriter.class);
+
+    // Used directly rather than through DriverManager, which does not see drivers loaded by a
+    // child-first user-code class loader, as on a Flink cluster.
+    private static final Driver DRIVER = new Driver();
 
     /**
      * One source database to beat in.
@@ -137,12 +141,16 @@ public final class HeartbeatWriter implements Sink<Long> {
                 properties.setProperty("connectTimeout", String.valueOf(seconds));
                 properties.setProperty("socketTimeout", String.valueOf(seconds * 3));
                 properties.setProperty("ApplicationName", "syncline-heartbeat");
-                connection = DriverManager.getConnection(target.url(), properties);
+                connection = DRIVER.connect(target.url(), properties);
+                if (connection == null) {
+                    throw new SQLException("not a PostgreSQL JDBC URL: " + target);
+                }
+                // Kept before it is set up, so that close(target) closes it if setting up fails.
+                connections.put(target.sourceId(), connection);
                 connection.setAutoCommit(true);
                 try (Statement statement = connection.createStatement()) {
                     statement.execute("SET statement_timeout = " + Math.max(1, timeout.toMillis()));
                 }
-                connections.put(target.sourceId(), connection);
             }
             try (Statement statement = connection.createStatement()) {
                 statement.execute(

@@ -406,15 +406,20 @@ public final class ResolveFunction
 
     /**
      * Observes what is not a plain application: stale changes, conflicts and parked ones. Plain
-     * changes are observed when they are delivered.
+     * changes are observed when they are delivered. A stale change is recorded as a conflict it
+     * lost too, so staleness is asked first, else it would never be observed as such. The decision
+     * of a parked conflict is not observed again: the conflict was observed when it was parked.
      */
     private void observe(EntityResolver.Resolved resolved, ChangeEvent incoming, Context ctx) {
+        if (resolved.outcome() == EntityResolver.Outcome.DECIDED) {
+            return;
+        }
         ObservationOutcome outcome =
                 resolved.outcome() == EntityResolver.Outcome.PARKED
                         ? ObservationOutcome.PARKED
-                        : resolved.conflict() != null
-                                ? ObservationOutcome.CONFLICT
-                                : resolved.stale() ? ObservationOutcome.STALE : null;
+                        : resolved.stale()
+                                ? ObservationOutcome.STALE
+                                : resolved.conflict() != null ? ObservationOutcome.CONFLICT : null;
         if (outcome != null) {
             ctx.output(
                     ObservationOutputs.OBSERVATIONS,

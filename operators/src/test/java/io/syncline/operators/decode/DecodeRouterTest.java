@@ -3,11 +3,16 @@ package io.syncline.operators.decode;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.syncline.operators.errors.ErrorOutputs;
+import io.syncline.operators.observe.Heartbeats;
+import io.syncline.operators.observe.ObservationOutputs;
 import io.syncline.schema.ChangeEvent;
 import io.syncline.schema.ErrorClass;
 import io.syncline.schema.ErrorRecord;
 import io.syncline.schema.FieldKind;
 import io.syncline.schema.FieldValue;
+import io.syncline.schema.Observation;
+import io.syncline.schema.ObservationOutcome;
+import io.syncline.schema.ObservationStage;
 import io.syncline.schema.Operation;
 import java.time.Instant;
 import java.util.Map;
@@ -31,6 +36,9 @@ class DecodeRouterTest {
     private static final ChangeEvent ORDER_43 = change("43", 24_023_136L);
     private static final ErrorRecord NO_TENANT = error("TENANT_MISSING", "24023132");
     private static final ErrorRecord UNMAPPED = error("UNMAPPED_TABLE", "24023140");
+
+    /** Processing time when the router sees a heartbeat. */
+    private static final long SEEN = Instant.parse("2024-01-15T10:30:45.400Z").toEpochMilli();
 
     @Test
     void changesGoToTheMainOutputAndErrorsToTheErrorOutput() throws Exception {
@@ -77,7 +85,7 @@ class DecodeRouterTest {
     }
 
     @Test
-    void countsDecodedAndRejectedChanges() throws Exception {
+    void countsDecodedAndRejectedChangesButNotHeartbeats() throws Exception {
         InterceptingOperatorMetricGroup operatorMetrics = new InterceptingOperatorMetricGroup();
         MockEnvironment environment =
                 new MockEnvironmentBuilder()
@@ -102,6 +110,8 @@ class DecodeRouterTest {
             harness.processElement(Either.Right(ORDER_43), 102L);
             harness.processElement(Either.Left(UNMAPPED), 103L);
             harness.processElement(Either.Right(ORDER_42), 104L);
+            harness.processElement(Either.Right(heartbeat("shop-db", 24_023_144L)), 105L);
+            harness.processElement(Either.Right(heartbeat("billing-db", 24_023_152L)), 106L);
 
             assertThat(((Counter) operatorMetrics.get("changesDecoded")).getCount()).isEqualTo(3);
             assertThat(((Counter) operatorMetrics.get("changesRejected")).getCount()).isEqualTo(2);
@@ -113,6 +123,68 @@ class DecodeRouterTest {
                                     .getLocalValue())
                     .isEqualTo(5L);
         }
+    }
+
+    @Test
+    void aHeartbeatOfItsOwnSourceIsObservedAndNotPassedOn() throws Exception {
+        ChangeEvent beat = heartbeat("shop-db", 24_023_144L);
+        try (OneInputStreamOperatorTestHarness<Either<ErrorRecord, ChangeEvent>, ChangeEvent>
+                harness = ProcessFunctionTestHarnesses.forProcessFunction(new DecodeRouter())) {
+            harness.setProcessingTime(SEEN);
+            harness.processElement(Either.Right(ORDER_42), 100L);
+            harness.processElement(Either.Right(beat), 101L);
+
+            assertThat(harness.extractOutputValues()).containsExactly(ORDER_42);
+            assertThat(harness.getSideOutput(ErrorOutputs.ERRORS)).isNull();
+            assertThat(harness.getSideOutput(ObservationOutputs.OBSERVATIONS))
+                    .containsExactly(
+                            new StreamRecord<>(
+                                    Observation.newBuilder()
+                                            .setTenant(Heartbeats.TENANT)
+                                            .setEntityType("shop-db")
+                                            .setStage(ObservationStage.HEARTBEAT)
+                                            .setOutcome(ObservationOutcome.HEARTBEAT)
+                                            .setSourceId("shop-db")
+                                            .setSourceCommitTime(beat.getSourceCommitTime())
+                                            .setObservedTime(Instant.ofEpochMilli(SEEN))
+                                            .build(),
+                                    101L));
+        }
+    }
+
+    @Test
+    void aHeartbeatOfAnotherSourceInTheSameDatabaseIsDropped() throws Exception {
+        try (OneInputStreamOperatorTestHarness<Either<ErrorRecord, ChangeEvent>, ChangeEvent>
+                harness = ProcessFunctionTestHarnesses.forProcessFunction(new DecodeRouter())) {
+            harness.setProcessingTime(SEEN);
+            harness.processElement(Either.Right(heartbeat("billing-db", 24_023_144L)), 101L);
+
+            assertThat(harness.extractOutputValues()).isEmpty();
+            assertThat(harness.getSideOutput(ErrorOutputs.ERRORS)).isNull();
+            assertThat(harness.getSideOutput(ObservationOutputs.OBSERVATIONS)).isNull();
+        }
+    }
+
+    /** The heartbeat row of source {@code writtenBy}, as source shop-db captured it. */
+    private static ChangeEvent heartbeat(String writtenBy, long lsn) {
+        return ChangeEvent.newBuilder()
+                .setEventId("shop-db/" + lsn + "/-/" + Heartbeats.ENTITY_TYPE + "/" + writtenBy)
+                .setTenant(Heartbeats.TENANT)
+                .setEntityType(Heartbeats.ENTITY_TYPE)
+                .setEntityId(writtenBy)
+                .setOp(Operation.UPDATE)
+                .setAfter(
+                        Map.of(
+                                Heartbeats.SOURCE_COLUMN,
+                                new FieldValue(FieldKind.STRING, writtenBy),
+                                Heartbeats.TIME_COLUMN,
+                                new FieldValue(FieldKind.TIMESTAMP_TZ, "2024-01-15T10:30:45.300Z")))
+                .setSourceCommitTime(Instant.parse("2024-01-15T10:30:45.300Z"))
+                .setCaptureTime(Instant.parse("2024-01-15T10:30:45.350Z"))
+                .setSourceId("shop-db")
+                .setSourcePosition(Long.toString(lsn))
+                .setVersion(lsn)
+                .build();
     }
 
     private static ChangeEvent change(String orderId, long lsn) {

@@ -13,6 +13,8 @@ import static org.assertj.core.api.Assertions.tuple;
 import io.syncline.operators.errors.ErrorCodes;
 import io.syncline.operators.errors.ErrorOutputs;
 import io.syncline.operators.key.EntityKeys;
+import io.syncline.operators.observe.ObservationOutputs;
+import io.syncline.operators.observe.Observations;
 import io.syncline.schema.ChangeEvent;
 import io.syncline.schema.ConflictDecision;
 import io.syncline.schema.ConflictPick;
@@ -21,6 +23,9 @@ import io.syncline.schema.ConflictStatus;
 import io.syncline.schema.ErrorClass;
 import io.syncline.schema.ErrorRecord;
 import io.syncline.schema.FieldValue;
+import io.syncline.schema.Observation;
+import io.syncline.schema.ObservationOutcome;
+import io.syncline.schema.ObservationStage;
 import io.syncline.schema.Operation;
 import io.syncline.schema.ResolutionOutcome;
 import java.time.Duration;
@@ -90,6 +95,10 @@ class ResolveFunctionTest {
 
         List<ErrorRecord> errors() {
             return values(getSideOutput(ErrorOutputs.ERRORS));
+        }
+
+        List<Observation> observations() {
+            return values(getSideOutput(ObservationOutputs.OBSERVATIONS));
         }
 
         List<ChangeEvent> writesTo(String peer) {
@@ -698,5 +707,69 @@ class ResolveFunctionTest {
         assertThatThrownBy(() -> remembering(Duration.ZERO))
                 .isInstanceOf(IllegalArgumentException.class)
                 .hasMessage("the dedup time to live must be positive: PT0S");
+    }
+
+    private static Observation resolved(ChangeEvent change, ObservationOutcome outcome) {
+        return Observations.of(change, ObservationStage.RESOLVE, outcome, NOW);
+    }
+
+    @Test
+    void aConflictAndADuplicateAreObservedButAPlainApplicationIsNot() throws Exception {
+        Harness harness = open(inArrivalOrder(ConflictPolicy.lastWriterWins(), Set.of()));
+        ChangeEvent fromA = change("a", 1).at(10).create(ADA);
+        // b did not see a's version: concurrent, and the later writer wins.
+        ChangeEvent fromB = change("b", 1).at(20).update(GRACE);
+        ChangeEvent nextOfB = change("b", 2).at(30).saw(Map.of("a", 1L, "b", 1L)).update(LIN);
+
+        harness.change(fromA);
+        harness.change(fromB);
+        harness.change(fromA);
+        harness.change(nextOfB);
+
+        assertThat(eventIds(harness.extractOutputValues()))
+                .containsExactly(fromA.getEventId(), fromB.getEventId(), nextOfB.getEventId());
+        assertThat(harness.observations())
+                .containsExactly(
+                        resolved(fromB, ObservationOutcome.CONFLICT),
+                        resolved(fromA, ObservationOutcome.DUPLICATE));
+    }
+
+    @Test
+    void aStaleChangeIsObservedAsStaleNotAsAnyConflict() throws Exception {
+        Harness harness = open(inArrivalOrder(ConflictPolicy.lastWriterWins(), Set.of()));
+        ChangeEvent newer = change("a", 2).at(20).create(GRACE);
+        ChangeEvent older = change("a", 1).at(10).create(ADA);
+
+        harness.change(newer);
+        harness.change(older);
+
+        assertThat(harness.conflicts())
+                .extracting(ConflictRecord::getOutcome)
+                .containsExactly(ResolutionOutcome.LOST);
+        assertThat(harness.observations())
+                .containsExactly(resolved(older, ObservationOutcome.STALE));
+    }
+
+    @Test
+    void aParkedConflictIsObservedOnceAndTheChangesBehindItWhenTheyAreResolved() throws Exception {
+        Harness harness = open(inArrivalOrder(MANUAL, Set.of()));
+        ChangeEvent fromA = change("a", 1).at(10).create(ADA);
+        ChangeEvent fromB = change("b", 1).at(20).update(GRACE);
+        ChangeEvent waiting = change("a", 2).at(30).saw(Map.of("a", 1L, "b", 1L)).update(LIN);
+
+        harness.change(fromA);
+        harness.change(fromB);
+        harness.change(waiting);
+
+        assertThat(harness.observations())
+                .containsExactly(resolved(fromB, ObservationOutcome.PARKED));
+
+        harness.processElement2(decision(harness.conflicts().get(0), ConflictPick.RIGHT), 0);
+
+        // The decision and the waiting change are applied: delivery observes them.
+        assertThat(harness.observations())
+                .containsExactly(resolved(fromB, ObservationOutcome.PARKED));
+        assertThat(eventIds(harness.extractOutputValues()))
+                .containsExactly(fromA.getEventId(), fromB.getEventId(), waiting.getEventId());
     }
 }

@@ -2,7 +2,11 @@ package io.syncline.operators.sink;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.syncline.operators.observe.ObservationOutputs;
 import io.syncline.schema.ChangeEvent;
+import io.syncline.schema.Observation;
+import io.syncline.schema.ObservationOutcome;
+import io.syncline.schema.ObservationStage;
 import io.syncline.schema.Operation;
 import java.time.Instant;
 import java.util.List;
@@ -36,6 +40,57 @@ class EntityTypeRouterTest {
                     .as("an entity type without a target table has no side output")
                     .isNull();
         }
+    }
+
+    @Test
+    void whenAskedEveryChangeIsObservedAsDeliveredWhenItIsHandedToTheSinks() throws Exception {
+        ChangeEvent customer = change("customer", "1");
+        ChangeEvent note = change("note", "3");
+        try (OneInputStreamOperatorTestHarness<ChangeEvent, ChangeEvent> harness =
+                ProcessFunctionTestHarnesses.forProcessFunction(
+                        new EntityTypeRouter(List.of("customer"), true))) {
+            harness.setProcessingTime(2_500L);
+            harness.processElement(customer, 1L);
+            harness.setProcessingTime(2_700L);
+            harness.processElement(note, 3L);
+
+            assertThat(harness.extractOutputValues()).containsExactly(customer, note);
+            assertThat(harness.getSideOutput(ObservationOutputs.OBSERVATIONS))
+                    .extracting(StreamRecord::getValue)
+                    .containsExactly(delivered(customer, 2_500L), delivered(note, 2_700L));
+        }
+    }
+
+    @Test
+    void unlessAskedNoDeliveryIsObserved() throws Exception {
+        try (OneInputStreamOperatorTestHarness<ChangeEvent, ChangeEvent> harness =
+                ProcessFunctionTestHarnesses.forProcessFunction(
+                        new EntityTypeRouter(List.of("customer"), false))) {
+            harness.processElement(change("customer", "1"), 1L);
+
+            assertThat(harness.extractOutputValues()).hasSize(1);
+            assertThat(harness.getSideOutput(ObservationOutputs.OBSERVATIONS)).isNull();
+        }
+        try (OneInputStreamOperatorTestHarness<ChangeEvent, ChangeEvent> harness =
+                ProcessFunctionTestHarnesses.forProcessFunction(
+                        new EntityTypeRouter(List.of("customer")))) {
+            harness.processElement(change("customer", "1"), 1L);
+
+            assertThat(harness.extractOutputValues()).hasSize(1);
+            assertThat(harness.getSideOutput(ObservationOutputs.OBSERVATIONS)).isNull();
+        }
+    }
+
+    private static Observation delivered(ChangeEvent change, long handedOver) {
+        return Observation.newBuilder()
+                .setTenant("acme")
+                .setEntityType(change.getEntityType())
+                .setStage(ObservationStage.DELIVER)
+                .setOutcome(ObservationOutcome.DELIVERED)
+                .setSourceId("crm")
+                .setSourceCommitTime(Instant.EPOCH)
+                .setObservedTime(Instant.ofEpochMilli(handedOver))
+                .build();
     }
 
     private static ChangeEvent change(String entityType, String id) {

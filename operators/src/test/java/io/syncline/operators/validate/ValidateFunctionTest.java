@@ -12,9 +12,13 @@ import static org.assertj.core.api.Assertions.tuple;
 import io.syncline.operators.control.ControlCommands;
 import io.syncline.operators.errors.ErrorOutputs;
 import io.syncline.operators.key.TenantKeys;
+import io.syncline.operators.observe.ObservationOutputs;
 import io.syncline.schema.ChangeEvent;
 import io.syncline.schema.ControlCommand;
 import io.syncline.schema.ErrorRecord;
+import io.syncline.schema.Observation;
+import io.syncline.schema.ObservationOutcome;
+import io.syncline.schema.ObservationStage;
 import io.syncline.schema.Operation;
 import io.syncline.schema.RuleSetDocument;
 import java.time.Duration;
@@ -90,6 +94,14 @@ class ValidateFunctionTest {
 
     private static ChangeEvent stamped(ChangeEvent change, int version) {
         return ChangeEvent.newBuilder(change).setRuleSetVersion(version).build();
+    }
+
+    private static List<Observation> observations(
+            KeyedBroadcastOperatorTestHarness<String, ChangeEvent, ControlCommand, ChangeEvent>
+                    harness) {
+        Queue<StreamRecord<Observation>> records =
+                harness.getSideOutput(ObservationOutputs.OBSERVATIONS);
+        return records == null ? List.of() : records.stream().map(StreamRecord::getValue).toList();
     }
 
     private static List<ErrorRecord> errors(
@@ -343,5 +355,168 @@ class ValidateFunctionTest {
         assertThat(errors(harness))
                 .extracting(ErrorRecord::getCode, ErrorRecord::getRuleSetVersion)
                 .containsExactly(tuple(ValidationCodes.RULE_RANGE, 5));
+    }
+
+    /**
+     * Transformative customers: the schema requires id and name, a rule requires email, and credit
+     * limits are checked; contracts refer to customers.
+     */
+    private static final RuleSetDocument OBSERVED_RULES =
+            document(
+                    """
+                    version: 7
+                    entities:
+                      customer:
+                        level: transformative
+                        schema:
+                          type: json-schema
+                          inline: '{"type": "object", "properties": {"id": {"type": "integer"}, "name": {"type": "string"}, "email": {"type": "string"}}, "required": ["id", "name"]}'
+                        rules:
+                          - {type: required, field: email}
+                          - {type: range, field: credit_limit, min: 0, max: 1000}
+                      contract:
+                        references:
+                          - {field: customer_id, entity: customer}
+                    """);
+
+    private void observingHarness() throws Exception {
+        harness.close();
+        harness =
+                ProcessFunctionTestHarnesses.forKeyedBroadcastProcessFunction(
+                        new ValidateFunction(OBSERVED_RULES, MAX_PARENT_WAIT, MAX_WAITING_CHILDREN),
+                        new TenantKeys(),
+                        Types.STRING,
+                        ValidateFunction.RULE_SETS);
+        harness.setProcessingTime(1_000);
+    }
+
+    /** What validation observed of a change of {@link Changes}, at {@code observedMillis}. */
+    private static Observation observed(
+            String entityType,
+            ObservationOutcome outcome,
+            int fieldsRequired,
+            int fieldsPresent,
+            int rulesChecked,
+            int rulesFailed,
+            String errorCode,
+            long observedMillis) {
+        return Observation.newBuilder()
+                .setTenant(Changes.TENANT)
+                .setEntityType(entityType)
+                .setStage(ObservationStage.VALIDATE)
+                .setOutcome(outcome)
+                .setSourceId("crm")
+                .setFieldsRequired(fieldsRequired)
+                .setFieldsPresent(fieldsPresent)
+                .setRulesChecked(rulesChecked)
+                .setRulesFailed(rulesFailed)
+                .setErrorCode(errorCode)
+                .setSourceCommitTime(Instant.parse("2024-05-01T10:00:00Z"))
+                .setObservedTime(Instant.ofEpochMilli(observedMillis))
+                .build();
+    }
+
+    @Test
+    void acceptedCorrectedAndRejectedChangesAreObservedWithTheirFieldAndRuleCounts()
+            throws Exception {
+        observingHarness();
+        ChangeEvent valid =
+                create(
+                        "customer",
+                        "1",
+                        image(
+                                "id", intValue(1),
+                                "name", text("Ada"),
+                                "email", text("ada@example.com"),
+                                "credit_limit", intValue(500)));
+        ChangeEvent corrected =
+                create(
+                        "customer",
+                        "2",
+                        image(
+                                "id",
+                                intValue(2),
+                                "name",
+                                text("  Grace "),
+                                "email",
+                                text("g@x.io")));
+        // Name blank, email missing, credit limit too high: two of three rules fail.
+        ChangeEvent rejected =
+                create(
+                        "customer",
+                        "3",
+                        image(
+                                "id",
+                                intValue(3),
+                                "name",
+                                text(" "),
+                                "credit_limit",
+                                intValue(5000)));
+
+        harness.processElement(valid, 0);
+        harness.processElement(corrected, 0);
+        harness.processElement(rejected, 0);
+
+        assertThat(harness.extractOutputValues())
+                .extracting(ChangeEvent::getEntityId)
+                .containsExactly("1", "2");
+        assertThat(errors(harness))
+                .extracting(ErrorRecord::getKey, ErrorRecord::getCode)
+                .containsExactly(tuple("acme/customer/3", ValidationCodes.RULE_REQUIRED));
+        assertThat(observations(harness))
+                .containsExactly(
+                        observed("customer", ObservationOutcome.VALID, 3, 3, 2, 0, null, 1_000),
+                        observed("customer", ObservationOutcome.CORRECTED, 3, 3, 2, 0, null, 1_000),
+                        observed(
+                                "customer",
+                                ObservationOutcome.REJECTED,
+                                3,
+                                1,
+                                2,
+                                2,
+                                ValidationCodes.RULE_REQUIRED,
+                                1_000));
+    }
+
+    @Test
+    void aChildIsObservedWhenItIsReleasedOrRejectedNotWhileItWaits() throws Exception {
+        observingHarness();
+        harness.processElement(contract("c1", "1"), 0);
+        harness.processElement(contract("c2", "2"), 0);
+
+        assertThat(observations(harness)).isEmpty();
+
+        harness.setProcessingTime(2_000);
+        harness.processElement(
+                create(
+                        "customer",
+                        "1",
+                        image("id", intValue(1), "name", text("Ada"), "email", text("a@x.io"))),
+                0);
+        harness.setProcessingTime(61_000);
+
+        assertThat(observations(harness))
+                .containsExactly(
+                        observed("customer", ObservationOutcome.VALID, 3, 3, 2, 0, null, 2_000),
+                        observed("contract", ObservationOutcome.VALID, 0, 0, 1, 0, null, 2_000),
+                        observed(
+                                "contract",
+                                ObservationOutcome.REJECTED,
+                                0,
+                                0,
+                                1,
+                                1,
+                                ValidationCodes.RI_MISSING_PARENT,
+                                61_000));
+    }
+
+    @Test
+    void aChangeOfAnEntityTypeWithoutRulesIsObservedAsValidWithNothingChecked() throws Exception {
+        observingHarness();
+        harness.processElement(create("note", "n1", image("text", text("hello"))), 0);
+
+        assertThat(observations(harness))
+                .containsExactly(
+                        observed("note", ObservationOutcome.VALID, 0, 0, 0, 0, null, 1_000));
     }
 }
