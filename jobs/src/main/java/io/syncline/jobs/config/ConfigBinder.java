@@ -733,6 +733,15 @@ final class ConfigBinder {
         ConfigNode maxNode = retryNode.get("maxBackoff");
         Duration maxBackoff = maxNode.duration(defaultRetry.maxBackoff());
         requirePositive(maxNode, maxBackoff);
+        if (!problems.has(initialNode.path())
+                && !problems.has(maxNode.path())
+                && maxBackoff.compareTo(initialBackoff) < 0) {
+            maxNode.problem(
+                    "must not be shorter than initialBackoff ("
+                            + Durations.format(initialBackoff)
+                            + "), was "
+                            + Durations.format(maxBackoff));
+        }
         retryNode.rejectUnknownKeys();
         int ratePerMinute =
                 node.get("ratePerMinute")
@@ -740,39 +749,55 @@ final class ConfigBinder {
         int queueCapacity =
                 node.get("queueCapacity")
                         .integer(NotifierSettings.DEFAULT_QUEUE_CAPACITY, 1, 1_000_000);
+        // A channel missing a required value is left out: the value's own problem says so.
         SlackSettings slack =
                 channel(
                         node.get("slack"),
-                        n -> new SlackSettings(n.get("webhookUrl").requiredText(WEBHOOK_EXAMPLE)));
+                        n -> {
+                            String webhookUrl = n.get("webhookUrl").requiredText(WEBHOOK_EXAMPLE);
+                            return webhookUrl == null ? null : new SlackSettings(webhookUrl);
+                        });
         PagerDutySettings pagerDuty =
                 channel(
                         node.get("pagerduty"),
-                        n ->
-                                new PagerDutySettings(
-                                        n.get("eventsUrl")
-                                                .text(PagerDutySettings.DEFAULT_EVENTS_URL),
-                                        n.get("routingKey").requiredText("0123456789abcdef")));
+                        n -> {
+                            String eventsUrl =
+                                    n.get("eventsUrl").text(PagerDutySettings.DEFAULT_EVENTS_URL);
+                            String routingKey =
+                                    n.get("routingKey").requiredText("0123456789abcdef");
+                            return routingKey == null
+                                    ? null
+                                    : new PagerDutySettings(eventsUrl, routingKey);
+                        });
         EmailSettings email =
                 channel(
                         node.get("email"),
-                        n ->
-                                new EmailSettings(
-                                        n.get("host").requiredText("smtp.example.com"),
-                                        n.get("port").integer(587, 1, 65_535),
-                                        n.get("startTls").bool(true),
-                                        n.get("username").text(null),
-                                        n.get("password").text(null),
-                                        n.get("from").requiredText("syncline@example.com"),
-                                        n.require("to", "[oncall@example.com]").texts()));
+                        n -> {
+                            String host = n.get("host").requiredText("smtp.example.com");
+                            int port = n.get("port").integer(587, 1, 65_535);
+                            boolean startTls = n.get("startTls").bool(true);
+                            String username = n.get("username").text(null);
+                            String password = n.get("password").text(null);
+                            String from = n.get("from").requiredText("syncline@example.com");
+                            List<String> to = recipients(n, "[oncall@example.com]", "recipient");
+                            return host == null || from == null || to.isEmpty()
+                                    ? null
+                                    : new EmailSettings(
+                                            host, port, startTls, username, password, from, to);
+                        });
         SmsSettings sms =
                 channel(
                         node.get("sms"),
-                        n ->
-                                new SmsSettings(
-                                        n.get("gatewayUrl")
-                                                .requiredText("https://sms.example.com/send"),
-                                        n.get("authorization").text(null),
-                                        n.require("to", "['+4915112345678']").texts()));
+                        n -> {
+                            String gatewayUrl =
+                                    n.get("gatewayUrl")
+                                            .requiredText("https://sms.example.com/send");
+                            String authorization = n.get("authorization").text(null);
+                            List<String> to = recipients(n, "['+4915112345678']", "phone number");
+                            return gatewayUrl == null || to.isEmpty()
+                                    ? null
+                                    : new SmsSettings(gatewayUrl, authorization, to);
+                        });
         node.rejectUnknownKeys();
         NotifierSettings notifiers = null;
         try {
@@ -799,6 +824,16 @@ final class ConfigBinder {
 
     private static final String WEBHOOK_EXAMPLE = "https://hooks.slack.com/services/T000/B000/XXX";
 
+    /** A channel's {@code to:}, at least one {@code what}; empty with a problem otherwise. */
+    private List<String> recipients(ConfigNode channel, String example, String what) {
+        ConfigNode toNode = channel.require("to", example);
+        List<String> to = toNode.texts();
+        if (to.isEmpty() && !problems.has(toNode.path())) {
+            toNode.problem("needs at least one " + what + "; e.g. " + example);
+        }
+        return to;
+    }
+
     /** One notifier channel's settings; null if absent or wrong (the problem is reported). */
     private <T> T channel(ConfigNode node, Function<ConfigNode, T> bind) {
         if (node.isAbsent()) {
@@ -821,20 +856,30 @@ final class ConfigBinder {
         }
         Map<AlertSeverity, Set<Channel>> channels = new java.util.EnumMap<>(AlertSeverity.class);
         for (AlertSeverity severity : AlertSeverity.values()) {
-            ConfigNode severityNode = node.get(severity.name().toLowerCase(Locale.ROOT));
+            String key = severity.name().toLowerCase(Locale.ROOT);
+            ConfigNode severityNode = node.get(key);
             Set<Channel> routed = EnumSet.noneOf(Channel.class);
             for (String name : severityNode.texts()) {
-                Arrays.stream(Channel.values())
-                        .filter(c -> c.name().equalsIgnoreCase(name))
-                        .findFirst()
-                        .ifPresentOrElse(
-                                routed::add,
-                                () ->
-                                        severityNode.problem(
-                                                "'"
-                                                        + name
-                                                        + "' is not a channel; use slack,"
-                                                        + " pagerduty, email or sms"));
+                Channel channel =
+                        Arrays.stream(Channel.values())
+                                .filter(c -> c.name().equalsIgnoreCase(name))
+                                .findFirst()
+                                .orElse(null);
+                if (channel == null) {
+                    severityNode.problem(
+                            "'" + name + "' is not a channel; use slack, pagerduty, email or sms");
+                } else if (severity != AlertSeverity.CRITICAL
+                        && NotifierRouting.PAGING.contains(channel)) {
+                    // Reported here, at the severity's path, rather than by NotifierRouting.
+                    severityNode.problem(
+                            "'"
+                                    + name
+                                    + "' pages people, so it takes critical alerts only; remove it"
+                                    + " from routes."
+                                    + key);
+                } else {
+                    routed.add(channel);
+                }
             }
             channels.put(severity, routed);
         }
@@ -871,9 +916,9 @@ final class ConfigBinder {
         Duration readBackDelay = readBackDelayNode.duration(DEFAULT_READ_BACK_DELAY);
         requirePositive(readBackDelayNode, readBackDelay);
         readBackNode.rejectUnknownKeys();
-        int prometheusPort =
-                node.get("prometheus").get("port").integer(DEFAULT_PROMETHEUS_PORT, 0, 65_535);
-        node.get("prometheus").rejectUnknownKeys();
+        ConfigNode prometheusNode = node.get("prometheus");
+        int prometheusPort = prometheusNode.get("port").integer(DEFAULT_PROMETHEUS_PORT, 0, 65_535);
+        prometheusNode.rejectUnknownKeys();
         node.rejectUnknownKeys();
         return new ObservabilitySettings(
                 enabled,
@@ -981,11 +1026,11 @@ final class ConfigBinder {
                 && !problems.has(stalledNode.path())
                 && sourceStalled.compareTo(sourceLag) < 0) {
             stalledNode.problem(
-                    "("
-                            + Durations.format(sourceStalled)
-                            + ") must not be shorter than sourceLag ("
+                    "must not be shorter than sourceLag ("
                             + Durations.format(sourceLag)
-                            + "): a stalled source is one further behind than a lagging one");
+                            + "), was "
+                            + Durations.format(sourceStalled)
+                            + ": a stalled source is one further behind than a lagging one");
             sourceStalled = sourceLag;
         }
         node.rejectUnknownKeys();

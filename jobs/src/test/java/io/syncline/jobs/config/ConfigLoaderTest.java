@@ -4,19 +4,35 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.entry;
 import static org.assertj.core.api.Assertions.tuple;
 
+import io.syncline.operators.alert.AlertThresholds;
+import io.syncline.operators.alert.notify.Channel;
+import io.syncline.operators.alert.notify.EmailSettings;
+import io.syncline.operators.alert.notify.NotifierRouting;
+import io.syncline.operators.alert.notify.NotifierSettings;
+import io.syncline.operators.alert.notify.PagerDutySettings;
+import io.syncline.operators.alert.notify.RetryPolicy;
+import io.syncline.operators.alert.notify.SlackSettings;
+import io.syncline.operators.alert.notify.SmsSettings;
+import io.syncline.operators.quality.LatencyTargets;
+import io.syncline.operators.quality.QualityWindows;
+import io.syncline.operators.quality.SyncClass;
 import io.syncline.operators.resolve.ConflictPolicy;
 import io.syncline.operators.resolve.ConflictStrategy;
 import io.syncline.operators.resolve.FieldPolicy;
 import io.syncline.operators.resolve.examples.HighestValueWins;
+import io.syncline.schema.AlertSeverity;
 import java.io.IOException;
 import java.net.URISyntaxException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.EnumSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
+import java.util.Set;
 import java.util.function.Function;
+import org.assertj.core.groups.Tuple;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
@@ -1245,6 +1261,354 @@ class ConfigLoaderTest {
                 .containsExactly(tuple("crm", 0, false), tuple("billing", 2, true));
     }
 
+    @Test
+    void withoutObservabilityAndAlertsTheStandardsApply() {
+        SynclineConfig config = load(VALID);
+
+        assertThat(config.observability())
+                .isEqualTo(
+                        new ObservabilitySettings(
+                                true,
+                                new QualityWindows.WindowSpec(
+                                        QualityWindows.Kind.TUMBLING,
+                                        Duration.ofMinutes(1),
+                                        null,
+                                        null),
+                                Duration.ofSeconds(10),
+                                Duration.ofMinutes(5),
+                                LatencyTargets.defaults(),
+                                AlertThresholds.defaults(),
+                                new HeartbeatSettings(
+                                        Duration.ofSeconds(10), "public", "syncline_heartbeat"),
+                                0.01,
+                                Duration.ofSeconds(30),
+                                9249));
+        assertThat(config.observability().heartbeat().enabled()).isTrue();
+        assertThat(config.observability().heartbeat().qualifiedName())
+                .isEqualTo("\"public\".\"syncline_heartbeat\"");
+        assertThat(config.alerts())
+                .isEqualTo(
+                        new AlertSettings(
+                                AlertThresholds.DEFAULT_CRITICAL_ERROR_CODES,
+                                Duration.ofMinutes(15),
+                                NotifierSettings.defaults()));
+    }
+
+    @Test
+    void everyObservabilityAndAlertsKeyIsBound() {
+        String yaml =
+                VALID.replace(
+                                        "bootstrapServers: localhost:9092",
+                                        """
+                                bootstrapServers: localhost:9092
+                                    qualityTopic: dq.quality
+                                    alertTopic: dq.alerts""")
+                                .replace(
+                                        "url: jdbc:postgresql://localhost:5432/warehouse",
+                                        """
+                                url: jdbc:postgresql://localhost:5432/warehouse
+                                    qualityMetricsTable: dq_metrics
+                                    alertsTable: dq_alerts""")
+                        + """
+                        observability:
+                          enabled: false
+                          window:
+                            kind: hopping
+                            size: 10m
+                            slide: 2m
+                          maxDelay: 30s
+                          allowedLateness: 1h
+                          defaultSyncClass: near-real-time
+                          syncClasses:
+                            customer: batch
+                            contract: real-time
+                          latencyTargets:
+                            contract: 2s
+                            invoice: 45s
+                          thresholds:
+                            completeness: 0.9
+                            accuracy: 0.98
+                            consistency: 0.97
+                            timeliness: 0.8
+                            errorRate: 0.05
+                            minChanges: 20
+                            sourceLag: 1m
+                            sourceStalled: 10m
+                          heartbeat:
+                            interval: 30s
+                            table: ops.beats
+                          readBack:
+                            sampleRate: 0.25
+                            delay: 2m
+                          prometheus:
+                            port: 9400
+                        alerts:
+                          criticalErrorCodes: [WAL_GAP, DECRYPT_FAILED, LEDGER_GAP]
+                          rateLimit: 5m
+                          routes:
+                            critical: [pagerduty, sms, email]
+                            warning: [slack]
+                          retry: {maxAttempts: 3, initialBackoff: 2s, maxBackoff: 30s}
+                          ratePerMinute: 10
+                          queueCapacity: 50
+                          slack: {webhookUrl: 'https://hooks.slack.com/services/T1/B1/X1'}
+                          pagerduty:
+                            eventsUrl: https://events.eu.pagerduty.com/v2/enqueue
+                            routingKey: 0123456789abcdef
+                          email:
+                            host: smtp.example.com
+                            port: 2525
+                            startTls: false
+                            username: syncline
+                            password: s3cret
+                            from: syncline@example.com
+                            to: [oncall@example.com, data@example.com]
+                          sms:
+                            gatewayUrl: https://sms.example.com/send
+                            authorization: Bearer t0ken
+                            to: ['+4915112345678']
+                        """;
+
+        SynclineConfig config = load(yaml);
+
+        Set<String> criticalCodes = Set.of("WAL_GAP", "DECRYPT_FAILED", "LEDGER_GAP");
+        assertThat(config.observability())
+                .isEqualTo(
+                        new ObservabilitySettings(
+                                false,
+                                new QualityWindows.WindowSpec(
+                                        QualityWindows.Kind.HOPPING,
+                                        Duration.ofMinutes(10),
+                                        Duration.ofMinutes(2),
+                                        null),
+                                Duration.ofSeconds(30),
+                                Duration.ofHours(1),
+                                new LatencyTargets(
+                                        Map.of(
+                                                "customer",
+                                                LatencyTargets.Target.of(SyncClass.BATCH),
+                                                "contract",
+                                                new LatencyTargets.Target(
+                                                        SyncClass.REAL_TIME, Duration.ofSeconds(2)),
+                                                "invoice",
+                                                new LatencyTargets.Target(
+                                                        SyncClass.NEAR_REAL_TIME,
+                                                        Duration.ofSeconds(45))),
+                                        LatencyTargets.Target.of(SyncClass.NEAR_REAL_TIME)),
+                                new AlertThresholds(
+                                        0.9,
+                                        0.98,
+                                        0.97,
+                                        0.8,
+                                        0.05,
+                                        20,
+                                        Duration.ofMinutes(1),
+                                        Duration.ofMinutes(10),
+                                        criticalCodes,
+                                        Duration.ofMinutes(5)),
+                                new HeartbeatSettings(Duration.ofSeconds(30), "ops", "beats"),
+                                0.25,
+                                Duration.ofMinutes(2),
+                                9400));
+        assertThat(config.alerts())
+                .isEqualTo(
+                        new AlertSettings(
+                                criticalCodes,
+                                Duration.ofMinutes(5),
+                                new NotifierSettings(
+                                        new SlackSettings(
+                                                "https://hooks.slack.com/services/T1/B1/X1"),
+                                        new PagerDutySettings(
+                                                "https://events.eu.pagerduty.com/v2/enqueue",
+                                                "0123456789abcdef"),
+                                        new EmailSettings(
+                                                "smtp.example.com",
+                                                2525,
+                                                false,
+                                                "syncline",
+                                                "s3cret",
+                                                "syncline@example.com",
+                                                List.of("oncall@example.com", "data@example.com")),
+                                        new SmsSettings(
+                                                "https://sms.example.com/send",
+                                                "Bearer t0ken",
+                                                List.of("+4915112345678")),
+                                        new NotifierRouting(
+                                                Map.of(
+                                                        AlertSeverity.CRITICAL,
+                                                        EnumSet.of(
+                                                                Channel.PAGERDUTY,
+                                                                Channel.SMS,
+                                                                Channel.EMAIL),
+                                                        AlertSeverity.WARNING,
+                                                        EnumSet.of(Channel.SLACK))),
+                                        new RetryPolicy(
+                                                3, Duration.ofSeconds(2), Duration.ofSeconds(30)),
+                                        10,
+                                        50)));
+        assertThat(config.sinks().kafka())
+                .extracting(KafkaSinkSettings::qualityTopic, KafkaSinkSettings::alertTopic)
+                .containsExactly("dq.quality", "dq.alerts");
+        assertThat(config.sinks().target())
+                .extracting(TargetSettings::qualityMetricsTable, TargetSettings::alertsTable)
+                .containsExactly("dq_metrics", "dq_alerts");
+    }
+
+    @Test
+    void aZeroHeartbeatIntervalTurnsHeartbeatsOff() {
+        SynclineConfig config = load(VALID + "observability:\n  heartbeat: {interval: 0s}\n");
+
+        assertThat(config.observability().heartbeat().enabled()).isFalse();
+    }
+
+    @Test
+    void anUnknownWindowKindListsTheKinds() {
+        assertThat(onlyProblemOf("observability:\n  window: {kind: rolling}\n"))
+                .isEqualTo(
+                        tuple(
+                                "observability.window.kind",
+                                "'rolling' is not a window kind; use tumbling, hopping, sliding or"
+                                        + " session"));
+    }
+
+    @Test
+    void aSlideLongerThanTheWindowIsReported() {
+        assertThat(
+                        onlyProblemOf(
+                                "observability:\n  window: {kind: sliding, size: 1m, slide: 5m}\n"))
+                .isEqualTo(
+                        tuple(
+                                "observability.window",
+                                "slide (5m) must not be longer than size (1m)"));
+    }
+
+    @Test
+    void aSampleRateAboveOneIsNotAShare() {
+        assertThat(onlyProblemOf("observability:\n  readBack: {sampleRate: 1.5}\n"))
+                .isEqualTo(
+                        tuple(
+                                "observability.readBack.sampleRate",
+                                "must be a share between 0 and 1, was 1.5; e.g. 0.01 reads back one"
+                                        + " change in a hundred, 0 turns read-back off"));
+    }
+
+    @Test
+    void aThresholdWrittenAsAPercentageIsReportedWithTheShareToWrite() {
+        assertThat(onlyProblemOf("observability:\n  thresholds: {completeness: 95}\n"))
+                .isEqualTo(
+                        tuple(
+                                "observability.thresholds.completeness",
+                                "must be a share between 0 and 1, was 95.0; write 0.95 for 95 %"));
+    }
+
+    @Test
+    void aSourceStalledShorterThanSourceLagIsReported() {
+        assertThat(
+                        onlyProblemOf(
+                                "observability:\n"
+                                        + "  thresholds: {sourceLag: 2m, sourceStalled: 1m}\n"))
+                .isEqualTo(
+                        tuple(
+                                "observability.thresholds.sourceStalled",
+                                "must not be shorter than sourceLag (2m), was 1m: a stalled source is"
+                                        + " one further behind than a lagging one"));
+    }
+
+    @Test
+    void anUnknownSyncClassListsTheClassesWithTheirTargets() {
+        assertThat(onlyProblemOf("observability:\n  syncClasses: {customer: instant}\n"))
+                .isEqualTo(
+                        tuple(
+                                "observability.syncClasses.customer",
+                                "'instant' is not a sync class; use real-time (5s target),"
+                                        + " near-real-time (30s) or batch (1h)"));
+    }
+
+    @Test
+    void anUnknownChannelInTheRoutesListsTheChannels() {
+        assertThat(onlyProblemOf("alerts:\n  routes: {critical: [slack, teams]}\n"))
+                .isEqualTo(
+                        tuple(
+                                "alerts.routes.critical",
+                                "'teams' is not a channel; use slack, pagerduty, email or sms"));
+    }
+
+    @Test
+    void pagingChannelsAreForCriticalAlertsOnly() {
+        assertThat(onlyProblemOf("alerts:\n  routes: {warning: [slack, pagerduty]}\n"))
+                .isEqualTo(
+                        tuple(
+                                "alerts.routes.warning",
+                                "'pagerduty' pages people, so it takes critical alerts only;"
+                                        + " remove it from routes.warning"));
+    }
+
+    @Test
+    void aChannelWithoutARequiredValueIsReportedOnceAtThatValue() {
+        assertThat(
+                        onlyProblemOf(
+                                "alerts:\n"
+                                        + "  email: {host: smtp.example.com, from: s@example.com}\n"))
+                .isEqualTo(tuple("alerts.email.to", "is required; e.g. [oncall@example.com]"));
+        assertThat(
+                        onlyProblemOf(
+                                "alerts:\n"
+                                        + "  email: {host: smtp.example.com, from: s@example.com,"
+                                        + " to: []}\n"))
+                .isEqualTo(
+                        tuple(
+                                "alerts.email.to",
+                                "needs at least one recipient; e.g. [oncall@example.com]"));
+        assertThat(onlyProblemOf("alerts:\n  pagerduty: {eventsUrl: 'https://pd.example.com'}\n"))
+                .isEqualTo(
+                        tuple("alerts.pagerduty.routingKey", "is required; e.g. 0123456789abcdef"));
+        assertThat(
+                        onlyProblemOf(
+                                "alerts:\n  sms: {gatewayUrl: 'https://sms.example.com', to: []}\n"))
+                .isEqualTo(
+                        tuple(
+                                "alerts.sms.to",
+                                "needs at least one phone number; e.g. ['+4915112345678']"));
+    }
+
+    @Test
+    void aRetryMaxBackoffShorterThanTheInitialOneIsReportedAtMaxBackoff() {
+        assertThat(onlyProblemOf("alerts:\n  retry: {initialBackoff: 1m, maxBackoff: 10s}\n"))
+                .isEqualTo(
+                        tuple(
+                                "alerts.retry.maxBackoff",
+                                "must not be shorter than initialBackoff (1m), was 10s"));
+    }
+
+    @Test
+    void qualityTopicAndAlertsTableMustBeOfTheirOwn() {
+        ConfigException e =
+                catchConfigException(
+                        () ->
+                                load(
+                                        VALID.replace(
+                                                        "bootstrapServers: localhost:9092",
+                                                        "bootstrapServers: localhost:9092\n"
+                                                                + "    qualityTopic: syncline.changes")
+                                                .replace(
+                                                        "warehouse\n",
+                                                        "warehouse\n"
+                                                                + "    alertsTable: syncline_errors\n")));
+
+        assertThat(e.problems())
+                .extracting(ConfigProblem::path, ConfigProblem::message)
+                .containsExactly(
+                        tuple(
+                                "sinks.kafka.qualityTopic",
+                                "is the same topic as changeTopic ('syncline.changes'); quality"
+                                        + " metrics must go to a topic of their own, e.g."
+                                        + " syncline.quality"),
+                        tuple(
+                                "sinks.target.alertsTable",
+                                "is the same table as errorsTable ('syncline_errors'); alerts must"
+                                        + " go to a table of their own, e.g. syncline_alerts"));
+    }
+
     // ---- helpers
 
     private SynclineConfig load(String yaml) {
@@ -1272,6 +1636,14 @@ class ConfigLoaderTest {
                 + "      resolver: "
                 + resolver
                 + "\n";
+    }
+
+    /** The one problem of {@link #VALID} with {@code yaml} appended, as (path, message). */
+    private Tuple onlyProblemOf(String yaml) {
+        ConfigException e = catchConfigException(() -> load(VALID + yaml));
+        assertThat(e.problems()).hasSize(1);
+        ConfigProblem problem = e.problems().get(0);
+        return tuple(problem.path(), problem.message());
     }
 
     private static ConfigException catchConfigException(Runnable load) {
