@@ -15,8 +15,9 @@ import picocli.CommandLine.Option;
         description =
                 "Start embedded PostgreSQL (two source databases and a target) and Kafka, run"
                         + " the sync job on them with a generated workload that includes"
-                        + " conflicting writes to both sources, and print what it does. Ctrl-C"
-                        + " stops everything.")
+                        + " conflicting writes to both sources, and print what it does, with the"
+                        + " quality of each window and the alerts. Ctrl-C stops everything and"
+                        + " writes the day's quality report.")
 final class DemoCommand implements Callable<Integer> {
 
     @Option(
@@ -36,9 +37,19 @@ final class DemoCommand implements Callable<Integer> {
             description = "Port of the Flink web UI (default: ${DEFAULT-VALUE}).")
     int webUiPort;
 
+    @Option(
+            names = "--prometheus-port",
+            defaultValue = "9249",
+            description =
+                    "Port of the job's Prometheus endpoint, http://localhost:<port>/metrics"
+                            + " (default: ${DEFAULT-VALUE}).")
+    int prometheusPort;
+
     @Override
     public Integer call() throws Exception {
         Duration duration = durationSeconds == null ? null : Duration.ofSeconds(durationSeconds);
-        return new Demo(rate, webUiPort, System.out).run(duration) ? 0 : SynclineCli.FAILED;
+        return new Demo(rate, webUiPort, prometheusPort, System.out).run(duration)
+                ? 0
+                : SynclineCli.FAILED;
     }
 }

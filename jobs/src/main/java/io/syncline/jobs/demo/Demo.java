@@ -5,10 +5,18 @@ import io.syncline.embedded.EmbeddedPostgresServer;
 import io.syncline.jobs.config.ConfigLoader;
 import io.syncline.jobs.config.ConfigPreflight;
 import io.syncline.jobs.config.SynclineConfig;
+import io.syncline.jobs.report.QualityReport;
+import io.syncline.jobs.report.QualityReports;
+import io.syncline.jobs.report.QualityReports.ReportFiles;
+import io.syncline.jobs.report.ReportException;
+import io.syncline.jobs.report.ReportThresholds;
 import io.syncline.jobs.wiring.JobEnvironments;
 import io.syncline.jobs.wiring.SyncJobFactory;
 import io.syncline.operators.decode.DecodeRouter;
 import io.syncline.operators.resolve.ConflictsTable;
+import io.syncline.schema.Alert;
+import io.syncline.schema.AlertStatus;
+import java.io.IOException;
 import java.io.PrintStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -17,6 +25,7 @@ import java.sql.SQLException;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
+import java.time.LocalDate;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
@@ -26,6 +35,7 @@ import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
+import java.util.concurrent.atomic.AtomicInteger;
 import java.util.stream.Collectors;
 import org.apache.flink.configuration.Configuration;
 import org.apache.flink.configuration.HeartbeatManagerOptions;
@@ -38,31 +48,50 @@ import sun.misc.SignalHandler;
 /**
  * The demo: embedded PostgreSQL (two source databases and a target) and Kafka, the sync job on a
  * local Flink cluster with its web UI, a generated workload with conflicting writes in the two
- * sources, and a console report every few seconds.
+ * sources, a console report every few seconds with the quality of each window and the alerts, and
+ * the daily quality report at exit.
  */
 public final class Demo {
 
     private static final Duration REPORT_EVERY = Duration.ofSeconds(5);
     private static final Duration SNAPSHOT_POLL = Duration.ofMillis(500);
     private static final Duration CATCH_UP = Duration.ofSeconds(60);
+    private static final Duration JOB_STOP = Duration.ofSeconds(30);
+
+    /** Beyond a window's end: the watermark's delay, a checkpoint and the monitor's settling. */
+    private static final Duration LAST_WINDOW = Duration.ofSeconds(60);
+
     private static final String REPORT_INDENT = "       ";
 
     private final int rate;
     private final int webUiPort;
+    private final int prometheusPort;
     private final PrintStream out;
     private final Clock clock = Clock.systemUTC();
     private final CountDownLatch stopRequested = new CountDownLatch(1);
+    private final AtomicInteger windowsClosed = new AtomicInteger();
+    private final AtomicInteger alertsFired = new AtomicInteger();
+    private final AtomicInteger alertsResolved = new AtomicInteger();
+
+    /** When the workload last started writing a change; no commit of it is earlier. */
+    private volatile Instant lastWriteStarted = Instant.EPOCH;
 
     /**
      * @param rate changes per second the workload writes
      * @param webUiPort port of the Flink web UI
+     * @param prometheusPort port of the job's Prometheus endpoint
      */
-    public Demo(int rate, int webUiPort, PrintStream out) {
+    public Demo(int rate, int webUiPort, int prometheusPort, PrintStream out) {
         if (rate < 1) {
             throw new IllegalArgumentException("--rate must be at least 1, got " + rate);
         }
+        if (prometheusPort < 1 || prometheusPort > 65_535) {
+            throw new IllegalArgumentException(
+                    "--prometheus-port must be a port between 1 and 65535, got " + prometheusPort);
+        }
         this.rate = rate;
         this.webUiPort = webUiPort;
+        this.prometheusPort = prometheusPort;
         this.out = out;
     }
 
@@ -112,6 +141,9 @@ public final class Demo {
             ConfigPreflight.check(config);
             TargetCheck check = TargetCheck.of(config, postgres);
             ConflictsTable conflicts = SyncJobFactory.conflictsTableOf(config);
+            // The alert stage's minimums: the console marks what the alerts fire on.
+            ReportThresholds thresholds = ReportThresholds.of(config.observability().thresholds());
+            Path reportDir = workDir.resolve("report");
 
             Configuration flink = JobEnvironments.configuration(config);
             flink.set(RestOptions.PORT, webUiPort);
@@ -120,6 +152,11 @@ public final class Demo {
             StreamExecutionEnvironment env =
                     StreamExecutionEnvironment.createLocalEnvironmentWithWebUI(flink);
             JobEnvironments.configure(env, config);
+            // The Prometheus endpoint on the demo's port rather than the configuration's, so that
+            // a second demo or a test can run beside a demo.
+            Configuration prometheus = new Configuration();
+            JobEnvironments.prometheusReporter(prometheus, String.valueOf(prometheusPort));
+            env.configure(prometheus);
             SyncJobFactory.create(config).build(env);
             JobClient job = env.executeAsync(config.job().name());
 
@@ -135,6 +172,13 @@ public final class Demo {
                             + "  conflicts        once both sources stream, '%s' writes the same"
                             + " customers and accounts as '%s'; customers by %s, accounts by %s;"
                             + " recorded in table %s and topic %s%n"
+                            + "  quality          per tenant and entity type in %s windows, in"
+                            + " table %s and topic %s; a table below each time a window closes,"
+                            + " %s marks a share below its threshold (%s)%n"
+                            + "  alerts           in table %s and topic %s (no notifier in the"
+                            + " demo); printed below as they fire and resolve%n"
+                            + "  Prometheus       %s%n"
+                            + "  quality report   the day's, written into %s at exit%n"
                             + "Press Ctrl-C to stop.%n%n",
                     webUiPort == 0
                             ? "on a free port (see logs/syncline.log)"
@@ -156,16 +200,35 @@ public final class Demo {
                     config.consistency().policyOf("customer").name(),
                     ConflictSummary.shortName(config.consistency().policyOf("account").name()),
                     conflicts.table(),
-                    config.sinks().kafka().conflictTopic());
+                    config.sinks().kafka().conflictTopic(),
+                    config.observability().window().describe(),
+                    config.sinks().target().qualityMetricsTable(),
+                    config.sinks().kafka().qualityTopic(),
+                    QualityConsole.BELOW_THRESHOLD,
+                    QualityConsole.thresholds(thresholds),
+                    config.sinks().target().alertsTable(),
+                    config.sinks().kafka().alertTopic(),
+                    "http://localhost:"
+                            + prometheusPort
+                            + "/metrics (quality and lag per tenant and entity type, lag per source)",
+                    reportDir);
 
             Instant started = clock.instant();
             ScheduledExecutorService scheduler = Executors.newScheduledThreadPool(3);
             try (TopicMonitor monitor =
-                    new TopicMonitor(
-                            kafka.bootstrapServers(),
-                            config.sinks().kafka().changeTopic(),
-                            config.sinks().kafka().errorTopic(),
-                            clock)) {
+                            new TopicMonitor(
+                                    kafka.bootstrapServers(),
+                                    config.sinks().kafka().changeTopic(),
+                                    config.sinks().kafka().errorTopic(),
+                                    clock);
+                    QualityMonitor quality =
+                            new QualityMonitor(
+                                    kafka.bootstrapServers(),
+                                    config.sinks().kafka().qualityTopic(),
+                                    config.sinks().kafka().alertTopic(),
+                                    // A window's rows commit with the checkpoints after it closed.
+                                    config.checkpoints().interval().plusSeconds(1),
+                                    clock)) {
                 scheduler.scheduleAtFixedRate(
                         () -> step(workload),
                         0,
@@ -177,7 +240,10 @@ public final class Demo {
                         SNAPSHOT_POLL.toMillis(),
                         TimeUnit.MILLISECONDS);
                 scheduler.scheduleAtFixedRate(
-                        () -> report(started, job, workload, monitor, postgres, conflicts),
+                        () -> {
+                            report(started, job, workload, monitor, postgres, conflicts);
+                            printQuality(started, quality.news(), thresholds);
+                        },
                         REPORT_EVERY.toMillis(),
                         REPORT_EVERY.toMillis(),
                         TimeUnit.MILLISECONDS);
@@ -190,14 +256,22 @@ public final class Demo {
                 scheduler.awaitTermination(10, TimeUnit.SECONDS);
                 out.println("\nWorkload stopped; waiting for the pipeline to catch up ...");
                 awaitTargetMatchesSources(check);
+                out.println("Waiting for the quality windows of the last changes to close ...");
+                awaitLastQualityWindow(quality);
                 report(started, job, workload, monitor, postgres, conflicts);
+                printQuality(started, quality.allNews(), thresholds);
                 List<TargetCheck.Result> results = check.run();
                 results.forEach(result -> out.println(result.describe()));
+                out.printf(
+                        "quality: %d windows closed; alerts: %d fired, %d resolved%n",
+                        windowsClosed.get(), alertsFired.get(), alertsResolved.get());
                 return results.stream().allMatch(TargetCheck.Result::identical);
             } finally {
                 scheduler.shutdownNow();
-                out.println("Stopping the job, Kafka and PostgreSQL ...");
-                job.cancel().get(30, TimeUnit.SECONDS);
+                out.println("Stopping the job ...");
+                stop(job);
+                writeQualityReport(config, thresholds, reportDir);
+                out.println("Stopping Kafka and PostgreSQL ...");
             }
         } finally {
             out.println("Stopped.");
@@ -217,6 +291,7 @@ public final class Demo {
 
     private void step(DemoWorkload workload) {
         try {
+            lastWriteStarted = clock.instant();
             workload.step();
         } catch (SQLException e) {
             out.println("workload: " + e.getMessage());
@@ -340,6 +415,87 @@ public final class Demo {
                         DemoDatabase.TARGET,
                         "SELECT count(*) FROM " + table + " WHERE NOT _syncline_deleted");
         return Long.parseLong(count.get(0).get(0));
+    }
+
+    /**
+     * Prints the tables of the windows that closed and the alerts that fired or resolved, e.g.
+     *
+     * <pre>
+     * [  25s] quality window 10:41:20-10:41:30 UTC
+     *        tenant  entity    validated  errors  complete  accurate  consistent  timely  lag p50 ...
+     *        acme    contract         14       1         -    92.9%!           -  100.0%     1.1s ...
+     * [  25s] alert FIRING   WARNING  accuracy of contract for tenant acme is 92.86 % ...
+     * </pre>
+     */
+    private void printQuality(
+            Instant started, QualityMonitor.News news, ReportThresholds thresholds) {
+        String elapsed =
+                String.format("[%4ds] ", Duration.between(started, clock.instant()).toSeconds());
+        try {
+            for (QualityMonitor.Window window : news.windows()) {
+                List<String> lines = QualityConsole.table(window, thresholds);
+                out.println(elapsed + lines.get(0));
+                lines.subList(1, lines.size()).forEach(line -> out.println(REPORT_INDENT + line));
+                if (!window.again()) {
+                    windowsClosed.incrementAndGet();
+                }
+            }
+            for (Alert alert : news.alerts()) {
+                out.println(elapsed + QualityConsole.alert(alert));
+                (alert.getStatus() == AlertStatus.FIRING ? alertsFired : alertsResolved)
+                        .incrementAndGet();
+            }
+        } catch (RuntimeException e) {
+            out.println("quality: " + e.getMessage());
+        }
+    }
+
+    /**
+     * Waits until the quality window of the workload's last change has closed and its rows have
+     * arrived, so that the console and the daily report show every change.
+     */
+    private void awaitLastQualityWindow(QualityMonitor quality) throws InterruptedException {
+        Instant lastWrite = lastWriteStarted;
+        Instant deadline = clock.instant().plus(LAST_WINDOW);
+        while (clock.instant().isBefore(deadline)
+                && !(quality.latestWindowEnd().isAfter(lastWrite) && quality.settled())) {
+            TimeUnit.MILLISECONDS.sleep(500);
+        }
+    }
+
+    /**
+     * Cancels the job and waits until it and its local cluster are gone, so that nothing writes the
+     * quality tables any more.
+     */
+    private static void stop(JobClient job)
+            throws ExecutionException, InterruptedException, TimeoutException {
+        job.cancel().get(JOB_STOP.toMillis(), TimeUnit.MILLISECONDS);
+        // Completes exceptionally, as the job was cancelled; only the end matters here.
+        job.getJobExecutionResult()
+                .handle((result, failure) -> null)
+                .get(JOB_STOP.toMillis(), TimeUnit.MILLISECONDS);
+    }
+
+    /**
+     * Writes today's (UTC) daily quality report from the target's tables into {@code reportDir} and
+     * prints where, with the tenants' entity types below their thresholds.
+     */
+    private void writeQualityReport(
+            SynclineConfig config, ReportThresholds thresholds, Path reportDir) {
+        LocalDate today = LocalDate.now(clock);
+        try {
+            QualityReport report =
+                    QualityReports.load(config.sinks().target(), today, null, thresholds, clock);
+            ReportFiles files = QualityReports.write(report, reportDir);
+            out.printf(
+                    "Daily quality report of %s (UTC): %s%n  %s%n  %s%n",
+                    today,
+                    QualityConsole.verdict(report),
+                    files.html().toAbsolutePath(),
+                    files.json().toAbsolutePath());
+        } catch (ReportException | IOException e) {
+            out.println("quality report: " + e.getMessage());
+        }
     }
 
     private void awaitTargetMatchesSources(TargetCheck check)

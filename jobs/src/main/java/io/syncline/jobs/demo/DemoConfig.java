@@ -80,12 +80,16 @@ final class DemoConfig {
                     errorTopic: syncline.errors
                     controlTopic: syncline.control
                     conflictTopic: syncline.conflicts
+                    qualityTopic: syncline.quality
+                    alertTopic: syncline.alerts
                     transactionalIdPrefix: syncline-demo
                   target:
                     url: %s
                     username: %s
                     password: %s
                     conflictsTable: syncline_conflicts
+                    qualityMetricsTable: quality_metrics
+                    alertsTable: syncline_alerts
                 validation:
                   rules: rules.yaml
                   maxParentWait: 5s
@@ -97,6 +101,34 @@ final class DemoConfig {
                       strategy: custom             # the higher credit limit wins
                       resolver: io.syncline.operators.resolve.examples.HighestValueWins
                       options: {field: credit_limit}
+                observability:
+                  # Windows of 10 s instead of the standard minute, so that several close while
+                  # the demo runs; every source writes a heartbeat each second, so event time
+                  # moves on and windows close even when a tenant is quiet.
+                  window: {kind: tumbling, size: 10s}
+                  # Longer than validation.maxParentWait: a contract rejected after waiting for its
+                  # customer still counts in the window of its commit.
+                  maxDelay: 6s
+                  heartbeat: {interval: 1s}
+                  # Latency target 30 s: the initial snapshot's rows take the job's start as their
+                  # commit time and reach the targets several seconds later, which the real-time
+                  # class (5 s) would count as late; streamed changes take a second or two.
+                  defaultSyncClass: near-real-time
+                  # One delivered change in ten is read back from the target 3 s after its commit
+                  # and compared column by column: the consistency share.
+                  readBack: {sampleRate: 0.1, delay: 3s}
+                  # The standard thresholds; the workload's invalid rows push accuracy below 99 %%.
+                  thresholds:
+                    completeness: 0.95
+                    accuracy: 0.99
+                    consistency: 0.98
+                    timeliness: 0.95
+                  # The Prometheus endpoint is on the demo's --prometheus-port (default 9249).
+                # No notifier (Slack, PagerDuty, email, SMS): alerts go to the alerts topic and
+                # table only, and the demo's console prints them. A condition fires at most once
+                # in 15 minutes, so a tenant whose accuracy keeps dipping raises one alert.
+                alerts:
+                  rateLimit: 15m
                 """
                 .formatted(
                         workDir.resolve("checkpoints").toUri(),

@@ -12,13 +12,10 @@ import java.util.Collections;
 import java.util.EnumMap;
 import java.util.List;
 import java.util.Map;
-import java.util.Properties;
 import java.util.TreeMap;
-import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
 import org.apache.kafka.common.errors.WakeupException;
-import org.apache.kafka.common.serialization.ByteArrayDeserializer;
 
 /**
  * Follows the change and error topics as a downstream reader would ({@code read_committed}) and
@@ -55,15 +52,7 @@ public final class TopicMonitor implements AutoCloseable {
 
     public TopicMonitor(
             String bootstrapServers, String changeTopic, String errorTopic, Clock clock) {
-        Properties properties = new Properties();
-        properties.setProperty(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers);
-        properties.setProperty(ConsumerConfig.GROUP_ID_CONFIG, "syncline-monitor");
-        properties.setProperty(ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed");
-        properties.setProperty(ConsumerConfig.AUTO_OFFSET_RESET_CONFIG, "earliest");
-        properties.setProperty(ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, "false");
-        this.consumer =
-                new KafkaConsumer<>(
-                        properties, new ByteArrayDeserializer(), new ByteArrayDeserializer());
+        this.consumer = DemoConsumers.readCommitted(bootstrapServers, "syncline-monitor");
         this.changeTopic = changeTopic;
         this.clock = clock;
         consumer.subscribe(List.of(changeTopic, errorTopic));
