@@ -87,6 +87,9 @@ public final class BenchEnvironment implements AutoCloseable {
     /**
      * The configuration of one job variant, written to a YAML file and loaded by {@link
      * ConfigLoader} like any Syncline configuration; its target database and topics are created.
+     * Observability is on with the defaults a production configuration has (tumbling 1-minute
+     * windows, heartbeats every 10 s, one change in a hundred read back), but no Prometheus
+     * endpoint: every variant's local cluster would bind the same port.
      *
      * @param variant short lowercase id, e.g. {@code full_eo}
      */
@@ -134,6 +137,9 @@ public final class BenchEnvironment implements AutoCloseable {
                     changeTopic: %15$s
                     errorTopic: %16$s
                     controlTopic: bench.%1$s.control
+                    conflictTopic: bench.%1$s.conflicts
+                    qualityTopic: bench.%1$s.quality
+                    alertTopic: bench.%1$s.alerts
                     transactionalIdPrefix: bench-%1$s
                   target:
                     url: %17$s
@@ -141,6 +147,17 @@ public final class BenchEnvironment implements AutoCloseable {
                     password: %10$s
                 validation:
                   rules: rules.yaml
+                observability:
+                  enabled: true
+                  window:
+                    kind: tumbling
+                    size: 1m
+                  heartbeat:
+                    interval: 10s
+                  readBack:
+                    sampleRate: 0.01
+                  prometheus:
+                    port: 0
                 """
                         .formatted(
                                 variant,

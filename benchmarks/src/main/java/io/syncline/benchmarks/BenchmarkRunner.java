@@ -148,6 +148,7 @@ public final class BenchmarkRunner implements Callable<Integer> {
                                     List.of(
                                             JobVariant.WARM_UP,
                                             JobVariant.FULL,
+                                            JobVariant.NO_OBSERVABILITY,
                                             JobVariant.NO_VALIDATION,
                                             JobVariant.NO_CONSISTENCY,
                                             JobVariant.FULL_AT_LEAST_ONCE,
@@ -260,10 +261,17 @@ public final class BenchmarkRunner implements Callable<Integer> {
                 new Figure("sustained", sustained.highestSustained(), perSecond),
                 null);
 
+        // Each stage's cost against the job without observability, so that R11 and R12 isolate
+        // their stage and R13 isolates observability.
+        double withoutObservability = drain.get(JobVariant.NO_OBSERVABILITY).rate();
         results.ratio(
                 "R11",
-                "with validation ÷ without the validation stage, backlog drain",
-                new Figure("sync job, validating", full, perSecond),
+                "with validation ÷ without the validation stage, both without observability,"
+                        + " backlog drain",
+                new Figure(
+                        "sync job without observability, validating",
+                        withoutObservability,
+                        perSecond),
                 new Figure(
                         "same job without validate",
                         drain.get(JobVariant.NO_VALIDATION).rate(),
@@ -271,12 +279,21 @@ public final class BenchmarkRunner implements Callable<Integer> {
                 0.8);
         results.ratio(
                 "R12",
-                "with resolve (and dedup) ÷ without it, backlog drain",
-                new Figure("sync job, resolving", full, perSecond),
+                "with resolve (and dedup) ÷ without it, both without observability, backlog drain",
+                new Figure(
+                        "sync job without observability, resolving",
+                        withoutObservability,
+                        perSecond),
                 new Figure(
                         "same job without resolve",
                         drain.get(JobVariant.NO_CONSISTENCY).rate(),
                         perSecond),
+                0.8);
+        results.ratio(
+                "R13",
+                "with observability ÷ without it, backlog drain",
+                new Figure("sync job, observing", full, perSecond),
+                new Figure("same job without observability", withoutObservability, perSecond),
                 0.8);
 
         results.measurement("backlogChanges", drains.backlog());

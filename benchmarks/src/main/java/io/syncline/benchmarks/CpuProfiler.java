@@ -110,6 +110,17 @@ final class CpuProfiler {
                 .getProcessCpuTime();
     }
 
+    /** Whether {@code name} is a task of the observability stages, by their operators' names. */
+    private static boolean isObservabilityTask(String name) {
+        return name.startsWith("quality")
+                || name.startsWith("heartbeats")
+                || name.startsWith("source lag")
+                || name.startsWith("alerts")
+                || name.startsWith("observe")
+                || name.startsWith("sample for read-back")
+                || name.startsWith("read back");
+    }
+
     /** The component a thread works for, from its name. */
     static String component(String thread) {
         String name =
@@ -162,7 +173,8 @@ final class CpuProfiler {
                 || name.startsWith("target table")
                 || name.startsWith("select ")
                 || name.startsWith("error topic")
-                || name.startsWith("pass-through")) {
+                || name.startsWith("pass-through")
+                || isObservabilityTask(name)) {
             return "flink task: " + name;
         }
         if (name.startsWith("rocksdb")) {

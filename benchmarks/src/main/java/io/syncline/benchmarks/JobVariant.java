@@ -20,21 +20,31 @@ import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
 
 /**
  * The job variants the benchmarks compare. {@link #FULL} is the sync job exactly as {@link
- * SyncJobFactory} builds it; the others change one thing each.
+ * SyncJobFactory} builds it; the others change one thing each, or leave out one stage more than the
+ * variant they are compared with.
  */
 public enum JobVariant {
     /** The sync job as shipped, run once first so that every measured drain finds a warm JVM. */
     WARM_UP("warm_up"),
-    /** The sync job as shipped: exactly-once, RocksDB, validating against a rule set. */
+    /**
+     * The sync job as shipped: exactly-once, RocksDB, validating against a rule set, observing
+     * itself (quality and lag windows, alerts, heartbeats, read-back).
+     */
     FULL("full_eo"),
     /**
-     * The sync job without its validation stage (and the key-by tenant exchange before it): decode,
-     * key by entity, resolve (with dedup), route, the same sinks.
+     * The sync job as shipped without its observability stages, and without the router's delivery
+     * observations: what observability is measured against (R13), and what each stage-cost variant
+     * below leaves one more stage out of.
+     */
+    NO_OBSERVABILITY("no_observability"),
+    /**
+     * {@link #NO_OBSERVABILITY} without its validation stage (and the key-by tenant exchange before
+     * it): decode, key by entity, resolve (with dedup), route, the same sinks.
      */
     NO_VALIDATION("no_validation"),
     /**
-     * The sync job without its resolve stage (dedup included): decode, validate, key by entity,
-     * route, the same sinks.
+     * {@link #NO_OBSERVABILITY} without its resolve stage (dedup included): decode, validate, key
+     * by entity, route, the same sinks.
      */
     NO_CONSISTENCY("no_consistency"),
     /** The same graph with at-least-once checkpoints and non-transactional Kafka sinks. */
@@ -80,6 +90,7 @@ public enum JobVariant {
             case WARM_UP, FULL, FULL_HEAP -> SyncJobFactory.create(config).build(env);
             case FULL_AT_LEAST_ONCE ->
                     SyncJobFactory.create(config, DeliveryGuarantee.AT_LEAST_ONCE).build(env);
+            case NO_OBSERVABILITY -> withoutObservability(config).build(env);
             case NO_VALIDATION -> withoutValidation(env, config);
             case NO_CONSISTENCY -> withoutConsistency(env, config);
             case PASS_THROUGH -> passThrough(env, config, true);
@@ -87,9 +98,19 @@ public enum JobVariant {
         }
     }
 
+    /**
+     * The shipped job without the observability stages. Built from the same configuration as {@link
+     * #FULL}, observability on, so that the two differ in these stages alone; and every variant
+     * built from it routes without delivery observations, which would otherwise go to a side output
+     * nobody reads.
+     */
+    private static SyncJob withoutObservability(SynclineConfig config) {
+        return SyncJobFactory.create(config).withoutObservability();
+    }
+
     /** The sync job's stages without validate: what validation is measured against (R11). */
     private static void withoutValidation(StreamExecutionEnvironment env, SynclineConfig config) {
-        SyncJob job = SyncJobFactory.create(config);
+        SyncJob job = withoutObservability(config);
         SingleOutputStreamOperator<ChangeEvent> decoded = decode(env, job);
         SingleOutputStreamOperator<ChangeEvent> resolved =
                 job.resolve(decoded.keyBy(new EntityKeys()), job.control(env));
@@ -102,7 +123,7 @@ public enum JobVariant {
 
     /** The sync job's stages without resolve: what consistency is measured against (R12). */
     private static void withoutConsistency(StreamExecutionEnvironment env, SynclineConfig config) {
-        SyncJob job = SyncJobFactory.create(config);
+        SyncJob job = withoutObservability(config);
         SingleOutputStreamOperator<ChangeEvent> decoded = decode(env, job);
         SingleOutputStreamOperator<ControlCommand> control = job.control(env);
         SingleOutputStreamOperator<ChangeEvent> valid =
@@ -120,12 +141,12 @@ public enum JobVariant {
 
     /**
      * The sync job's own stages and sinks without the key-by exchange between decode and route:
-     * what the pipeline's processing is measured against (R1). Without target tables, the
-     * pass-through into the change topic only (R3).
+     * what the pipeline's processing, observability included, is measured against (R1). Without
+     * target tables, the pass-through into the change topic only (R3).
      */
     private static void passThrough(
             StreamExecutionEnvironment env, SynclineConfig config, boolean withTargetTables) {
-        SyncJob job = SyncJobFactory.create(config);
+        SyncJob job = withoutObservability(config);
         if (!withTargetTables) {
             job =
                     new SyncJob(

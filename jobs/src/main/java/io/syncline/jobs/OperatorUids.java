@@ -134,14 +134,14 @@ public final class OperatorUids {
         return "observations-" + stage;
     }
 
-    /** The filter of observations for the quality windows. */
-    public static String qualityObservations() {
-        return "quality-observations";
+    /** The filter of {@code stage}'s observations for the quality windows. */
+    public static String qualityObservations(String stage) {
+        return "quality-observations-" + stage;
     }
 
-    /** The filter of heartbeat observations for the source lag. */
-    public static String heartbeats() {
-        return "heartbeats";
+    /** The filter of the heartbeat observations of decode stage {@code stage} for source lag. */
+    public static String heartbeats(String stage) {
+        return "heartbeats-" + stage;
     }
 
     /** The sink counting observations too late for their window. */

@@ -41,11 +41,13 @@ import io.syncline.schema.RuleSetDocument;
 import io.syncline.schema.SourceLag;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
+import java.util.Set;
 import org.apache.flink.api.common.eventtime.Watermark;
 import org.apache.flink.api.common.eventtime.WatermarkGenerator;
 import org.apache.flink.api.common.eventtime.WatermarkOutput;
@@ -350,7 +352,9 @@ public final class SyncJob {
                                     operator.getSideOutput(ObservationOutputs.OBSERVATIONS)));
             observations.put("failures", failures(allErrors));
             readBack(routed).ifPresent(stream -> observations.put(OperatorUids.readBack(), stream));
-            alert(measure(observations));
+            Set<String> heartbeatStages = new HashSet<>();
+            sources.forEach(source -> heartbeatStages.add(OperatorUids.decode(source.id())));
+            alert(measure(observations, heartbeatStages));
             beat(env);
         }
     }
@@ -390,25 +394,36 @@ public final class SyncJob {
      * per tenant and entity type, to the quality topic and table; heartbeats into each source's
      * lag.
      */
-    public Measured measure(Map<String, DataStream<Observation>> observations) {
+    public Measured measure(
+            Map<String, DataStream<Observation>> observations, Set<String> heartbeatStages) {
         WatermarkStrategy<Observation> commitTime =
                 WatermarkStrategy.<Observation>forBoundedOutOfOrderness(observability.maxDelay())
                         .withTimestampAssigner(SyncJob::eventTimeOf)
                         .withIdleness(OBSERVATION_IDLENESS);
-        List<DataStream<Observation>> timed = new ArrayList<>();
+        List<DataStream<Observation>> quality = new ArrayList<>();
+        List<DataStream<Observation>> heartbeats = new ArrayList<>();
         observations.forEach(
-                (stage, stream) ->
-                        // Chained to the stage that observed, before any exchange.
-                        timed.add(
-                                stream.assignTimestampsAndWatermarks(commitTime)
-                                        .uid(OperatorUids.observations(stage))
-                                        .name("observations in commit time")));
-        DataStream<Observation> all = union(timed);
+                (stage, stream) -> {
+                    // Chained to the stage that observed: each observation crosses the network
+                    // once, into the windows or the source lag.
+                    SingleOutputStreamOperator<Observation> timed =
+                            stream.assignTimestampsAndWatermarks(commitTime)
+                                    .uid(OperatorUids.observations(stage))
+                                    .name("observations in commit time");
+                    quality.add(
+                            timed.filter(o -> o.getStage() != ObservationStage.HEARTBEAT)
+                                    .uid(OperatorUids.qualityObservations(stage))
+                                    .name("quality observations"));
+                    if (heartbeatStages.contains(stage)) {
+                        heartbeats.add(
+                                timed.filter(o -> o.getStage() == ObservationStage.HEARTBEAT)
+                                        .uid(OperatorUids.heartbeats(stage))
+                                        .name("heartbeats"));
+                    }
+                });
         QualityWindows.WindowSpec window = observability.window();
         SingleOutputStreamOperator<QualityMetrics> metrics =
-                all.filter(observation -> observation.getStage() != ObservationStage.HEARTBEAT)
-                        .uid(OperatorUids.qualityObservations())
-                        .name("quality observations")
+                union(quality)
                         .keyBy(new ObservationKeys())
                         .window(window.assigner())
                         .allowedLateness(observability.allowedLateness())
@@ -433,9 +448,7 @@ public final class SyncJob {
                 .uid(OperatorUids.qualityMetricsTableSink())
                 .name("quality metrics table");
         SingleOutputStreamOperator<SourceLag> sourceLags =
-                all.filter(observation -> observation.getStage() == ObservationStage.HEARTBEAT)
-                        .uid(OperatorUids.heartbeats())
-                        .name("heartbeats")
+                union(heartbeats)
                         .keyBy(Observation::getSourceId)
                         .process(
                                 new SourceLagMonitor(
