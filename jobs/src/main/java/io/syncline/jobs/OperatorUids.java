@@ -134,7 +134,10 @@ public final class OperatorUids {
         return "observations-" + stage;
     }
 
-    /** The filter of {@code stage}'s observations for the quality windows. */
+    /**
+     * The combiner summing {@code stage}'s observations per slot for the quality windows (it
+     * leaves heartbeats out).
+     */
     public static String qualityObservations(String stage) {
         return "quality-observations-" + stage;
     }

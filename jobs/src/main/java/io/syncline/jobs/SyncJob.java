@@ -13,8 +13,9 @@ import io.syncline.operators.observe.LateObservations;
 import io.syncline.operators.observe.ObservationOutputs;
 import io.syncline.operators.observe.SourceLagMonitor;
 import io.syncline.operators.quality.LatencyTargets;
-import io.syncline.operators.quality.ObservationKeys;
-import io.syncline.operators.quality.QualityAggregate;
+import io.syncline.operators.quality.PartialKeys;
+import io.syncline.operators.quality.QualityCombiner;
+import io.syncline.operators.quality.QualityMerge;
 import io.syncline.operators.quality.QualityWindowFunction;
 import io.syncline.operators.quality.QualityWindows;
 import io.syncline.operators.quality.readback.ReadBackFunction;
@@ -37,6 +38,7 @@ import io.syncline.schema.Observation;
 import io.syncline.schema.ObservationStage;
 import io.syncline.schema.QualityAccumulator;
 import io.syncline.schema.QualityMetrics;
+import io.syncline.schema.QualityPartial;
 import io.syncline.schema.RuleSetDocument;
 import io.syncline.schema.SourceLag;
 import java.time.Duration;
@@ -188,8 +190,8 @@ public final class SyncJob {
     }
 
     /** Observations that arrive later than the allowed lateness of their window. */
-    public static final OutputTag<Observation> LATE_OBSERVATIONS =
-            new OutputTag<>("syncline-late-observations", new AvroTypeInfo<>(Observation.class));
+    public static final OutputTag<QualityPartial> LATE_OBSERVATIONS =
+            new OutputTag<>("syncline-late-observations", new AvroTypeInfo<>(QualityPartial.class));
 
     /**
      * A stage instance without observations for this long stops holding back the quality windows'
@@ -400,7 +402,8 @@ public final class SyncJob {
                 WatermarkStrategy.<Observation>forBoundedOutOfOrderness(observability.maxDelay())
                         .withTimestampAssigner(SyncJob::eventTimeOf)
                         .withIdleness(OBSERVATION_IDLENESS);
-        List<DataStream<Observation>> quality = new ArrayList<>();
+        QualityWindows.WindowSpec window = observability.window();
+        List<DataStream<QualityPartial>> quality = new ArrayList<>();
         List<DataStream<Observation>> heartbeats = new ArrayList<>();
         observations.forEach(
                 (stage, stream) -> {
@@ -411,9 +414,13 @@ public final class SyncJob {
                                     .uid(OperatorUids.observations(stage))
                                     .name("observations in commit time");
                     quality.add(
-                            timed.filter(o -> o.getStage() != ObservationStage.HEARTBEAT)
-                                    .uid(OperatorUids.qualityObservations(stage))
-                                    .name("quality observations"));
+                            timed.transform(
+                                            "sum observations per slot",
+                                            new AvroTypeInfo<>(QualityPartial.class),
+                                            new QualityCombiner(
+                                                    observability.latencyTargets(),
+                                                    window.combinableSlotMillis()))
+                                    .uid(OperatorUids.qualityObservations(stage)));
                     if (heartbeatStages.contains(stage)) {
                         heartbeats.add(
                                 timed.filter(o -> o.getStage() == ObservationStage.HEARTBEAT)
@@ -421,15 +428,14 @@ public final class SyncJob {
                                         .name("heartbeats"));
                     }
                 });
-        QualityWindows.WindowSpec window = observability.window();
         SingleOutputStreamOperator<QualityMetrics> metrics =
                 union(quality)
-                        .keyBy(new ObservationKeys())
+                        .keyBy(new PartialKeys())
                         .window(window.assigner())
                         .allowedLateness(observability.allowedLateness())
                         .sideOutputLateData(LATE_OBSERVATIONS)
                         .aggregate(
-                                new QualityAggregate(observability.latencyTargets()),
+                                new QualityMerge(observability.latencyTargets()),
                                 new QualityWindowFunction(
                                         window.kind().configName(), observability.latencyTargets()),
                                 new AvroTypeInfo<>(QualityAccumulator.class),

@@ -1,6 +1,7 @@
 package io.syncline.operators.observe;
 
-import io.syncline.schema.Observation;
+import io.syncline.schema.QualityAccumulator;
+import io.syncline.schema.QualityPartial;
 import org.apache.flink.api.connector.sink2.Sink;
 import org.apache.flink.api.connector.sink2.SinkWriter;
 import org.apache.flink.api.connector.sink2.WriterInitContext;
@@ -9,10 +10,11 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Where observations too late for their window end: counted as {@code lateObservations} per tenant
- * and entity type, and logged once per thousand, so a window bound set too tight shows up.
+ * Where observations too late for their window end (summed per slot by the combiner): counted as
+ * {@code lateObservations}, and logged when the count passes each thousand, so a watermark bound
+ * set too tight shows up.
  */
-public final class LateObservations implements Sink<Observation> {
+public final class LateObservations implements Sink<QualityPartial> {
 
     private static final long serialVersionUID = 1L;
 
@@ -20,26 +22,26 @@ public final class LateObservations implements Sink<Observation> {
 
     @Override
     @Deprecated
-    public SinkWriter<Observation> createWriter(InitContext context) {
+    public SinkWriter<QualityPartial> createWriter(InitContext context) {
         throw new UnsupportedOperationException("Flink 1.20 calls createWriter(WriterInitContext)");
     }
 
     @Override
-    public SinkWriter<Observation> createWriter(WriterInitContext context) {
+    public SinkWriter<QualityPartial> createWriter(WriterInitContext context) {
         Counter late = context.metricGroup().counter("lateObservations");
         return new SinkWriter<>() {
             @Override
-            public void write(Observation observation, Context ignored) {
-                late.inc();
-                if (late.getCount() % 1000 == 1) {
+            public void write(QualityPartial partial, Context ignored) {
+                long before = late.getCount();
+                late.inc(observations(partial.getSums()));
+                if (before / 1000 != late.getCount() / 1000 || before == 0) {
                     LOG.warn(
-                            "{} observations came too late for their quality window, e.g. one of"
-                                    + " tenant {} entity type {} committed at {}; raise"
-                                    + " observability.maxDelay or allowedLateness",
+                            "{} observations came too late for their quality window, e.g. of"
+                                    + " tenant {} entity type {}; raise observability.maxDelay or"
+                                    + " allowedLateness",
                             late.getCount(),
-                            observation.getTenant(),
-                            observation.getEntityType(),
-                            observation.getSourceCommitTime());
+                            partial.getTenant(),
+                            partial.getEntityType());
                 }
             }
 
@@ -49,5 +51,16 @@ public final class LateObservations implements Sink<Observation> {
             @Override
             public void close() {}
         };
+    }
+
+    /** How many observations {@code sums} holds. */
+    static long observations(QualityAccumulator sums) {
+        return sums.getValidated()
+                + sums.getFailed()
+                + sums.getDuplicates()
+                + sums.getConflicts()
+                + sums.getDelivered()
+                + sums.getAgreed()
+                + sums.getDiverged();
     }
 }

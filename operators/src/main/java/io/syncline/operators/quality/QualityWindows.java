@@ -58,6 +58,23 @@ public final class QualityWindows {
             implements Serializable {
 
         /**
+         * The longest slot of event time whose observations all fall into the same windows, so that
+         * they can be summed before the windows see them: the size of a tumbling window, the
+         * greatest common divisor of size and slide of a hopping or sliding one. Zero for session
+         * windows, whose bounds depend on every observation's own time.
+         */
+        public long combinableSlotMillis() {
+            return switch (kind) {
+                case TUMBLING -> size.toMillis();
+                case HOPPING, SLIDING ->
+                        java.math.BigInteger.valueOf(size.toMillis())
+                                .gcd(java.math.BigInteger.valueOf(slide.toMillis()))
+                                .longValueExact();
+                case SESSION -> 0;
+            };
+        }
+
+        /**
          * The standard window of {@code kind}: tumbling 1 min; hopping 5 min every 1 min; sliding 1
          * min every 10 s; session with a gap of 1 min.
          */
