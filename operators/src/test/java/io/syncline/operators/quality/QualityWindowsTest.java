@@ -82,6 +82,84 @@ class QualityWindowsTest {
     }
 
     @Test
+    void tumblingObservationsCombineOverTheWholeWindow() {
+        assertThat(WindowSpec.defaults(Kind.TUMBLING).combinableSlotMillis()).isEqualTo(60_000);
+        assertThat(
+                        new WindowSpec(Kind.TUMBLING, Duration.ofMinutes(15), null, null)
+                                .combinableSlotMillis())
+                .isEqualTo(900_000);
+    }
+
+    @Test
+    void hoppingAndSlidingObservationsCombineOverTheGreatestCommonDivisorOfSizeAndSlide() {
+        assertThat(WindowSpec.defaults(Kind.HOPPING).combinableSlotMillis()).isEqualTo(60_000);
+        assertThat(WindowSpec.defaults(Kind.SLIDING).combinableSlotMillis()).isEqualTo(10_000);
+        assertThat(
+                        new WindowSpec(
+                                        Kind.SLIDING,
+                                        Duration.ofSeconds(90),
+                                        Duration.ofSeconds(60),
+                                        null)
+                                .combinableSlotMillis())
+                .isEqualTo(30_000);
+        assertThat(
+                        new WindowSpec(
+                                        Kind.HOPPING,
+                                        Duration.ofHours(1),
+                                        Duration.ofMinutes(45),
+                                        null)
+                                .combinableSlotMillis())
+                .isEqualTo(900_000);
+        assertThat(
+                        new WindowSpec(
+                                        Kind.SLIDING,
+                                        Duration.ofMinutes(1),
+                                        Duration.ofSeconds(7),
+                                        null)
+                                .combinableSlotMillis())
+                .isEqualTo(1_000);
+        assertThat(
+                        new WindowSpec(
+                                        Kind.HOPPING,
+                                        Duration.ofMinutes(2),
+                                        Duration.ofMinutes(2),
+                                        null)
+                                .combinableSlotMillis())
+                .isEqualTo(120_000);
+    }
+
+    @Test
+    void sessionObservationsDoNotCombine() {
+        assertThat(WindowSpec.defaults(Kind.SESSION).combinableSlotMillis()).isZero();
+    }
+
+    @Test
+    void everyTimeInASlotFallsIntoTheSameWindowsAsTheSlotsStart() {
+        List<WindowSpec> specs =
+                List.of(
+                        WindowSpec.defaults(Kind.TUMBLING),
+                        WindowSpec.defaults(Kind.HOPPING),
+                        WindowSpec.defaults(Kind.SLIDING),
+                        new WindowSpec(
+                                Kind.SLIDING, Duration.ofSeconds(90), Duration.ofSeconds(60), null),
+                        new WindowSpec(
+                                Kind.SLIDING, Duration.ofMinutes(1), Duration.ofSeconds(7), null));
+        for (WindowSpec spec : specs) {
+            long slot = spec.combinableSlotMillis();
+            long from = AT.toEpochMilli() - Duration.ofMinutes(6).toMillis();
+            long to = AT.toEpochMilli() + Duration.ofMinutes(6).toMillis();
+            for (long time = from; time < to; time += 250) {
+                long slotStart = time - Math.floorMod(time, slot);
+                for (long inSlot : new long[] {time, slotStart + slot - 1}) {
+                    assertThat(windowsAt(spec, inSlot))
+                            .as("%s at %d, slot from %d", spec.describe(), inSlot, slotStart)
+                            .containsExactlyInAnyOrderElementsOf(windowsAt(spec, slotStart));
+                }
+            }
+        }
+    }
+
+    @Test
     void defaultsDescribeThemselves() {
         assertThat(List.of(Kind.values()))
                 .extracting(kind -> WindowSpec.defaults(kind).describe())
@@ -176,7 +254,11 @@ class QualityWindowsTest {
     }
 
     private static Collection<TimeWindow> windowsAt(WindowSpec spec) {
-        return spec.assigner().assignWindows("observation", AT.toEpochMilli(), ANY_PROCESSING_TIME);
+        return windowsAt(spec, AT.toEpochMilli());
+    }
+
+    private static Collection<TimeWindow> windowsAt(WindowSpec spec, long timestamp) {
+        return spec.assigner().assignWindows("observation", timestamp, ANY_PROCESSING_TIME);
     }
 
     private static TimeWindow window(String start, String end) {
