@@ -51,28 +51,42 @@ public final class Observations {
                 }
             }
         }
-        Observation observation = of(change, ObservationStage.VALIDATE, outcome, now);
-        // A delete carries no image to judge.
-        observation.setFieldsRequired(image == null ? 0 : required.size());
-        observation.setFieldsPresent(present);
-        observation.setRulesChecked(rulesChecked);
-        observation.setRulesFailed(violations);
-        observation.setErrorCode(errorCode);
-        return observation;
+        return new Observation(
+                change.getTenant(),
+                change.getEntityType(),
+                ObservationStage.VALIDATE,
+                outcome,
+                change.getSourceId(),
+                // A delete carries no image to judge.
+                image == null ? 0 : required.size(),
+                present,
+                rulesChecked,
+                violations,
+                errorCode,
+                change.getSourceCommitTime(),
+                Instant.ofEpochMilli(now));
     }
 
-    /** What a stage other than validation saw of a change. */
+    /**
+     * What a stage other than validation saw of a change. Built with the constructor, not the
+     * builder: a builder deep-copies the schema default of every field left unset, and this runs
+     * for every change.
+     */
     public static Observation of(
             ChangeEvent change, ObservationStage stage, ObservationOutcome outcome, long now) {
-        return Observation.newBuilder()
-                .setTenant(change.getTenant())
-                .setEntityType(change.getEntityType())
-                .setStage(stage)
-                .setOutcome(outcome)
-                .setSourceId(change.getSourceId())
-                .setSourceCommitTime(change.getSourceCommitTime())
-                .setObservedTime(Instant.ofEpochMilli(now))
-                .build();
+        return new Observation(
+                change.getTenant(),
+                change.getEntityType(),
+                stage,
+                outcome,
+                change.getSourceId(),
+                0,
+                0,
+                0,
+                0,
+                null,
+                change.getSourceCommitTime(),
+                Instant.ofEpochMilli(now));
     }
 
     /**
