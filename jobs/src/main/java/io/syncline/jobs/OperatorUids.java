@@ -135,8 +135,8 @@ public final class OperatorUids {
     }
 
     /**
-     * The combiner summing {@code stage}'s observations per slot for the quality windows (it
-     * leaves heartbeats out).
+     * The combiner summing {@code stage}'s observations per slot for the quality windows (it leaves
+     * heartbeats out).
      */
     public static String qualityObservations(String stage) {
         return "quality-observations-" + stage;
