@@ -321,13 +321,14 @@ public final class SyncJob {
     public void build(StreamExecutionEnvironment env) {
         List<DataStream<ChangeEvent>> changes = new ArrayList<>();
         List<DataStream<ErrorRecord>> errors = new ArrayList<>();
-        Map<String, SingleOutputStreamOperator<?>> observed = new LinkedHashMap<>();
+        Map<String, SingleOutputStreamOperator<ChangeEvent>> decodedBySource =
+                new LinkedHashMap<>();
         for (ChangeSource source : sources) {
             SingleOutputStreamOperator<ChangeEvent> decoded =
                     decode(env, source, consistency.maxOutOfOrder());
             changes.add(decoded);
             errors.add(decoded.getSideOutput(ErrorOutputs.ERRORS));
-            observed.put(OperatorUids.decode(source.id()), decoded);
+            decodedBySource.put(source.id(), decoded);
         }
         SingleOutputStreamOperator<ControlCommand> control = control(env);
         changes.add(control.getSideOutput(ControlRouter.REPLAYS));
@@ -343,22 +344,37 @@ public final class SyncJob {
         DataStream<ErrorRecord> allErrors = union(errors);
         deliver(routed, allErrors);
         if (observability != null) {
-            observed.put(OperatorUids.validate(), valid);
-            observed.put(OperatorUids.resolve(), resolved);
-            observed.put(OperatorUids.route(), routed);
-            Map<String, DataStream<Observation>> observations = new LinkedHashMap<>();
-            observed.forEach(
-                    (stage, operator) ->
-                            observations.put(
-                                    stage,
-                                    operator.getSideOutput(ObservationOutputs.OBSERVATIONS)));
-            observations.put("failures", failures(allErrors));
-            readBack(routed).ifPresent(stream -> observations.put(OperatorUids.readBack(), stream));
-            Set<String> heartbeatStages = new HashSet<>();
-            sources.forEach(source -> heartbeatStages.add(OperatorUids.decode(source.id())));
-            alert(measure(observations, heartbeatStages));
-            beat(env);
+            observe(env, decodedBySource, valid, resolved, routed, allErrors);
         }
+    }
+
+    /**
+     * Stages: what every stage observed, and the failures and read-backs, into the quality windows
+     * and alerts; heartbeats written into the sources and measured as source lag.
+     */
+    private void observe(
+            StreamExecutionEnvironment env,
+            Map<String, SingleOutputStreamOperator<ChangeEvent>> decodedBySource,
+            SingleOutputStreamOperator<ChangeEvent> valid,
+            SingleOutputStreamOperator<ChangeEvent> resolved,
+            SingleOutputStreamOperator<ChangeEvent> routed,
+            DataStream<ErrorRecord> errors) {
+        Map<String, SingleOutputStreamOperator<ChangeEvent>> observed = new LinkedHashMap<>();
+        decodedBySource.forEach((id, decoded) -> observed.put(OperatorUids.decode(id), decoded));
+        observed.put(OperatorUids.validate(), valid);
+        observed.put(OperatorUids.resolve(), resolved);
+        observed.put(OperatorUids.route(), routed);
+        Map<String, DataStream<Observation>> observations = new LinkedHashMap<>();
+        observed.forEach(
+                (stage, operator) ->
+                        observations.put(
+                                stage, operator.getSideOutput(ObservationOutputs.OBSERVATIONS)));
+        observations.put("failures", failures(errors));
+        readBack(routed).ifPresent(stream -> observations.put(OperatorUids.readBack(), stream));
+        Set<String> heartbeatStages = new HashSet<>();
+        decodedBySource.keySet().forEach(id -> heartbeatStages.add(OperatorUids.decode(id)));
+        alert(measure(observations, heartbeatStages));
+        beat(env);
     }
 
     /**
