@@ -4,6 +4,7 @@ import io.syncline.jobs.config.ConfigLoader;
 import io.syncline.jobs.config.ConfigPreflight;
 import io.syncline.jobs.config.SynclineConfig;
 import io.syncline.jobs.wiring.JobEnvironments;
+import io.syncline.jobs.wiring.RestoreCheck;
 import io.syncline.jobs.wiring.SyncJobFactory;
 import java.nio.file.Path;
 import java.util.concurrent.Callable;
@@ -46,6 +47,7 @@ final class RunCommand implements Callable<Integer> {
             System.out.printf("Flink web UI: http://localhost:%d%n", webUiPort);
         }
         JobEnvironments.configure(env, loaded);
+        RestoreCheck.verify(loaded, env.getConfiguration());
         SyncJobFactory.create(loaded).build(env);
         env.execute(loaded.job().name());
         return 0;
