@@ -29,8 +29,8 @@ import org.junit.jupiter.api.io.TempDir;
 /**
  * Idle replicated tables do not bloat the source's WAL: while the database writes a lot into a
  * table Syncline does not replicate and the replicated tables stay idle, the replication slot still
- * moves past those writes. Two heartbeats give the job positions to confirm on its checkpoints:
- * the rows Syncline writes into its heartbeat table, and the CDC connector's own heartbeat events
+ * moves past those writes. Two heartbeats give the job positions to confirm on its checkpoints: the
+ * rows Syncline writes into its heartbeat table, and the CDC connector's own heartbeat events
  * (every 10 s). Either is enough: with Syncline's heartbeats off, this test passed too, in 18 s
  * against 9 s.
  */
