@@ -35,12 +35,22 @@ final class RunCommand implements Callable<Integer> {
                     "Port of the Flink web UI when running locally (default: ${DEFAULT-VALUE}).")
     int webUiPort;
 
+    private static volatile boolean submittedToCluster;
+
+    /**
+     * Whether this JVM's {@code run} submitted the job to a cluster rather than running it here.
+     */
+    static boolean submittedToCluster() {
+        return submittedToCluster;
+    }
+
     @Override
     public Integer call() throws Exception {
         SynclineConfig loaded = ConfigLoader.load(config);
         ConfigPreflight.check(loaded);
         Configuration flink = JobEnvironments.configuration(loaded);
         StreamExecutionEnvironment env = StreamExecutionEnvironment.getExecutionEnvironment(flink);
+        submittedToCluster = !(env instanceof LocalStreamEnvironment);
         if (env instanceof LocalStreamEnvironment) {
             flink.set(RestOptions.PORT, webUiPort);
             env = StreamExecutionEnvironment.createLocalEnvironmentWithWebUI(flink);

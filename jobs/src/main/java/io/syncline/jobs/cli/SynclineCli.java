@@ -37,7 +37,13 @@ public final class SynclineCli {
     static final int FAILED = 1;
 
     public static void main(String[] args) {
-        System.exit(commandLine().execute(args));
+        int code = commandLine().execute(args);
+        // Run by a Flink cluster (flink run, application mode on Kubernetes) main must return:
+        // in application mode it runs inside the JobManager, which an exit would stop.
+        if (code == 0 && RunCommand.submittedToCluster()) {
+            return;
+        }
+        System.exit(code);
     }
 
     /** The command line, with errors printed as one clear message instead of a stack trace. */
