@@ -1,6 +1,6 @@
 package io.syncline.jobs.config;
 
-import io.syncline.jobs.wiring.PostgresConnections;
+import io.syncline.operators.jdbc.PostgresConnections;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
@@ -380,7 +380,10 @@ public final class ConfigPreflight {
             return List.of(
                     new ConfigProblem(
                             "sinks.target.url",
-                            cannotConnect(withoutParameters(target.url()), target.username(), e)));
+                            cannotConnect(
+                                    PostgresConnections.withoutParameters(target.url()),
+                                    target.username(),
+                                    e)));
         }
     }
 
@@ -408,12 +411,6 @@ public final class ConfigPreflight {
             Thread.currentThread().interrupt();
             throw new IllegalStateException("Interrupted during the connectivity checks", e);
         }
-    }
-
-    /** The URL without its parameters, which may hold a password. */
-    private static String withoutParameters(String url) {
-        int query = url.indexOf('?');
-        return query < 0 ? url : url.substring(0, query);
     }
 
     private static String messageOf(Throwable e) {

@@ -18,7 +18,7 @@ import static io.syncline.operators.resolve.ConflictsTable.STRATEGY;
 import static io.syncline.operators.resolve.ConflictsTable.TENANT;
 
 import io.syncline.jobs.config.TargetSettings;
-import io.syncline.jobs.wiring.PostgresConnections;
+import io.syncline.operators.jdbc.PostgresConnections;
 import io.syncline.operators.resolve.ConflictsTable;
 import io.syncline.schema.ChangeEvent;
 import java.io.IOException;

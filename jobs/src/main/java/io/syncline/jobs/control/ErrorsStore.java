@@ -26,9 +26,9 @@ import static io.syncline.operators.errors.ErrorsTable.STATUS_NOTE;
 import static io.syncline.operators.errors.ErrorsTable.TENANT;
 
 import io.syncline.jobs.config.TargetSettings;
-import io.syncline.jobs.wiring.PostgresConnections;
 import io.syncline.operators.errors.ErrorsTable;
 import io.syncline.operators.errors.Escalation;
+import io.syncline.operators.jdbc.PostgresConnections;
 import io.syncline.schema.ChangeEvent;
 import java.io.IOException;
 import java.sql.Connection;

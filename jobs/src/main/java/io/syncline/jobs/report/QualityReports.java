@@ -1,10 +1,10 @@
 package io.syncline.jobs.report;
 
 import io.syncline.jobs.config.TargetSettings;
-import io.syncline.jobs.wiring.PostgresConnections;
 import io.syncline.operators.alert.AlertsTable;
 import io.syncline.operators.errors.ErrorsTable;
 import io.syncline.operators.errors.Escalation;
+import io.syncline.operators.jdbc.PostgresConnections;
 import io.syncline.operators.quality.QualityMetricsTable;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;

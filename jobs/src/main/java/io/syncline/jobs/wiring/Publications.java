@@ -3,6 +3,7 @@ package io.syncline.jobs.wiring;
 import io.syncline.jobs.config.HeartbeatSettings;
 import io.syncline.jobs.config.SourceConfig;
 import io.syncline.jobs.config.TableMapping;
+import io.syncline.operators.jdbc.PostgresConnections;
 import io.syncline.operators.observe.Heartbeats;
 import io.syncline.operators.sink.SqlIdentifiers;
 import java.sql.Connection;

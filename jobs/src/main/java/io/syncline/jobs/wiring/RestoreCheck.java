@@ -2,6 +2,7 @@ package io.syncline.jobs.wiring;
 
 import io.syncline.jobs.config.SourceConfig;
 import io.syncline.jobs.config.SynclineConfig;
+import io.syncline.operators.jdbc.PostgresConnections;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;

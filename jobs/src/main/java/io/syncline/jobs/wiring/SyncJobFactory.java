@@ -13,6 +13,7 @@ import io.syncline.operators.alert.AlertsTable;
 import io.syncline.operators.alert.notify.NotifierSink;
 import io.syncline.operators.errors.ErrorsTable;
 import io.syncline.operators.errors.Escalation;
+import io.syncline.operators.jdbc.PostgresConnections;
 import io.syncline.operators.observe.HeartbeatWriter;
 import io.syncline.operators.quality.QualityMetricsTable;
 import io.syncline.operators.quality.readback.ReadBackSettings;

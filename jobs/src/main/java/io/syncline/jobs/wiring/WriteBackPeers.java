@@ -3,6 +3,7 @@ package io.syncline.jobs.wiring;
 import io.syncline.jobs.config.SourceConfig;
 import io.syncline.jobs.config.TableMapping;
 import io.syncline.operators.decode.OriginColumns;
+import io.syncline.operators.jdbc.PostgresConnections;
 import io.syncline.operators.sink.PeerTable;
 import io.syncline.operators.sink.SqlIdentifiers;
 import java.sql.Connection;

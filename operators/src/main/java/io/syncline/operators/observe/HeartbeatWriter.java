@@ -1,5 +1,6 @@
 package io.syncline.operators.observe;
 
+import io.syncline.operators.jdbc.PostgresConnections;
 import java.io.Serializable;
 import java.sql.Connection;
 import java.sql.SQLException;
@@ -10,12 +11,10 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
-import java.util.Properties;
 import org.apache.flink.api.connector.sink2.Sink;
 import org.apache.flink.api.connector.sink2.SinkWriter;
 import org.apache.flink.api.connector.sink2.WriterInitContext;
 import org.apache.flink.metrics.Counter;
-import org.postgresql.Driver;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -32,10 +31,6 @@ public final class HeartbeatWriter implements Sink<Long> {
     private static final long serialVersionUID = 1L;
 
     private static final Logger LOG = LoggerFactory.getLogger(HeartbeatWriter.class);
-
-    // Used directly rather than through DriverManager, which does not see drivers loaded by a
-    // child-first user-code class loader, as on a Flink cluster.
-    private static final Driver DRIVER = new Driver();
 
     /**
      * One source database to beat in.
@@ -130,21 +125,15 @@ public final class HeartbeatWriter implements Sink<Long> {
         private void beat(Target target) throws SQLException {
             Connection connection = connections.get(target.sourceId());
             if (connection == null) {
-                Properties properties = new Properties();
-                if (target.username() != null) {
-                    properties.setProperty("user", target.username());
-                }
-                if (target.password() != null) {
-                    properties.setProperty("password", target.password());
-                }
                 long seconds = Math.max(1, timeout.toSeconds());
-                properties.setProperty("connectTimeout", String.valueOf(seconds));
-                properties.setProperty("socketTimeout", String.valueOf(seconds * 3));
-                properties.setProperty("ApplicationName", "syncline-heartbeat");
-                connection = DRIVER.connect(target.url(), properties);
-                if (connection == null) {
-                    throw new SQLException("not a PostgreSQL JDBC URL: " + target);
-                }
+                connection =
+                        PostgresConnections.open(
+                                target.url(),
+                                target.username(),
+                                target.password(),
+                                Duration.ofSeconds(seconds),
+                                Duration.ofSeconds(seconds * 3),
+                                "syncline-heartbeat");
                 // Kept before it is set up, so that close(target) closes it if setting up fails.
                 connections.put(target.sourceId(), connection);
                 connection.setAutoCommit(true);

@@ -1,5 +1,6 @@
 package io.syncline.operators.quality.readback;
 
+import io.syncline.operators.jdbc.PostgresConnections;
 import java.io.Serializable;
 import java.time.Duration;
 import java.util.Objects;
@@ -47,7 +48,7 @@ public record ReadBackSettings(
 
     /** The URL without its parameters, which may hold a password: for logs. */
     public String urlForLogs() {
-        return TargetReadBack.withoutParameters(url);
+        return PostgresConnections.withoutParameters(url);
     }
 
     @Override

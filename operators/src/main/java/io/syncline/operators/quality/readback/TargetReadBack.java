@@ -1,17 +1,17 @@
 package io.syncline.operators.quality.readback;
 
+import io.syncline.operators.jdbc.PostgresConnections;
 import io.syncline.operators.sink.TargetTable;
 import io.syncline.schema.ChangeEvent;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.Properties;
-import org.postgresql.Driver;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -23,10 +23,6 @@ import org.slf4j.LoggerFactory;
 public final class TargetReadBack implements AutoCloseable {
 
     private static final Logger LOG = LoggerFactory.getLogger(TargetReadBack.class);
-
-    // Used directly rather than through DriverManager, which does not see drivers loaded by a
-    // child-first user-code class loader, as on a Flink cluster.
-    private static final Driver DRIVER = new Driver();
 
     /** Short: a read-back that waits for an unreachable database holds up its operator. */
     private static final int CONNECT_TIMEOUT_SECONDS = 5;
@@ -84,7 +80,9 @@ public final class TargetReadBack implements AutoCloseable {
                 throw e;
             }
             LOG.info(
-                    "reconnecting to {} for read-back: {}", withoutParameters(url), e.getMessage());
+                    "reconnecting to {} for read-back: {}",
+                    PostgresConnections.withoutParameters(url),
+                    e.getMessage());
             disconnect();
             return checkOnce(samples);
         }
@@ -134,23 +132,14 @@ public final class TargetReadBack implements AutoCloseable {
 
     private Connection connection() throws SQLException {
         if (connection == null) {
-            Properties properties = new Properties();
-            if (username != null) {
-                properties.setProperty("user", username);
-            }
-            if (password != null) {
-                properties.setProperty("password", password);
-            }
-            properties.setProperty("connectTimeout", Integer.toString(CONNECT_TIMEOUT_SECONDS));
-            properties.setProperty("loginTimeout", Integer.toString(CONNECT_TIMEOUT_SECONDS));
-            properties.setProperty("socketTimeout", Integer.toString(QUERY_TIMEOUT_SECONDS));
-            properties.setProperty("ApplicationName", APPLICATION_NAME);
-            Connection opened = DRIVER.connect(url, properties);
-            if (opened == null) {
-                throw new SQLException(
-                        "not a PostgreSQL JDBC URL: " + withoutParameters(url), "08001");
-            }
-            connection = opened;
+            connection =
+                    PostgresConnections.open(
+                            url,
+                            username,
+                            password,
+                            Duration.ofSeconds(CONNECT_TIMEOUT_SECONDS),
+                            Duration.ofSeconds(QUERY_TIMEOUT_SECONDS),
+                            APPLICATION_NAME);
         }
         return connection;
     }
@@ -168,12 +157,6 @@ public final class TargetReadBack implements AutoCloseable {
     public static boolean isConnectionFailure(SQLException failure) {
         String state = failure.getSQLState();
         return state != null && (state.startsWith("08") || state.startsWith("57P"));
-    }
-
-    /** {@code url} without its parameters, which may hold a password: for logs. */
-    static String withoutParameters(String url) {
-        int parameters = url.indexOf('?');
-        return parameters < 0 ? url : url.substring(0, parameters);
     }
 
     /** Forgets the connection; closing a broken one may fail, and there is nothing to release. */
