@@ -47,7 +47,7 @@ public final class EmbeddedKafkaBroker implements AutoCloseable {
     private static final int MAX_ATTEMPTS_ON_FREE_PORTS = 3;
     private static final TimeUnit MILLIS = TimeUnit.MILLISECONDS;
 
-    private final KafkaRaftServer server;
+    private volatile KafkaRaftServer server;
     private final Path logDirectory;
     private final int port;
     private final int controllerPort;
@@ -268,6 +268,41 @@ public final class EmbeddedKafkaBroker implements AutoCloseable {
                         AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers(),
                         AdminClientConfig.REQUEST_TIMEOUT_MS_CONFIG, 10_000,
                         AdminClientConfig.DEFAULT_API_TIMEOUT_MS_CONFIG, 30_000));
+    }
+
+    /**
+     * Shuts the broker down (a controlled shutdown, as on a rolling restart) but keeps its logs and
+     * ports for {@link #restart()}. Clients see the broker go away; open transactions stay open
+     * until the broker is back.
+     */
+    public synchronized void shutDown() {
+        stop(server);
+        LOG.info("Kafka on {} shut down", bootstrapServers());
+    }
+
+    /**
+     * Starts the broker again on its ports and logs after {@link #shutDown()}: topics, committed
+     * offsets and transaction state are as they were.
+     *
+     * @throws IllegalStateException if it does not start
+     */
+    public synchronized void restart() {
+        long startNanos = System.nanoTime();
+        try {
+            server =
+                    new KafkaRaftServer(
+                            new KafkaConfig(config(port, controllerPort, logDirectory), false),
+                            Time.SYSTEM,
+                            Option.empty());
+            server.startup();
+            awaitReady();
+        } catch (Exception e) {
+            throw new IllegalStateException("Could not restart Kafka on port " + port, e);
+        }
+        LOG.info(
+                "Kafka restarted on {} in {} ms",
+                bootstrapServers(),
+                Local.millisSince(startNanos));
     }
 
     /** Stops the broker, waits until its ports are released and deletes its logs. */

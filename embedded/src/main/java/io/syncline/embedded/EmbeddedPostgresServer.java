@@ -42,7 +42,7 @@ public final class EmbeddedPostgresServer implements AutoCloseable {
     // class loader (Flink user code).
     private static final Driver DRIVER = new Driver();
 
-    private final EmbeddedPostgres postgres;
+    private volatile EmbeddedPostgres postgres;
     private final Path dataDirectory;
     private final AtomicBoolean closed = new AtomicBoolean();
 
@@ -68,29 +68,7 @@ public final class EmbeddedPostgresServer implements AutoCloseable {
         Path dataDirectory = Local.newTempDirectory("syncline-pg-");
         EmbeddedPostgres postgres;
         try {
-            postgres =
-                    EmbeddedPostgres.builder()
-                            .setPort(port)
-                            .setDataDirectory(dataDirectory)
-                            .setCleanDataDirectory(true)
-                            // The first start in a fresh tmpdir also unpacks the binaries.
-                            .setPGStartupWait(Duration.ofSeconds(60))
-                            .setServerConfig("wal_level", "logical")
-                            .setServerConfig("max_replication_slots", "40")
-                            .setServerConfig("max_wal_senders", "40")
-                            .setServerConfig("max_connections", "200")
-                            // Throwaway data: durability only costs time.
-                            .setServerConfig("fsync", "off")
-                            .setServerConfig("full_page_writes", "off")
-                            // Logical decoding only reads flushed WAL; with asynchronous commit
-                            // a committed change reaches CDC up to 3 x wal_writer_delay later.
-                            // With fsync off a synchronous commit is just a write() anyway.
-                            .setServerConfig("synchronous_commit", "on")
-                            .setServerConfig("timezone", "UTC")
-                            // Tests check last-writer-wins against the commit times the
-                            // database recorded (pg_xact_commit_timestamp).
-                            .setServerConfig("track_commit_timestamp", "on")
-                            .start();
+            postgres = postmaster(port, dataDirectory);
         } catch (IOException | RuntimeException e) {
             Local.deleteQuietly(dataDirectory);
             throw new IllegalStateException(
@@ -109,6 +87,91 @@ public final class EmbeddedPostgresServer implements AutoCloseable {
                 Local.millisSince(startNanos),
                 dataDirectory);
         return server;
+    }
+
+    /**
+     * Starts a postmaster on {@code dataDirectory}, running initdb first if the directory holds no
+     * cluster yet. The directory is never cleaned here: {@link #close()} deletes it, so a {@link
+     * #crash()}ed server can start again on its data.
+     */
+    private static EmbeddedPostgres postmaster(int port, Path dataDirectory) throws IOException {
+        return EmbeddedPostgres.builder()
+                .setPort(port)
+                .setDataDirectory(dataDirectory)
+                .setCleanDataDirectory(false)
+                // The first start in a fresh tmpdir also unpacks the binaries.
+                .setPGStartupWait(Duration.ofSeconds(60))
+                .setServerConfig("wal_level", "logical")
+                .setServerConfig("max_replication_slots", "40")
+                .setServerConfig("max_wal_senders", "40")
+                .setServerConfig("max_connections", "200")
+                // Throwaway data: durability only costs time.
+                .setServerConfig("fsync", "off")
+                .setServerConfig("full_page_writes", "off")
+                // Logical decoding only reads flushed WAL; with asynchronous commit
+                // a committed change reaches CDC up to 3 x wal_writer_delay later.
+                // With fsync off a synchronous commit is just a write() anyway.
+                .setServerConfig("synchronous_commit", "on")
+                .setServerConfig("timezone", "UTC")
+                // Tests check last-writer-wins against the commit times the
+                // database recorded (pg_xact_commit_timestamp).
+                .setServerConfig("track_commit_timestamp", "on")
+                .start();
+    }
+
+    /**
+     * Stops the server as {@code pg_ctl stop -m immediate} does: SIGQUIT to the postmaster, which
+     * ends every backend at once without a shutdown checkpoint, so the next start runs crash
+     * recovery. Clients see their connections drop mid-statement. The data and port stay reserved
+     * for {@link #restart()}.
+     *
+     * @throws IllegalStateException if the server is not running or does not exit
+     */
+    public synchronized void crash() {
+        long pid =
+                postmasterPid()
+                        .orElseThrow(() -> new IllegalStateException(this + " is not running"));
+        try {
+            int exit = new ProcessBuilder("kill", "-QUIT", Long.toString(pid)).start().waitFor();
+            if (exit != 0) {
+                throw new IllegalStateException("kill -QUIT " + pid + " exited with " + exit);
+            }
+            long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
+            while (Local.isRunning(pid)) {
+                if (System.nanoTime() > deadline) {
+                    throw new IllegalStateException(this + " (pid " + pid + ") did not exit");
+                }
+                Thread.sleep(20);
+            }
+        } catch (IOException e) {
+            throw new IllegalStateException("Could not signal PostgreSQL (pid " + pid + ")", e);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException("Interrupted while crashing " + this, e);
+        }
+        // Releases zonky's lock on the data directory; pg_ctl stop finds no server and only logs.
+        closeQuietly(postgres);
+        LOG.info("PostgreSQL on port {} crashed (immediate stop, pid {})", port(), pid);
+    }
+
+    /**
+     * Starts the server again on the same port and data after {@link #crash()}; PostgreSQL replays
+     * its WAL first, so every committed transaction and replication slot is back.
+     *
+     * @throws IllegalStateException if the server does not start
+     */
+    public synchronized void restart() {
+        if (postmasterPid().isPresent() && Local.isRunning(postmasterPid().getAsLong())) {
+            throw new IllegalStateException(this + " is still running: crash() it first");
+        }
+        long startNanos = System.nanoTime();
+        int port = port();
+        try {
+            postgres = postmaster(port, dataDirectory);
+        } catch (IOException | RuntimeException e) {
+            throw new IllegalStateException("Could not restart PostgreSQL on port " + port, e);
+        }
+        LOG.info("PostgreSQL restarted on port {} in {} ms", port, Local.millisSince(startNanos));
     }
 
     /** The host clients connect to: {@code localhost}. */
@@ -200,14 +263,18 @@ public final class EmbeddedPostgresServer implements AutoCloseable {
         long startNanos = System.nanoTime();
         OptionalLong pid = postmasterPid();
         terminateWalSenders();
-        try {
-            postgres.close();
-        } catch (IOException | RuntimeException e) {
-            LOG.warn("Error while stopping PostgreSQL on port {}", port(), e);
-        }
+        closeQuietly(postgres);
         pid.ifPresent(EmbeddedPostgresServer::killIfAlive);
         Local.deleteQuietly(dataDirectory);
         LOG.info("PostgreSQL on port {} stopped in {} ms", port(), Local.millisSince(startNanos));
+    }
+
+    private static void closeQuietly(EmbeddedPostgres postgres) {
+        try {
+            postgres.close();
+        } catch (IOException | RuntimeException e) {
+            LOG.warn("Error while stopping PostgreSQL on port {}", postgres.getPort(), e);
+        }
     }
 
     /** The data directory, deleted by {@link #close()}. */
