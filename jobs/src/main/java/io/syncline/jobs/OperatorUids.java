@@ -171,4 +171,12 @@ public final class OperatorUids {
     public static String heartbeatSink() {
         return "sink-heartbeats";
     }
+
+    /**
+     * The fault injector of fault-tolerance tests, between resolve and the sinks; never in a real
+     * job, and stateless.
+     */
+    public static String faultInjector() {
+        return "fault-injector";
+    }
 }

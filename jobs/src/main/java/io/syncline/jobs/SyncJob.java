@@ -6,6 +6,8 @@ import io.syncline.operators.alert.AlertThresholds;
 import io.syncline.operators.control.ControlRouter;
 import io.syncline.operators.decode.DecodeRouter;
 import io.syncline.operators.errors.ErrorOutputs;
+import io.syncline.operators.faults.FaultInjector;
+import io.syncline.operators.faults.FaultPlan;
 import io.syncline.operators.key.EntityKeys;
 import io.syncline.operators.key.TenantKeys;
 import io.syncline.operators.observe.FailureObservations;
@@ -211,6 +213,9 @@ public final class SyncJob {
     private final Sink<ErrorRecord> errorsTable;
     private final Observability observability;
 
+    /** Where a fault-tolerance test makes the job fail; {@code null} in every real job. */
+    private final FaultPlan faults;
+
     /**
      * @param sources the change sources, at least one
      * @param validation the validation stage's control source and settings
@@ -262,19 +267,43 @@ public final class SyncJob {
         this.errorTopic = Objects.requireNonNull(errorTopic, "errorTopic");
         this.errorsTable = Objects.requireNonNull(errorsTable, "errorsTable");
         this.observability = observability;
+        this.faults = null;
+    }
+
+    private SyncJob(SyncJob job, FaultPlan faults) {
+        this.sources = job.sources;
+        this.validation = job.validation;
+        this.consistency = job.consistency;
+        this.changeTopic = job.changeTopic;
+        this.targetTables = job.targetTables;
+        this.errorTopic = job.errorTopic;
+        this.errorsTable = job.errorsTable;
+        this.observability = job.observability;
+        this.faults = faults;
+    }
+
+    /**
+     * This job with a {@link FaultInjector} between resolve and the sinks that fails it once as
+     * {@code faults} plans, for fault-tolerance tests. A real job never has one: its operator is
+     * only in the graph of a job built this way.
+     */
+    public SyncJob withFaults(FaultPlan faults) {
+        return new SyncJob(this, Objects.requireNonNull(faults, "faults"));
     }
 
     /** This job without the quality, lag and alert stages (the benchmarks measure their cost). */
     public SyncJob withoutObservability() {
-        return new SyncJob(
-                sources,
-                validation,
-                consistency,
-                changeTopic,
-                targetTables,
-                errorTopic,
-                errorsTable,
-                null);
+        SyncJob without =
+                new SyncJob(
+                        sources,
+                        validation,
+                        consistency,
+                        changeTopic,
+                        targetTables,
+                        errorTopic,
+                        errorsTable,
+                        null);
+        return faults == null ? without : without.withFaults(faults);
     }
 
     /** The quality, lag and alert stages' settings and sinks; {@code null} if left out. */
@@ -340,7 +369,7 @@ public final class SyncJob {
         errors.add(resolved.getSideOutput(ErrorOutputs.ERRORS));
         recordConflicts(resolved.getSideOutput(ResolveFunction.CONFLICTS));
         writeBack(resolved);
-        SingleOutputStreamOperator<ChangeEvent> routed = route(resolved);
+        SingleOutputStreamOperator<ChangeEvent> routed = route(injectFaults(resolved));
         DataStream<ErrorRecord> allErrors = union(errors);
         deliver(routed, allErrors);
         if (observability != null) {
@@ -659,6 +688,21 @@ public final class SyncJob {
                                                                     + " "
                                                                     + entityType));
                         });
+    }
+
+    /**
+     * Stage, in fault-tolerance tests only: the resolved changes through a {@link FaultInjector},
+     * chained with the sinks behind it, so its failure takes records in flight, the open Kafka
+     * transactions and the pending JDBC batches down with it. Without a fault plan the changes go
+     * straight on and the graph is the real job's.
+     */
+    public DataStream<ChangeEvent> injectFaults(DataStream<ChangeEvent> resolved) {
+        if (faults == null) {
+            return resolved;
+        }
+        return resolved.map(new FaultInjector<>(faults), resolved.getType())
+                .uid(OperatorUids.faultInjector())
+                .name("inject fault: " + faults);
     }
 
     /** Stage: every change on, and each to its entity type's side output for the target table. */

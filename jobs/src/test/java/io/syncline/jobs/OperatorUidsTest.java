@@ -21,6 +21,7 @@ import io.syncline.operators.alert.notify.NotifierSettings;
 import io.syncline.operators.alert.notify.NotifierSink;
 import io.syncline.operators.errors.ErrorsTable;
 import io.syncline.operators.errors.Escalation;
+import io.syncline.operators.faults.FaultPlan;
 import io.syncline.operators.observe.HeartbeatWriter;
 import io.syncline.operators.quality.LatencyTargets;
 import io.syncline.operators.quality.QualityMetricsTable;
@@ -38,8 +39,11 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import java.util.stream.Collectors;
 import org.apache.flink.api.connector.sink2.Sink;
 import org.apache.flink.connector.base.DeliveryGuarantee;
+import org.apache.flink.runtime.jobgraph.JobGraph;
+import org.apache.flink.runtime.jobgraph.JobVertex;
 import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
 import org.apache.flink.streaming.api.graph.StreamGraph;
 import org.apache.flink.streaming.api.graph.StreamNode;
@@ -125,6 +129,44 @@ class OperatorUidsTest {
                         "source-heartbeat-ticks",
                         "source-lag",
                         "validate");
+    }
+
+    @Test
+    void aFaultPlanAddsItsInjectorAndLeavesEveryOtherUidAsItIs() {
+        StreamExecutionEnvironment real = StreamExecutionEnvironment.getExecutionEnvironment();
+        job().build(real);
+        StreamExecutionEnvironment faulty = StreamExecutionEnvironment.getExecutionEnvironment();
+        job().withFaults(FaultPlan.afterRecords(1)).build(faulty);
+
+        List<String> added = uids(faulty.getStreamGraph());
+        added.removeAll(uids(real.getStreamGraph()));
+        assertThat(added).containsExactly("fault-injector");
+    }
+
+    @Test
+    void theFaultInjectorIsChainedBetweenResolveAndTheSinks() {
+        StreamExecutionEnvironment env = StreamExecutionEnvironment.getExecutionEnvironment();
+        env.setParallelism(2);
+        job().withFaults(FaultPlan.inSnapshotOf(1)).build(env);
+
+        JobGraph graph = env.getStreamGraph().getJobGraph();
+        assertThat(graph.getVertices())
+                .map(JobVertex::getName)
+                .filteredOn(name -> name.contains("inject fault"))
+                .singleElement()
+                .asString()
+                .startsWith("resolve (duplicates, order, conflicts) -> ")
+                .contains(
+                        "inject fault: snapshotState of checkpoint 1 -> route by entity type -> ("
+                                + "change topic (exactly once): Writer",
+                        "target table: customer: Writer",
+                        "target table: contract: Writer");
+    }
+
+    private static List<String> uids(StreamGraph graph) {
+        return graph.getStreamNodes().stream()
+                .map(StreamNode::getTransformationUID)
+                .collect(Collectors.toCollection(ArrayList::new));
     }
 
     /** Two sources of customers, one of them a write-back peer; contracts come from one. */
