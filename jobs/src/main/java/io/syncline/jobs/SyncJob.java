@@ -270,7 +270,8 @@ public final class SyncJob {
         this.faults = null;
     }
 
-    private SyncJob(SyncJob job, FaultPlan faults) {
+    /** {@code job}'s sources, stages and sinks with other observability and faults. */
+    private SyncJob(SyncJob job, Observability observability, FaultPlan faults) {
         this.sources = job.sources;
         this.validation = job.validation;
         this.consistency = job.consistency;
@@ -278,7 +279,7 @@ public final class SyncJob {
         this.targetTables = job.targetTables;
         this.errorTopic = job.errorTopic;
         this.errorsTable = job.errorsTable;
-        this.observability = job.observability;
+        this.observability = observability;
         this.faults = faults;
     }
 
@@ -288,22 +289,12 @@ public final class SyncJob {
      * only in the graph of a job built this way.
      */
     public SyncJob withFaults(FaultPlan faults) {
-        return new SyncJob(this, Objects.requireNonNull(faults, "faults"));
+        return new SyncJob(this, observability, Objects.requireNonNull(faults, "faults"));
     }
 
     /** This job without the quality, lag and alert stages (the benchmarks measure their cost). */
     public SyncJob withoutObservability() {
-        SyncJob without =
-                new SyncJob(
-                        sources,
-                        validation,
-                        consistency,
-                        changeTopic,
-                        targetTables,
-                        errorTopic,
-                        errorsTable,
-                        null);
-        return faults == null ? without : without.withFaults(faults);
+        return new SyncJob(this, null, faults);
     }
 
     /** The quality, lag and alert stages' settings and sinks; {@code null} if left out. */
