@@ -409,6 +409,11 @@ public final class SequencedWorkload implements AutoCloseable {
         }
     }
 
+    /** The replication slot of {@link #yaml}'s source: Syncline's default for its id. */
+    public String slotName() {
+        return "syncline_accounts_" + name;
+    }
+
     /**
      * What the change topic held against the source's history.
      *
