@@ -130,8 +130,8 @@ class FaultToleranceITCase {
             throws Exception {
         Outcome outcome = syncThroughInjected("notify", FaultPlan.onCompletionOf(5), cluster);
 
-        // Checkpoint 5 was complete, its Kafka transactions not yet committed everywhere: the job
-        // restores from it (or a later one) and commits them then.
+        // The job fails while checkpoint 5's transactions are being committed: it restores
+        // checkpoint 5 (or a later one) and commits what of it was still open.
         assertThat(outcome.graph().getCheckpointStatsSnapshot().getLatestRestoredCheckpoint())
                 .as("the checkpoint restored after the failure")
                 .isNotNull()
