@@ -3,9 +3,10 @@ package io.syncline.operators.observe;
 /**
  * Judges a source's heartbeat sequence numbers (see {@link Heartbeats}) against the last one
  * delivered. The database raises the number by one with each heartbeat, and the replication slot
- * delivers a row's changes in commit order, so after heartbeat {@code n} comes {@code n + 1}. A
- * lower or equal number is a replay (the source resumed from a checkpoint before it); a higher one
- * means the heartbeats in between, and every change committed with them, never arrived. Plain Java.
+ * delivers a row's changes in commit order, so after heartbeat {@code n} comes {@code n + 1}, also
+ * after a restore (the checkpointed state and the source's position agree). A lower or equal number
+ * is a replay, delivered again around the position the source resumed from; a higher one means the
+ * heartbeats in between, and every change committed with them, never arrived. Plain Java.
  */
 public final class HeartbeatSequence {
 
@@ -15,7 +16,7 @@ public final class HeartbeatSequence {
         FIRST,
         /** The next number: nothing was skipped. */
         NEXT,
-        /** Delivered before: the source read again from a checkpoint's position. */
+        /** Delivered before: the source delivered it again. */
         REPLAY,
         /** Heartbeats between the last one and this one never arrived. */
         GAP

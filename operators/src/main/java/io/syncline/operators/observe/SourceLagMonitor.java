@@ -168,7 +168,7 @@ public final class SourceLagMonitor extends KeyedProcessFunction<String, Observa
         switch (HeartbeatSequence.step(last, sequence)) {
             case FIRST, NEXT -> advance(sourceId, sequence);
             case REPLAY -> {
-                // Delivered before the checkpoint the job resumed from.
+                // Delivered again around the position the source resumed from.
             }
             case GAP -> {
                 if (followedSinceOpen.contains(sourceId)) {
