@@ -383,25 +383,22 @@ class SlotLossITCase {
 
         /** The source's heartbeat sequence number in the database, 0 before the first one. */
         long heartbeatSequence() throws SQLException {
-            try (Connection connection = postgres.connect(sourceDb());
-                    PreparedStatement query =
-                            connection.prepareStatement(
-                                    "SELECT seq FROM syncline_heartbeat WHERE source_id = ?")) {
-                query.setString(1, id());
-                try (ResultSet rows = query.executeQuery()) {
-                    return rows.next() ? rows.getLong(1) : 0;
-                }
-            }
+            Object sequence = first("SELECT seq FROM syncline_heartbeat WHERE source_id = ?", id());
+            return sequence == null ? 0 : ((Number) sequence).longValue();
         }
 
         boolean slotActive() throws SQLException {
+            return Boolean.TRUE.equals(
+                    first("SELECT active FROM pg_replication_slots WHERE slot_name = ?", slot()));
+        }
+
+        /** The first column of the first row {@code sql} returns in the source, null for none. */
+        private Object first(String sql, String parameter) throws SQLException {
             try (Connection connection = postgres.connect(sourceDb());
-                    PreparedStatement query =
-                            connection.prepareStatement(
-                                    "SELECT active FROM pg_replication_slots WHERE slot_name = ?")) {
-                query.setString(1, slot());
+                    PreparedStatement query = connection.prepareStatement(sql)) {
+                query.setString(1, parameter);
                 try (ResultSet rows = query.executeQuery()) {
-                    return rows.next() && rows.getBoolean(1);
+                    return rows.next() ? rows.getObject(1) : null;
                 }
             }
         }

@@ -34,6 +34,7 @@ import org.apache.flink.runtime.operators.testutils.MockEnvironmentBuilder;
 import org.apache.flink.streaming.api.operators.KeyedProcessOperator;
 import org.apache.flink.streaming.util.KeyedOneInputStreamOperatorTestHarness;
 import org.apache.flink.util.ExceptionUtils;
+import org.assertj.core.api.ThrowableAssert.ThrowingCallable;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -300,17 +301,12 @@ class SourceLagMonitorTest {
         OperatorSubtaskState snapshot = before.snapshot(1, T0);
 
         Harness after = open(snapshot);
-        // Resumed from the checkpoint's position: 5 and 6 come again.
+        // Delivered again around the position the source resumed from.
         after.beat("crm", 5, -1_000);
         after.beat("crm", 6, -500);
         after.beat("crm", 7, 0);
         after.beat("crm", 8, 500);
-        after.at(5_000);
-        after.at(10_000);
-
-        assertThat(after.extractOutputValues())
-                .hasSize(2)
-                .allSatisfy(reading -> assertThat(reading.getLossCode()).isNull());
+        assertTwoChecksWithoutLoss(after);
         assertThat(after.gauge("crm", "heartbeatSequence")).isEqualTo(8);
         assertThat(after.counter("heartbeatsMissed")).isZero();
     }
@@ -350,17 +346,7 @@ class SourceLagMonitorTest {
                         });
         long failAt = 1_000 + SourceLagMonitor.ALERT_GRACE.toMillis();
         after.at(failAt - 1);
-        assertThatThrownBy(() -> after.at(failAt))
-                .satisfies(
-                        failure ->
-                                assertThat(
-                                                ExceptionUtils.findThrowable(
-                                                        failure, SuppressRestartsException.class))
-                                        .get()
-                                        .extracting(Throwable::getCause)
-                                        .isInstanceOf(IllegalStateException.class)
-                                        .extracting(Throwable::getMessage)
-                                        .isEqualTo(message));
+        assertStopsTheJob(() -> after.at(failAt), message);
     }
 
     @Test
@@ -373,12 +359,7 @@ class SourceLagMonitorTest {
         // The heartbeat table was left out of the publication for two beats.
         harness.beat("crm", 4_715, 1_000);
         harness.beat("crm", 4_716, 1_500);
-        harness.at(5_000);
-        harness.at(10_000);
-
-        assertThat(harness.extractOutputValues())
-                .hasSize(2)
-                .allSatisfy(reading -> assertThat(reading.getLossCode()).isNull());
+        assertTwoChecksWithoutLoss(harness);
         assertThat(harness.counter("heartbeatsMissed")).isEqualTo(2);
         assertThat(harness.gauge("crm", "heartbeatSequence")).isEqualTo(4_716);
     }
@@ -388,29 +369,21 @@ class SourceLagMonitorTest {
         Harness harness = open(null, Map.of("crm", slot("crm", "lag_monitor_gone")));
         harness.beat("crm", 1, 0);
 
-        assertThatThrownBy(() -> harness.at(5_000))
-                .satisfies(
-                        failure ->
-                                assertThat(
-                                                ExceptionUtils.findThrowable(
-                                                        failure, SuppressRestartsException.class))
-                                        .get()
-                                        .extracting(Throwable::getCause)
-                                        .extracting(Throwable::getMessage)
-                                        .isEqualTo(
-                                                "source 'crm': replication slot 'lag_monitor_gone'"
-                                                        + " does not exist any more in "
-                                                        + POSTGRES.jdbcUrl(DATABASE)
-                                                        + ": it was dropped. Every change"
-                                                        + " committed since the last position"
-                                                        + " the job confirmed is gone from the"
-                                                        + " WAL and cannot be delivered; a new"
-                                                        + " slot would start at the current"
-                                                        + " position and skip them. The job"
-                                                        + " stops and does not restart by"
-                                                        + " itself: re-create the slot and"
-                                                        + " re-snapshot, see"
-                                                        + " docs/runbooks/recreate-slot.md"));
+        assertStopsTheJob(
+                () -> harness.at(5_000),
+                "source 'crm': replication slot 'lag_monitor_gone'"
+                        + " does not exist any more in "
+                        + POSTGRES.jdbcUrl(DATABASE)
+                        + ": it was dropped. Every change"
+                        + " committed since the last position"
+                        + " the job confirmed is gone from the"
+                        + " WAL and cannot be delivered; a new"
+                        + " slot would start at the current"
+                        + " position and skip them. The job"
+                        + " stops and does not restart by"
+                        + " itself: re-create the slot and"
+                        + " re-snapshot, see"
+                        + " docs/runbooks/recreate-slot.md");
         assertThat(harness.extractOutputValues()).isEmpty();
     }
 
@@ -448,6 +421,30 @@ class SourceLagMonitorTest {
         } finally {
             POSTGRES.execute(DATABASE, "SELECT pg_drop_replication_slot('lag_monitor_healthy')");
         }
+    }
+
+    /** Two checks, each reporting the lag without a loss. */
+    private static void assertTwoChecksWithoutLoss(Harness harness) throws Exception {
+        harness.at(5_000);
+        harness.at(10_000);
+        assertThat(harness.extractOutputValues())
+                .hasSize(2)
+                .allSatisfy(reading -> assertThat(reading.getLossCode()).isNull());
+    }
+
+    /** {@code action} fails the job without restarts, for the reason {@code message}. */
+    private static void assertStopsTheJob(ThrowingCallable action, String message) {
+        assertThatThrownBy(action)
+                .satisfies(
+                        failure ->
+                                assertThat(
+                                                ExceptionUtils.findThrowable(
+                                                        failure, SuppressRestartsException.class))
+                                        .get()
+                                        .extracting(Throwable::getCause)
+                                        .isInstanceOf(IllegalStateException.class)
+                                        .extracting(Throwable::getMessage)
+                                        .isEqualTo(message));
     }
 
     private static ReplicationSlotProbe.Slot slot(String sourceId, String name) {
