@@ -13,6 +13,7 @@ import io.syncline.operators.key.TenantKeys;
 import io.syncline.operators.observe.FailureObservations;
 import io.syncline.operators.observe.LateObservations;
 import io.syncline.operators.observe.ObservationOutputs;
+import io.syncline.operators.observe.ReplicationSlotProbe;
 import io.syncline.operators.observe.SourceLagMonitor;
 import io.syncline.operators.quality.LatencyTargets;
 import io.syncline.operators.quality.PartialKeys;
@@ -151,6 +152,7 @@ public final class SyncJob {
      * @param alertTopic sink of every alert to the alerts topic
      * @param alertsTable sink of every alert to the alerts table
      * @param notifiers sink of every alert to Slack, PagerDuty, email and SMS
+     * @param slots each source's replication slot, by source id, read by the source lag monitor
      */
     public record Observability(
             QualityWindows.WindowSpec window,
@@ -165,7 +167,40 @@ public final class SyncJob {
             Sink<QualityMetrics> qualityMetricsTable,
             Sink<Alert> alertTopic,
             Sink<Alert> alertsTable,
-            Sink<Alert> notifiers) {
+            Sink<Alert> notifiers,
+            Map<String, ReplicationSlotProbe.Slot> slots) {
+
+        /** Without reading the sources' replication slots. */
+        public Observability(
+                QualityWindows.WindowSpec window,
+                Duration maxDelay,
+                Duration allowedLateness,
+                LatencyTargets latencyTargets,
+                Duration heartbeatInterval,
+                Sink<Long> heartbeats,
+                AlertThresholds thresholds,
+                ReadBack readBack,
+                Sink<QualityMetrics> qualityTopic,
+                Sink<QualityMetrics> qualityMetricsTable,
+                Sink<Alert> alertTopic,
+                Sink<Alert> alertsTable,
+                Sink<Alert> notifiers) {
+            this(
+                    window,
+                    maxDelay,
+                    allowedLateness,
+                    latencyTargets,
+                    heartbeatInterval,
+                    heartbeats,
+                    thresholds,
+                    readBack,
+                    qualityTopic,
+                    qualityMetricsTable,
+                    alertTopic,
+                    alertsTable,
+                    notifiers,
+                    Map.of());
+        }
 
         public Observability {
             Objects.requireNonNull(window, "window");
@@ -179,6 +214,7 @@ public final class SyncJob {
             Objects.requireNonNull(alertTopic, "alertTopic");
             Objects.requireNonNull(alertsTable, "alertsTable");
             Objects.requireNonNull(notifiers, "notifiers");
+            slots = Map.copyOf(slots);
         }
     }
 
@@ -495,7 +531,8 @@ public final class SyncJob {
                         .process(
                                 new SourceLagMonitor(
                                         observability.heartbeatInterval(),
-                                        observability.heartbeatInterval()),
+                                        observability.heartbeatInterval(),
+                                        observability.slots()),
                                 new AvroTypeInfo<>(SourceLag.class))
                         .uid(OperatorUids.sourceLag())
                         .name("source lag (heartbeats)");

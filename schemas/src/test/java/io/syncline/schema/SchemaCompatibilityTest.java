@@ -33,6 +33,8 @@ class SchemaCompatibilityTest {
     private static Schema previousFieldValue;
     private static Schema previousChangeEvent;
     private static Schema previousErrorRecord;
+    private static Schema previousObservation;
+    private static Schema previousSourceLag;
 
     @BeforeAll
     static void parsePreviousVersions() throws IOException {
@@ -41,6 +43,8 @@ class SchemaCompatibilityTest {
         previousFieldValue = parse(parser, "FieldValue.v1.avsc");
         previousChangeEvent = parse(parser, "ChangeEvent.v1.avsc");
         previousErrorRecord = parse(new Schema.Parser(), "ErrorRecord.v1.avsc");
+        previousObservation = parse(new Schema.Parser(), "Observation.v1.avsc");
+        previousSourceLag = parse(new Schema.Parser(), "SourceLag.v1.avsc");
     }
 
     @Test
@@ -56,6 +60,16 @@ class SchemaCompatibilityTest {
     @Test
     void currentErrorRecordReadsPreviousVersion() {
         assertReadable(ErrorRecord.getClassSchema(), previousErrorRecord);
+    }
+
+    @Test
+    void currentObservationReadsPreviousVersion() {
+        assertReadable(Observation.getClassSchema(), previousObservation);
+    }
+
+    @Test
+    void currentSourceLagReadsPreviousVersion() {
+        assertReadable(SourceLag.getClassSchema(), previousSourceLag);
     }
 
     @Test

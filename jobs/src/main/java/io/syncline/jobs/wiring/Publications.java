@@ -44,7 +44,9 @@ public final class Publications {
                     statement.execute(
                             "CREATE SCHEMA IF NOT EXISTS "
                                     + SqlIdentifiers.quote(heartbeat.schema()));
-                    statement.execute(Heartbeats.createSql(heartbeat.qualifiedName()));
+                    for (String sql : Heartbeats.createSql(heartbeat.qualifiedName())) {
+                        statement.execute(sql);
+                    }
                 }
                 wanted.add(heartbeat.qualifiedName());
             }

@@ -15,6 +15,7 @@ import io.syncline.operators.errors.ErrorsTable;
 import io.syncline.operators.errors.Escalation;
 import io.syncline.operators.jdbc.PostgresConnections;
 import io.syncline.operators.observe.HeartbeatWriter;
+import io.syncline.operators.observe.ReplicationSlotProbe;
 import io.syncline.operators.quality.QualityMetricsTable;
 import io.syncline.operators.quality.readback.ReadBackSettings;
 import io.syncline.operators.resolve.ConflictsTable;
@@ -184,7 +185,24 @@ public final class SyncJobFactory {
                 Sinks.qualityMetricsTable(target, qualityTable),
                 Sinks.alertTopic(kafka, guarantee),
                 Sinks.alertsTable(target, alertsTable),
-                new NotifierSink(config.alerts().notifiers()));
+                new NotifierSink(config.alerts().notifiers()),
+                replicationSlots(config));
+    }
+
+    /** Each source's replication slot, by source id, for the source lag monitor to read. */
+    private static Map<String, ReplicationSlotProbe.Slot> replicationSlots(SynclineConfig config) {
+        Map<String, ReplicationSlotProbe.Slot> slots = new LinkedHashMap<>();
+        for (SourceConfig source : config.sources()) {
+            slots.put(
+                    source.id(),
+                    new ReplicationSlotProbe.Slot(
+                            source.id(),
+                            source.jdbcUrl(),
+                            source.username(),
+                            source.password(),
+                            source.slotName()));
+        }
+        return slots;
     }
 
     /** Sampled changes waiting for read-back per entity type and instance. */

@@ -72,10 +72,31 @@ public final class AlertRules {
     }
 
     /**
-     * The conditions of one source lag reading: a growing backlog (warning) and a stalled or
-     * unreachable source (critical).
+     * The conditions of one source lag reading: a growing backlog (warning), a stalled or
+     * unreachable source (critical), and changes its replication skipped (critical, only when the
+     * reading reports them: the job stops right after).
      */
     public List<Condition> evaluate(SourceLag lag) {
+        List<Condition> conditions = new ArrayList<>(lagConditions(lag));
+        if (lag.getLossCode() != null) {
+            conditions.add(
+                    new Condition(
+                            KIND_CRITICAL_ERROR + "/" + lag.getLossCode() + "/" + lag.getSourceId(),
+                            KIND_CRITICAL_ERROR,
+                            AlertSeverity.CRITICAL,
+                            true,
+                            null,
+                            null,
+                            lag.getSourceId(),
+                            lag.getLossCode(),
+                            1,
+                            0,
+                            Objects.requireNonNullElse(lag.getLossMessage(), lag.getLossCode())));
+        }
+        return conditions;
+    }
+
+    private List<Condition> lagConditions(SourceLag lag) {
         String source = lag.getSourceId();
         long lagMillis = lag.getLagMillis();
         long warningMillis = thresholds.sourceLagWarning().toMillis();

@@ -68,6 +68,7 @@ public final class DecodeRouter
                     Observations.heartbeat(
                             change.getSourceId(),
                             change.getSourceCommitTime(),
+                            Heartbeats.sequenceOf(change),
                             ctx.timerService().currentProcessingTime()));
         }
     }

@@ -32,5 +32,14 @@ public final class ErrorCodes {
      */
     public static final String CONFLICT_BACKLOG_FULL = "CONFLICT_BACKLOG_FULL";
 
+    /**
+     * Heartbeats committed in a source never arrived through its replication slot: the changes
+     * committed with them were skipped.
+     */
+    public static final String WAL_GAP = "WAL_GAP";
+
+    /** A source's replication slot is gone or has lost the WAL it held. */
+    public static final String SLOT_LOST = "SLOT_LOST";
+
     private ErrorCodes() {}
 }

@@ -64,7 +64,8 @@ public final class Observations {
                 violations,
                 errorCode,
                 change.getSourceCommitTime(),
-                Instant.ofEpochMilli(now));
+                Instant.ofEpochMilli(now),
+                null);
     }
 
     /**
@@ -86,7 +87,8 @@ public final class Observations {
                 0,
                 null,
                 change.getSourceCommitTime(),
-                Instant.ofEpochMilli(now));
+                Instant.ofEpochMilli(now),
+                null);
     }
 
     /**
@@ -108,8 +110,13 @@ public final class Observations {
                 .build();
     }
 
-    /** A heartbeat of {@code sourceId} committed at {@code commitTime}. */
-    public static Observation heartbeat(String sourceId, Instant commitTime, long now) {
+    /**
+     * A heartbeat of {@code sourceId} committed at {@code commitTime}.
+     *
+     * @param sequence its sequence number, see {@link Heartbeats#sequenceOf}; null if it has none
+     */
+    public static Observation heartbeat(
+            String sourceId, Instant commitTime, Long sequence, long now) {
         return Observation.newBuilder()
                 .setTenant(Heartbeats.TENANT)
                 .setEntityType(sourceId)
@@ -118,6 +125,7 @@ public final class Observations {
                 .setSourceId(sourceId)
                 .setSourceCommitTime(commitTime)
                 .setObservedTime(Instant.ofEpochMilli(now))
+                .setHeartbeatSequence(sequence)
                 .build();
     }
 

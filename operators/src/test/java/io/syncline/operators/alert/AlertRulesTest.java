@@ -356,6 +356,34 @@ class AlertRulesTest {
     }
 
     @Test
+    void aReadingThatReportsLostChangesAddsACriticalConditionOfItsCode() {
+        SourceLag lost = lag("crm", 1_200, NOW);
+        lost.setLossCode("WAL_GAP");
+        lost.setLossMessage("source 'crm': heartbeat 13 was committed ... see docs/runbooks");
+
+        List<Condition> conditions = rules.evaluate(lost);
+
+        assertThat(conditions)
+                .extracting(Condition::id)
+                .containsExactly(
+                        "source-lag/crm", "source-stalled/crm", "critical-error/WAL_GAP/crm");
+        assertThat(conditions.get(2))
+                .isEqualTo(
+                        new Condition(
+                                "critical-error/WAL_GAP/crm",
+                                "critical-error",
+                                AlertSeverity.CRITICAL,
+                                true,
+                                null,
+                                null,
+                                "crm",
+                                "WAL_GAP",
+                                1,
+                                0,
+                                "source 'crm': heartbeat 13 was committed ... see docs/runbooks"));
+    }
+
+    @Test
     void aSourceWithinTheWarningThresholdIsClear() {
         assertThat(rules.evaluate(lag("crm", 30_000, NOW)))
                 .extracting(Condition::breached)

@@ -15,6 +15,7 @@ import io.syncline.schema.ObservationOutcome;
 import io.syncline.schema.ObservationStage;
 import io.syncline.schema.Operation;
 import java.time.Instant;
+import java.util.HashMap;
 import java.util.Map;
 import org.apache.flink.metrics.Counter;
 import org.apache.flink.runtime.jobgraph.OperatorID;
@@ -153,6 +154,22 @@ class DecodeRouterTest {
     }
 
     @Test
+    void aStreamedHeartbeatCarriesItsSequenceNumberAndASnapshotReadDoesNot() throws Exception {
+        ChangeEvent streamed = withSequence(heartbeat("shop-db", 24_023_144L), 17L);
+        ChangeEvent read = withSequence(heartbeat("shop-db", 24_023_000L), 16L);
+        read.setOp(Operation.READ);
+        try (OneInputStreamOperatorTestHarness<Either<ErrorRecord, ChangeEvent>, ChangeEvent>
+                harness = ProcessFunctionTestHarnesses.forProcessFunction(new DecodeRouter())) {
+            harness.processElement(Either.Right(read), 100L);
+            harness.processElement(Either.Right(streamed), 101L);
+
+            assertThat(harness.getSideOutput(ObservationOutputs.OBSERVATIONS))
+                    .extracting(record -> record.getValue().getHeartbeatSequence())
+                    .containsExactly(null, 17L);
+        }
+    }
+
+    @Test
     void aHeartbeatOfAnotherSourceInTheSameDatabaseIsDropped() throws Exception {
         try (OneInputStreamOperatorTestHarness<Either<ErrorRecord, ChangeEvent>, ChangeEvent>
                 harness = ProcessFunctionTestHarnesses.forProcessFunction(new DecodeRouter())) {
@@ -163,6 +180,14 @@ class DecodeRouterTest {
             assertThat(harness.getSideOutput(ErrorOutputs.ERRORS)).isNull();
             assertThat(harness.getSideOutput(ObservationOutputs.OBSERVATIONS)).isNull();
         }
+    }
+
+    /** {@code heartbeat} with sequence number {@code sequence} in its row. */
+    private static ChangeEvent withSequence(ChangeEvent heartbeat, long sequence) {
+        Map<String, FieldValue> row = new HashMap<>(heartbeat.getAfter());
+        row.put(Heartbeats.SEQUENCE_COLUMN, new FieldValue(FieldKind.LONG, sequence));
+        heartbeat.setAfter(row);
+        return heartbeat;
     }
 
     /** The heartbeat row of source {@code writtenBy}, as source shop-db captured it. */

@@ -1,6 +1,7 @@
 package io.syncline.operators.observe;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.entry;
 
 import io.syncline.embedded.PostgresExtension;
 import io.syncline.operators.TableDatabase;
@@ -39,8 +40,7 @@ class HeartbeatWriterTest {
 
     @RegisterExtension
     static final TableDatabase DATABASE =
-            new TableDatabase(
-                    "heartbeat_writer", "public", TABLE, List.of(Heartbeats.createSql(TABLE)));
+            new TableDatabase("heartbeat_writer", "public", TABLE, Heartbeats.createSql(TABLE));
 
     /** Short, so that a write blocked by a lock times out quickly. */
     private static final Duration INTERVAL = Duration.ofMillis(500);
@@ -124,6 +124,18 @@ class HeartbeatWriterTest {
         return beats;
     }
 
+    /** Each source's heartbeat sequence number, by source id. */
+    private static Map<String, Long> sequences() throws SQLException {
+        Map<String, Long> sequences = new HashMap<>();
+        try (Statement statement = DATABASE.connection().createStatement();
+                ResultSet rows = statement.executeQuery("SELECT source_id, seq FROM " + TABLE)) {
+            while (rows.next()) {
+                sequences.put(rows.getString(1), rows.getLong(2));
+            }
+        }
+        return sequences;
+    }
+
     private static OffsetDateTime databaseNow() throws SQLException {
         try (Statement statement = DATABASE.connection().createStatement();
                 ResultSet row = statement.executeQuery("SELECT clock_timestamp()")) {
@@ -141,15 +153,16 @@ class HeartbeatWriterTest {
 
     @Test
     void theHeartbeatIsAnUpsertOfOneRowPerSource() {
-        assertThat(Heartbeats.createSql(TABLE))
+        assertThat(Heartbeats.createSql(TABLE).get(0))
                 .isEqualTo(
                         "CREATE TABLE IF NOT EXISTS \"public\".\"syncline_heartbeat\" (source_id"
-                                + " text PRIMARY KEY, beat_at timestamptz NOT NULL)");
+                                + " text PRIMARY KEY, beat_at timestamptz NOT NULL, seq bigint NOT"
+                                + " NULL DEFAULT 0)");
         assertThat(Heartbeats.actionQuery(TABLE, "o'brien"))
                 .isEqualTo(
-                        "INSERT INTO \"public\".\"syncline_heartbeat\" (source_id, beat_at)"
-                                + " VALUES ('o''brien', now()) ON CONFLICT (source_id) DO UPDATE"
-                                + " SET beat_at = EXCLUDED.beat_at");
+                        "INSERT INTO \"public\".\"syncline_heartbeat\" AS beat (source_id, beat_at,"
+                                + " seq) VALUES ('o''brien', now(), 1) ON CONFLICT (source_id) DO"
+                                + " UPDATE SET beat_at = EXCLUDED.beat_at, seq = beat.seq + 1");
         assertThat(Heartbeats.isHeartbeat(Heartbeats.ENTITY_TYPE)).isTrue();
         assertThat(Heartbeats.isHeartbeat("customer")).isFalse();
     }
@@ -172,9 +185,47 @@ class HeartbeatWriterTest {
             assertThat(second).containsOnlyKeys("crm", "billing");
             assertThat(second.get("crm")).isAfter(first.get("crm"));
             assertThat(second.get("billing")).isAfter(first.get("billing"));
+            assertThat(sequences()).containsOnly(entry("crm", 2L), entry("billing", 2L));
             assertThat(harness.written()).isEqualTo(4);
             assertThat(harness.failed()).isZero();
         }
+    }
+
+    @Test
+    void theSequenceNumberRisesWithEveryWriteAcrossWriters() throws Exception {
+        try (Harness harness = new Harness(new HeartbeatWriter(List.of(target("crm")), INTERVAL))) {
+            harness.tick();
+            harness.tick();
+        }
+        assertThat(sequences()).containsOnly(entry("crm", 2L));
+
+        // A restarted job's writer goes on from the number in the database.
+        try (Harness harness = new Harness(new HeartbeatWriter(List.of(target("crm")), INTERVAL))) {
+            harness.tick();
+        }
+        assertThat(sequences()).containsOnly(entry("crm", 3L));
+    }
+
+    @Test
+    void aTableOfAnEarlierVersionGainsTheSequenceNumberAndKeepsItsRows() throws Exception {
+        DATABASE.execute(
+                "DROP TABLE " + TABLE,
+                "CREATE TABLE "
+                        + TABLE
+                        + " (source_id text PRIMARY KEY, beat_at timestamptz NOT NULL)",
+                "INSERT INTO " + TABLE + " VALUES ('crm', now())");
+
+        // Twice, as every start of the job does.
+        DATABASE.execute(Heartbeats.createSql(TABLE).toArray(String[]::new));
+        DATABASE.execute(Heartbeats.createSql(TABLE).toArray(String[]::new));
+
+        assertThat(sequences()).containsOnly(entry("crm", 0L));
+        try (Harness harness =
+                new Harness(
+                        new HeartbeatWriter(List.of(target("crm"), target("billing")), INTERVAL))) {
+            harness.tick();
+        }
+        assertThat(sequences()).containsOnly(entry("crm", 1L), entry("billing", 1L));
     }
 
     @Test

@@ -229,7 +229,7 @@ class ObservationsTest {
     void aHeartbeatNamesItsSourceAsEntityTypeUnderTheHeartbeatTenant() {
         Instant beat = Instant.parse("2024-05-01T09:59:59Z");
 
-        assertThat(Observations.heartbeat("crm", beat, NOW))
+        assertThat(Observations.heartbeat("crm", beat, 41L, NOW))
                 .isEqualTo(
                         Observation.newBuilder()
                                 .setTenant("-")
@@ -239,6 +239,7 @@ class ObservationsTest {
                                 .setSourceId("crm")
                                 .setSourceCommitTime(beat)
                                 .setObservedTime(Instant.ofEpochMilli(NOW))
+                                .setHeartbeatSequence(41L)
                                 .build());
     }
 
