@@ -448,11 +448,13 @@ public final class FlinkRest {
     }
 
     private ClusterException unreachable(Exception e) {
+        // The HTTP client's ConnectException for a refused connection has no message.
+        String why = e.getMessage() != null ? e.getMessage() : "connection refused";
         return new ClusterException(
                 "cannot reach the Flink REST API at "
                         + url
                         + " ("
-                        + (e.getMessage() == null ? e.getClass().getSimpleName() : e.getMessage())
+                        + why
                         + "); start the local cluster with deploy/local/cluster.sh start, or pass"
                         + " --rest (or set SYNCLINE_REST) with the JobManager's REST address",
                 e);

@@ -45,7 +45,9 @@ class FlinkRestTest {
         assertThatThrownBy(nowhere::jobs)
                 .isInstanceOf(ClusterException.class)
                 .hasMessageContaining(
-                        "cannot reach the Flink REST API at http://localhost:" + closedPort)
+                        "cannot reach the Flink REST API at http://localhost:"
+                                + closedPort
+                                + " (connection refused)")
                 .hasMessageContaining("deploy/local/cluster.sh start")
                 .hasMessageContaining("--rest");
     }
