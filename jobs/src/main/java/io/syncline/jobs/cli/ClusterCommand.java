@@ -86,13 +86,16 @@ abstract class ClusterCommand implements Callable<Integer> {
         return Path.of(pathOrUri).toAbsolutePath().normalize().toUri().toString();
     }
 
-    /** {@code --job} / {@code --name} / {@code --config}: which job a command is about. */
+    /** {@code --job} / {@code --name}: which job a command is about. */
     static final class JobOptions {
 
         @Option(
                 names = "--job",
                 paramLabel = "<job id>",
-                description = "The job's id (as the web UI and status show it).")
+                description =
+                        "The job's id (as the web UI and status show it). Default: the RUNNING job"
+                                + " named job.name of the configuration, else the cluster's only"
+                                + " job.")
         String id;
 
         @Option(
@@ -101,22 +104,45 @@ abstract class ClusterCommand implements Callable<Integer> {
                 description = "The job with this name (job.name of its configuration).")
         String name;
 
+        /**
+         * The job: by {@code --job}, else by {@code --name}, else by {@code defaultName}, else the
+         * cluster's only job.
+         */
+        JobSummary select(ClusterJobs cluster, String defaultName, boolean runningOnly) {
+            return cluster.select(id, name != null ? name : defaultName, runningOnly);
+        }
+    }
+
+    /** {@code --config}, optional: the job is the one named as its job.name. */
+    static final class JobConfigOption {
+
         @Option(
                 names = {"-c", "--config"},
                 paramLabel = "<file>",
                 description = "The job whose name is job.name of this configuration.")
         Path config;
 
-        /**
-         * The job: by {@code --job}, else by {@code --name}, else by the configuration's job name,
-         * else the cluster's only job.
-         */
-        JobSummary select(ClusterJobs cluster, boolean runningOnly) {
-            String jobName = name;
-            if (jobName == null && config != null) {
-                jobName = ConfigLoader.load(config).job().name();
-            }
-            return cluster.select(id, jobName, runningOnly);
+        /** The configuration's job name, {@code null} without {@code --config}. */
+        String jobName() {
+            return config == null ? null : ConfigLoader.load(config).job().name();
+        }
+    }
+
+    /** {@code --dir}: where a savepoint goes. */
+    static final class SavepointDirOption {
+
+        @Option(
+                names = "--dir",
+                paramLabel = "<directory>",
+                description =
+                        "Where to write the savepoint: a URI the cluster can write (file:///...,"
+                                + " s3://...), or a path on this machine. Default: the cluster's"
+                                + " savepoint directory (execution.checkpointing.savepoint-dir).")
+        String directory;
+
+        /** The directory for the cluster, {@code null} for its default. */
+        String uri() {
+            return directory == null ? null : clusterUri(directory);
         }
     }
 }

@@ -39,10 +39,12 @@ final class StatusCommand extends ClusterCommand {
 
     @Mixin JobOptions job;
 
+    @Mixin JobConfigOption config;
+
     @Override
     int run(ClusterJobs cluster) {
         FlinkRest rest = cluster.rest();
-        JobSummary selected = job.select(cluster, false);
+        JobSummary selected = job.select(cluster, config.jobName(), false);
         JobDetails details = rest.job(selected.id());
         boolean running = details.state().equals("RUNNING");
         print("job", ClusterJobs.describe(selected));

@@ -1,9 +1,7 @@
 package io.syncline.jobs.cli;
 
 import io.syncline.jobs.ops.ClusterJobs;
-import io.syncline.jobs.ops.FlinkRest.JobSummary;
 import picocli.CommandLine.Command;
-import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 
 /**
@@ -18,7 +16,7 @@ import picocli.CommandLine.Option;
                         + " drain: windows and timers stay in the savepoint). Prints the"
                         + " savepoint's path; syncline resume --from it starts the job again.",
         sortOptions = false)
-final class StopCommand extends ClusterCommand {
+final class StopCommand extends SavepointTakingCommand {
 
     @Option(
             names = "--savepoint",
@@ -28,28 +26,16 @@ final class StopCommand extends ClusterCommand {
                             + " from the web UI keeps the last retained checkpoint).")
     boolean savepoint;
 
-    @Mixin JobOptions job;
-
-    @Option(
-            names = "--dir",
-            paramLabel = "<directory>",
-            description =
-                    "Where to write the savepoint: a URI the cluster can write, or a path on"
-                            + " this machine. Default: the cluster's savepoint directory.")
-    String directory;
+    @Override
+    String takeSavepoint(ClusterJobs cluster, String jobId, String directory) {
+        return cluster.stop(jobId, directory, timeout());
+    }
 
     @Override
-    int run(ClusterJobs cluster) {
-        JobSummary selected = job.select(cluster, true);
-        print("job", ClusterJobs.describe(selected));
-        String path =
-                cluster.stop(
-                        selected.id(), directory == null ? null : clusterUri(directory), timeout());
-        print("savepoint", path);
+    void printAfter(String path) {
         print("state", "FINISHED");
         print(
                 "resume",
                 "syncline resume --from " + path + " --config <configuration> [--jar <job jar>]");
-        return 0;
     }
 }

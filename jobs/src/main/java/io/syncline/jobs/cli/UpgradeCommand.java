@@ -8,7 +8,6 @@ import io.syncline.jobs.ops.FlinkRest.JobSummary;
 import java.nio.file.Path;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
-import picocli.CommandLine.Option;
 import picocli.CommandLine.ParameterException;
 
 /**
@@ -30,27 +29,9 @@ final class UpgradeCommand extends ClusterCommand {
 
     @Mixin LaunchOptions launch;
 
-    @Option(
-            names = "--job",
-            paramLabel = "<job id>",
-            description =
-                    "The job to replace (default: the RUNNING job named as job.name of the new"
-                            + " configuration).")
-    String jobId;
+    @Mixin JobOptions job;
 
-    @Option(
-            names = "--name",
-            paramLabel = "<job name>",
-            description = "The RUNNING job of this name to replace.")
-    String jobName;
-
-    @Option(
-            names = "--dir",
-            paramLabel = "<directory>",
-            description =
-                    "Where to write the savepoint: a URI the cluster can write, or a path on"
-                            + " this machine. Default: the cluster's savepoint directory.")
-    String directory;
+    @Mixin SavepointDirOption directory;
 
     @Override
     void checkArguments() {
@@ -67,8 +48,7 @@ final class UpgradeCommand extends ClusterCommand {
     int run(ClusterJobs cluster) {
         SynclineConfig config = launch.validate();
         print("config", launch.describe(config));
-        JobSummary old =
-                cluster.select(jobId, jobName != null ? jobName : config.job().name(), true);
+        JobSummary old = job.select(cluster, config.job().name(), true);
         print("old job", ClusterJobs.describe(old));
         // The slots must outlive the old job for the new one to resume; they do unless dropped.
         LaunchOptions.checkRestore(config, "the savepoint of job " + old.id());
@@ -77,9 +57,7 @@ final class UpgradeCommand extends ClusterCommand {
         print("new jar", jar.toAbsolutePath().normalize() + " (uploaded)");
         String savepoint;
         try {
-            savepoint =
-                    cluster.stop(
-                            old.id(), directory == null ? null : clusterUri(directory), timeout());
+            savepoint = cluster.stop(old.id(), directory.uri(), timeout());
         } catch (ClusterException e) {
             ClusterException refused =
                     new ClusterException(

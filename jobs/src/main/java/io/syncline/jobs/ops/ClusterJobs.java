@@ -5,6 +5,9 @@ import io.syncline.jobs.ops.FlinkRest.JobSummary;
 import io.syncline.jobs.ops.FlinkRest.SavepointStatus;
 import java.time.Duration;
 import java.util.List;
+import java.util.function.Function;
+import java.util.function.Predicate;
+import java.util.function.Supplier;
 import java.util.stream.Collectors;
 
 /**
@@ -42,7 +45,7 @@ public final class ClusterJobs {
     public JobSummary select(String jobId, String name, boolean runningOnly) {
         if (jobId != null) {
             JobDetails job = rest.job(jobId);
-            JobSummary summary = new JobSummary(job.id(), job.name(), job.state(), job.startTime());
+            JobSummary summary = summary(job);
             if (runningOnly && !job.state().equals("RUNNING")) {
                 throw new ClusterException(
                         "job " + describe(summary) + " is " + job.state() + ", not RUNNING");
@@ -130,38 +133,34 @@ public final class ClusterJobs {
     }
 
     private String awaitSavepoint(String jobId, String trigger, Duration timeout, String after) {
-        long deadline = System.nanoTime() + timeout.toNanos();
-        while (true) {
-            SavepointStatus status = rest.savepoint(jobId, trigger);
-            if (status.done()) {
-                if (status.failure() != null) {
-                    throw new ClusterException(
-                            "the savepoint of job "
-                                    + jobId
-                                    + " failed: "
-                                    + status.failure()
-                                    + "; "
-                                    + after
-                                    + ". See the web UI's Checkpoints tab and Exceptions ("
-                                    + rest.webUi(jobId)
-                                    + "), fix the cause and try again");
-                }
-                return status.path();
-            }
-            if (System.nanoTime() > deadline) {
-                throw new ClusterException(
-                        "the savepoint of job "
-                                + jobId
-                                + " did not complete within "
-                                + timeout.toSeconds()
-                                + " s (trigger "
-                                + trigger
-                                + "); see the web UI's Checkpoints tab ("
-                                + rest.webUi(jobId)
-                                + "), or allow more time with --timeout");
-            }
-            pause();
+        SavepointStatus status =
+                poll(
+                        timeout,
+                        () -> rest.savepoint(jobId, trigger),
+                        SavepointStatus::done,
+                        last ->
+                                "the savepoint of job "
+                                        + jobId
+                                        + " did not complete within "
+                                        + timeout.toSeconds()
+                                        + " s (trigger "
+                                        + trigger
+                                        + "); see the web UI's Checkpoints tab ("
+                                        + rest.webUi(jobId)
+                                        + "), or allow more time with --timeout");
+        if (status.failure() != null) {
+            throw new ClusterException(
+                    "the savepoint of job "
+                            + jobId
+                            + " failed: "
+                            + status.failure()
+                            + "; "
+                            + after
+                            + ". See the web UI's Checkpoints tab and Exceptions ("
+                            + rest.webUi(jobId)
+                            + "), fix the cause and try again");
         }
+        return status.path();
     }
 
     /**
@@ -209,61 +208,74 @@ public final class ClusterJobs {
      * @throws ClusterException if the job ends, or is not running by the deadline
      */
     public JobDetails awaitRunning(String jobId, Duration timeout) {
-        long deadline = System.nanoTime() + timeout.toNanos();
-        while (true) {
-            JobDetails job = rest.job(jobId);
-            if (job.allRunning()) {
-                return job;
-            }
-            JobSummary summary = new JobSummary(job.id(), job.name(), job.state(), 0);
-            if (summary.ended()) {
-                throw new ClusterException(
-                        "job "
-                                + describe(summary)
-                                + " is "
-                                + job.state()
-                                + "; see why in the web UI's Exceptions tab: "
-                                + rest.webUi(jobId));
-            }
-            if (System.nanoTime() > deadline) {
-                throw new ClusterException(
-                        "job "
-                                + describe(summary)
-                                + " was submitted but is not running after "
-                                + timeout.toSeconds()
-                                + " s (state "
-                                + job.state()
-                                + "); see the web UI's Exceptions tab ("
-                                + rest.webUi(jobId)
-                                + ") or check again with: syncline status --job "
-                                + jobId);
-            }
-            pause();
+        JobDetails job =
+                poll(
+                        timeout,
+                        () -> rest.job(jobId),
+                        j -> j.allRunning() || summary(j).ended(),
+                        last ->
+                                "job "
+                                        + describe(summary(last))
+                                        + " was submitted but is not running after "
+                                        + timeout.toSeconds()
+                                        + " s (state "
+                                        + last.state()
+                                        + "); see the web UI's Exceptions tab ("
+                                        + rest.webUi(jobId)
+                                        + ") or check again with: syncline status --job "
+                                        + jobId);
+        if (!job.allRunning()) {
+            throw new ClusterException(
+                    "job "
+                            + describe(summary(job))
+                            + " is "
+                            + job.state()
+                            + "; see why in the web UI's Exceptions tab: "
+                            + rest.webUi(jobId));
         }
+        return job;
     }
 
     private void awaitState(String jobId, Duration timeout, String state) {
-        long deadline = System.nanoTime() + timeout.toNanos();
-        while (true) {
-            JobDetails job = rest.job(jobId);
-            if (job.state().equals(state)) {
-                return;
-            }
-            if (System.nanoTime() > deadline) {
-                throw new ClusterException(
+        poll(
+                timeout,
+                () -> rest.job(jobId),
+                job -> job.state().equals(state),
+                last ->
                         "job "
                                 + jobId
                                 + " is "
-                                + job.state()
+                                + last.state()
                                 + ", not "
                                 + state
                                 + ", "
                                 + timeout.toSeconds()
                                 + " s after its savepoint; see "
                                 + rest.webUi(jobId));
+    }
+
+    /**
+     * Asks {@code read} every half second until {@code done} holds for its answer, and returns it.
+     *
+     * @param timedOut the message when it does not hold by the deadline, from the last answer
+     */
+    private static <T> T poll(
+            Duration timeout, Supplier<T> read, Predicate<T> done, Function<T, String> timedOut) {
+        long deadline = System.nanoTime() + timeout.toNanos();
+        while (true) {
+            T answer = read.get();
+            if (done.test(answer)) {
+                return answer;
+            }
+            if (System.nanoTime() > deadline) {
+                throw new ClusterException(timedOut.apply(answer));
             }
             pause();
         }
+    }
+
+    private static JobSummary summary(JobDetails job) {
+        return new JobSummary(job.id(), job.name(), job.state(), job.startTime());
     }
 
     private static void pause() {

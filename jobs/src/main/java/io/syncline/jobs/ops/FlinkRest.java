@@ -300,18 +300,13 @@ public final class FlinkRest {
      * @return the trigger's id for {@link #savepoint}
      */
     public String triggerSavepoint(String jobId, String directory) {
-        ObjectNode body = JSON.createObjectNode();
-        body.put("cancel-job", false);
-        body.put("formatType", "CANONICAL");
-        if (directory != null) {
-            body.put("target-directory", directory);
-        }
-        return send(
-                        post("/jobs/" + jobId + "/savepoints", body, REQUEST_TIMEOUT),
-                        "trigger a savepoint of job " + jobId,
-                        jobNotFound(jobId))
-                .path("request-id")
-                .asText();
+        return savepointRequest(
+                jobId,
+                "/savepoints",
+                JSON.createObjectNode().put("cancel-job", false),
+                "target-directory",
+                directory,
+                "trigger a savepoint of job " + jobId);
     }
 
     /**
@@ -322,15 +317,30 @@ public final class FlinkRest {
      * @return the trigger's id for {@link #savepoint}
      */
     public String stopWithSavepoint(String jobId, String directory) {
-        ObjectNode body = JSON.createObjectNode();
-        body.put("drain", false);
+        return savepointRequest(
+                jobId,
+                "/stop",
+                JSON.createObjectNode().put("drain", false),
+                "targetDirectory",
+                directory,
+                "stop job " + jobId + " with a savepoint");
+    }
+
+    /** Posts a savepoint request in the canonical format and returns the trigger's id. */
+    private String savepointRequest(
+            String jobId,
+            String action,
+            ObjectNode body,
+            String directoryField,
+            String directory,
+            String what) {
         body.put("formatType", "CANONICAL");
         if (directory != null) {
-            body.put("targetDirectory", directory);
+            body.put(directoryField, directory);
         }
         return send(
-                        post("/jobs/" + jobId + "/stop", body, REQUEST_TIMEOUT),
-                        "stop job " + jobId + " with a savepoint",
+                        post("/jobs/" + jobId + action, body, REQUEST_TIMEOUT),
+                        what,
                         jobNotFound(jobId))
                 .path("request-id")
                 .asText();

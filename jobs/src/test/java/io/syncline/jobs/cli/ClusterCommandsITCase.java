@@ -53,12 +53,29 @@ class ClusterCommandsITCase {
         workload.close();
     }
 
+    /** The cluster has one job of the configuration's name, in {@code state}. */
+    private static void runningJob(FakeFlink flink, String state) {
+        flink.on(
+                "GET /jobs/overview",
+                "{\"jobs\":[" + overviewEntry(JOB, "faults-cmds", state, 1000) + "]}");
+    }
+
+    /** Runs {@code syncline <command>} with the configuration and jar against {@code flink}. */
+    private static CliRun syncline(FakeFlink flink, String command) {
+        return CliRun.of(
+                command,
+                "--rest",
+                flink.url(),
+                "--config",
+                config.toString(),
+                "--jar",
+                jar.toString());
+    }
+
     @Test
     void upgradeLeavesTheOldJobRunningWhenItsSavepointFails() throws Exception {
         try (FakeFlink flink = new FakeFlink()) {
-            flink.on(
-                    "GET /jobs/overview",
-                    "{\"jobs\":[" + overviewEntry(JOB, "faults-cmds", "RUNNING", 1000) + "]}");
+            runningJob(flink, "RUNNING");
             flink.on(
                     "POST /jars/upload",
                     "{\"filename\":\"/tmp/flink-web-upload/"
@@ -80,15 +97,7 @@ class ClusterCommandsITCase {
                             + "\",\"name\":\"faults-cmds\",\"state\":\"RUNNING\","
                             + "\"start-time\":1000,\"vertices\":[]}");
 
-            CliRun upgrade =
-                    CliRun.of(
-                            "upgrade",
-                            "--rest",
-                            flink.url(),
-                            "--config",
-                            config.toString(),
-                            "--jar",
-                            jar.toString());
+            CliRun upgrade = syncline(flink, "upgrade");
 
             assertThat(upgrade.exitCode()).as(upgrade.out()).isEqualTo(SynclineCli.FAILED);
             assertThat(upgrade.err())
@@ -105,19 +114,9 @@ class ClusterCommandsITCase {
     @Test
     void submitRefusesASecondJobOfTheSameName() throws Exception {
         try (FakeFlink flink = new FakeFlink()) {
-            flink.on(
-                    "GET /jobs/overview",
-                    "{\"jobs\":[" + overviewEntry(JOB, "faults-cmds", "RESTARTING", 1000) + "]}");
+            runningJob(flink, "RESTARTING");
 
-            CliRun submit =
-                    CliRun.of(
-                            "submit",
-                            "--rest",
-                            flink.url(),
-                            "--config",
-                            config.toString(),
-                            "--jar",
-                            jar.toString());
+            CliRun submit = syncline(flink, "submit");
 
             assertThat(submit.exitCode()).isEqualTo(SynclineCli.FAILED);
             assertThat(submit.err())

@@ -140,14 +140,18 @@ class ClusterCommandsTest {
                         OTHER + " 'other' RUNNING");
     }
 
-    @Test
-    void aSavepointIsCanonicalGoesToTheDirectoryGivenAndPrintsItsPath() {
+    /** The cluster's only job is RUNNING; its savepoint completes with {@code operation}. */
+    private void savepointOfTheOnlyJob(String operation) {
         jobs(overviewEntry(JOB, "faults-x", "RUNNING", 1000));
         flink.on("POST /jobs/" + JOB + "/savepoints", 202, "{\"request-id\":\"t1\"}");
         flink.on(
                 "GET /jobs/" + JOB + "/savepoints/t1",
-                "{\"status\":{\"id\":\"COMPLETED\"},\"operation\":{\"location\":"
-                        + "\"file:/sp/savepoint-5b3a0d-1\"}}");
+                "{\"status\":{\"id\":\"COMPLETED\"},\"operation\":" + operation + "}");
+    }
+
+    @Test
+    void aSavepointIsCanonicalGoesToTheDirectoryGivenAndPrintsItsPath() {
+        savepointOfTheOnlyJob("{\"location\":\"file:/sp/savepoint-5b3a0d-1\"}");
 
         CliRun savepoint = syncline("savepoint", "--dir", dir.resolve("sp").toString());
 
@@ -161,15 +165,12 @@ class ClusterCommandsTest {
 
     @Test
     void aFailedSavepointExitsOneWithFlinksCause() {
-        jobs(overviewEntry(JOB, "faults-x", "RUNNING", 1000));
-        flink.on("POST /jobs/" + JOB + "/savepoints", 202, "{\"request-id\":\"t1\"}");
-        flink.on(
-                "GET /jobs/" + JOB + "/savepoints/t1",
-                "{\"status\":{\"id\":\"COMPLETED\"},\"operation\":{\"failure-cause\":{"
+        savepointOfTheOnlyJob(
+                "{\"failure-cause\":{"
                         + "\"class\":\"org.apache.flink.runtime.checkpoint.CheckpointException\","
                         + "\"stack-trace\":\"org.apache.flink.runtime.checkpoint"
                         + ".CheckpointException: Checkpoint expired before completing.\\n\\tat"
-                        + " X.y(X.java:1)\\n\"}}}");
+                        + " X.y(X.java:1)\\n\"}}");
 
         CliRun savepoint = syncline("savepoint");
 
