@@ -1,7 +1,9 @@
 #!/usr/bin/env bash
 # A standalone Flink session cluster on this machine, from Maven-resolved Flink jars:
 # one JobManager and two TaskManagers, each its own JVM.
-#   deploy/local/cluster.sh start | stop | status
+#   deploy/local/cluster.sh start | stop | status | add-taskmanager
+# add-taskmanager starts one more TaskManager on the running cluster, e.g. to replace one that
+# died (kill -9, out of memory): the next free number i, Prometheus on SYNCLINE_CLUSTER_PROM_PORT + i.
 # Settings (environment):
 #   SYNCLINE_CLUSTER_DIR        work directory: conf, logs, pids, checkpoints (default deploy/local/work)
 #   SYNCLINE_CLUSTER_REST_PORT  web UI and REST API (default 8081)
@@ -146,16 +148,20 @@ logger.kafka.level = INFO
 LOG4J
 }
 
-# launch NAME PROM_PORT MAIN_CLASS JVM_MEMORY_OPTIONS...
+# launch NAME PROM_PORT MAIN_CLASS JVM_OPTIONS... [-- FLINK_DYNAMIC_PROPERTIES...]
 launch() {
   local name="$1" port="$2" main="$3"
   shift 3
+  local jvm=() flink=()
+  while [ "$#" -gt 0 ] && [ "$1" != "--" ]; do jvm+=("$1"); shift; done
+  [ "$#" -gt 0 ] && shift
+  flink=("$@")
   # shellcheck disable=SC2086
-  nohup java "${java_opens[@]}" "$@" ${JAVA_OPTS:-} \
+  nohup java "${java_opens[@]}" "${jvm[@]}" ${JAVA_OPTS:-} \
     -Dlog.file="$work/log/$name.log" \
     -Dlog4j.configurationFile="file:$work/conf/log4j.properties" \
     -cp "$classpath" "$main" --configDir "$work/conf" \
-    -Dmetrics.reporter.prom.port="$port" \
+    -Dmetrics.reporter.prom.port="$port" "${flink[@]}" \
     >"$work/log/$name.out" 2>&1 </dev/null &
   echo $! >"$work/pid/$name.pid"
   echo "started $name (pid $!, Prometheus on :$port)"
@@ -175,11 +181,34 @@ start() {
   launch jobmanager "$prom_port" \
     org.apache.flink.runtime.entrypoint.StandaloneSessionClusterEntrypoint -Xms512m -Xmx512m
   for i in $(seq 1 "$taskmanagers"); do
-    launch "taskmanager-$i" $((prom_port + i)) \
-      org.apache.flink.runtime.taskexecutor.TaskManagerRunner \
-      -Xms512m -Xmx512m -XX:MaxDirectMemorySize=192m -XX:MaxMetaspaceSize=256m
+    launch_taskmanager "$i"
   done
   echo "web UI: http://localhost:$rest_port  logs: $work/log"
+}
+
+# The TaskManager's resource id is its name, so the web UI and GET /taskmanagers name it as its
+# pid file does (work/pid/taskmanager-<i>.pid).
+launch_taskmanager() {
+  launch "taskmanager-$1" $((prom_port + $1)) \
+    org.apache.flink.runtime.taskexecutor.TaskManagerRunner \
+    -Xms512m -Xmx512m -XX:MaxDirectMemorySize=192m -XX:MaxMetaspaceSize=256m \
+    -- -Dtaskmanager.resource-id="taskmanager-$1"
+}
+
+add_taskmanager() {
+  local f last=0 i
+  if [ ! -f "$work/pid/jobmanager.pid" ] || ! alive "$(cat "$work/pid/jobmanager.pid")"; then
+    echo "cluster.sh: no JobManager running from $work; start the cluster first" >&2
+    exit 1
+  fi
+  for f in "$work"/pid/taskmanager-*.pid; do
+    [ -e "$f" ] || continue
+    i="${f##*/taskmanager-}"
+    i="${i%.pid}"
+    [ "$i" -gt "$last" ] && last="$i"
+  done
+  classpath="$(resolve_classpath)"
+  launch_taskmanager $((last + 1))
 }
 
 stop() {
@@ -228,5 +257,6 @@ case "${1:-}" in
   start) start ;;
   stop) stop ;;
   status) status ;;
-  *) echo "usage: $0 start|stop|status" >&2; exit 2 ;;
+  add-taskmanager) add_taskmanager ;;
+  *) echo "usage: $0 start|stop|status|add-taskmanager" >&2; exit 2 ;;
 esac

@@ -35,10 +35,17 @@ final class RunCommand implements Callable<Integer> {
                     "Port of the Flink web UI when running locally (default: ${DEFAULT-VALUE}).")
     int webUiPort;
 
+    @Option(
+            names = "--parallelism",
+            paramLabel = "<n>",
+            description = "The job's parallelism (default: job.parallelism of the configuration).")
+    Integer parallelism;
+
     private static volatile boolean submittedToCluster;
 
     /**
-     * Whether this JVM's {@code run} submitted the job to a cluster rather than running it here.
+     * Whether this JVM's {@code run} submits the job to a cluster rather than running it here: its
+     * main then runs inside the JobManager (flink run, the REST API's jar run, application mode).
      */
     static boolean submittedToCluster() {
         return submittedToCluster;
@@ -46,17 +53,23 @@ final class RunCommand implements Callable<Integer> {
 
     @Override
     public Integer call() throws Exception {
+        // Known first, so that a failure below reaches whoever submitted (see SynclineCli.main).
+        submittedToCluster =
+                !(StreamExecutionEnvironment.getExecutionEnvironment()
+                        instanceof LocalStreamEnvironment);
         SynclineConfig loaded = ConfigLoader.load(config);
         ConfigPreflight.check(loaded);
         Configuration flink = JobEnvironments.configuration(loaded);
         StreamExecutionEnvironment env = StreamExecutionEnvironment.getExecutionEnvironment(flink);
-        submittedToCluster = !(env instanceof LocalStreamEnvironment);
         if (env instanceof LocalStreamEnvironment) {
             flink.set(RestOptions.PORT, webUiPort);
             env = StreamExecutionEnvironment.createLocalEnvironmentWithWebUI(flink);
             System.out.printf("Flink web UI: http://localhost:%d%n", webUiPort);
         }
         JobEnvironments.configure(env, loaded);
+        if (parallelism != null) {
+            env.setParallelism(parallelism);
+        }
         RestoreCheck.verify(loaded, env.getConfiguration());
         SyncJobFactory.create(loaded).build(env);
         env.execute(loaded.job().name());

@@ -1,12 +1,17 @@
 package io.syncline.jobs.cli;
 
 import io.syncline.jobs.config.ConfigException;
+import io.syncline.jobs.ops.ClusterException;
+import java.util.ArrayList;
+import java.util.List;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.IExecutionExceptionHandler;
 
 /**
  * The {@code syncline} command line: run a job, check a configuration, run the demo, publish rule
- * sets, list, replay or discard errors, and list, show or resolve conflicts.
+ * sets, list, replay or discard errors, list, show or resolve conflicts, and submit, watch,
+ * savepoint, stop, upgrade and resume the job on a Flink cluster.
  */
 @Command(
         name = "syncline",
@@ -20,7 +25,13 @@ import picocli.CommandLine.Command;
             RulesCommand.class,
             ReportCommand.class,
             ErrorsCommand.class,
-            ConflictsCommand.class
+            ConflictsCommand.class,
+            SubmitCommand.class,
+            StatusCommand.class,
+            SavepointCommand.class,
+            StopCommand.class,
+            UpgradeCommand.class,
+            ResumeCommand.class
         })
 public final class SynclineCli {
 
@@ -37,11 +48,27 @@ public final class SynclineCli {
     static final int FAILED = 1;
 
     public static void main(String[] args) {
-        int code = commandLine().execute(args);
-        // Run by a Flink cluster (flink run, application mode on Kubernetes) main must return:
-        // in application mode it runs inside the JobManager, which an exit would stop.
-        if (code == 0 && RunCommand.submittedToCluster()) {
-            return;
+        CommandLine commandLine = commandLine();
+        IExecutionExceptionHandler printing = commandLine.getExecutionExceptionHandler();
+        List<String> failures = new ArrayList<>();
+        commandLine.setExecutionExceptionHandler(
+                (e, cmd, parseResult) -> {
+                    failures.add(e instanceof ConfigException ? e.getMessage() : describe(e));
+                    return printing.handleExecutionException(e, cmd, parseResult);
+                });
+        int code = commandLine.execute(args);
+        // Run by a Flink cluster (flink run, the REST API's jar run, application mode on
+        // Kubernetes) main runs inside the JobManager, which an exit would stop (or refuse, with
+        // cluster.intercept-user-system-exit: THROW, hiding why): main returns, or throws the
+        // failure so that whoever submitted reads it.
+        if (RunCommand.submittedToCluster()) {
+            if (code == 0) {
+                return;
+            }
+            throw new IllegalStateException(
+                    failures.isEmpty()
+                            ? "syncline run failed with exit code " + code
+                            : String.join("\n", failures));
         }
         System.exit(code);
     }
@@ -54,6 +81,11 @@ public final class SynclineCli {
                     if (e instanceof ConfigException) {
                         cmd.getErr().println(e.getMessage());
                         return BAD_CONFIG;
+                    }
+                    if (e instanceof ClusterException) {
+                        // Its message is complete: the problem, Flink's cause and the fix.
+                        cmd.getErr().println("syncline: " + e.getMessage());
+                        return FAILED;
                     }
                     cmd.getErr().println("syncline: " + describe(e));
                     return FAILED;

@@ -135,6 +135,11 @@ abstract class TableSubcommand<S extends TableStore<?>> implements Callable<Inte
 
     /** Prints {@code rows} as columns two spaces apart; the first row is the header. */
     void printTable(List<List<String>> rows) {
+        printTable(out(), rows);
+    }
+
+    /** Prints {@code rows} to {@code out} as columns two spaces apart. */
+    static void printTable(PrintWriter out, List<List<String>> rows) {
         int columns = rows.stream().mapToInt(List::size).max().orElse(0);
         int[] widths = new int[columns];
         for (List<String> row : rows) {
@@ -151,7 +156,7 @@ abstract class TableSubcommand<S extends TableStore<?>> implements Callable<Inte
                     line.append(" ".repeat(widths[i] - cell.length() + 2));
                 }
             }
-            out().println(line.toString().stripTrailing());
+            out.println(line.toString().stripTrailing());
         }
     }
 
