@@ -32,5 +32,11 @@ public final class ErrorCodes {
      */
     public static final String CONFLICT_BACKLOG_FULL = "CONFLICT_BACKLOG_FULL";
 
+    /**
+     * A target table refused a change (or one of Syncline's own tables a record) for good: a value
+     * that does not fit its column, a constraint the row breaks, a column or privilege missing.
+     */
+    public static final String TARGET_REJECTED = "TARGET_REJECTED";
+
     private ErrorCodes() {}
 }
