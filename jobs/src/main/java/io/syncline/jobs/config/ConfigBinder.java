@@ -17,6 +17,7 @@ import io.syncline.operators.resolve.ConflictResolver;
 import io.syncline.operators.resolve.ConflictStrategy;
 import io.syncline.operators.resolve.FieldPolicy;
 import io.syncline.operators.resolve.examples.HighestValueWins;
+import io.syncline.operators.retry.CircuitBreakerSettings;
 import io.syncline.operators.retry.RetryPolicy;
 import io.syncline.operators.validate.RuleSetException;
 import io.syncline.schema.AlertSeverity;
@@ -89,7 +90,9 @@ final class ConfigBinder {
     private static final int DEFAULT_BATCH_SIZE = 500;
     private static final int MAX_BATCH_SIZE = 100_000;
     private static final Duration DEFAULT_BATCH_INTERVAL = Duration.ofMillis(200);
-    private static final int DEFAULT_MAX_RETRIES = 3;
+    private static final RetryPolicy DEFAULT_TARGET_RETRY =
+            RetryPolicy.ofRetries(5, Duration.ofMillis(200), Duration.ofSeconds(10), 2.0, 0.1);
+    private static final int MAX_TARGET_RETRIES = 100;
     private static final Duration DEFAULT_DEDUP_TTL = Duration.ofHours(24);
     private static final Duration DEFAULT_MAX_OUT_OF_ORDER = Duration.ZERO;
     private static final int DEFAULT_MAX_PENDING_PER_ENTITY = 1000;
@@ -597,7 +600,16 @@ final class ConfigBinder {
         ConfigNode batchIntervalNode = node.get("batchInterval");
         Duration batchInterval = batchIntervalNode.duration(DEFAULT_BATCH_INTERVAL);
         requirePositive(batchIntervalNode, batchInterval);
-        int maxRetries = node.get("maxRetries").integer(DEFAULT_MAX_RETRIES, 0, Integer.MAX_VALUE);
+        ConfigNode oldRetriesNode = node.get("maxRetries");
+        if (!oldRetriesNode.isAbsent()) {
+            oldRetriesNode.problem(
+                    "has moved to sinks.target.retry.maxRetries, where failed batches are retried"
+                            + " with exponential backoff; write retry: {maxRetries: "
+                            + oldRetriesNode.text("5")
+                            + "}");
+        }
+        RetryPolicy retry = targetRetry(node.get("retry"));
+        CircuitBreakerSettings circuitBreaker = circuitBreaker(node.get("circuitBreaker"));
         Map<String, String> tables = new LinkedHashMap<>();
         String errorsTable = ownTable(node, "errorsTable", DEFAULT_ERRORS_TABLE, "errors", tables);
         String conflictsTable =
@@ -619,11 +631,78 @@ final class ConfigBinder {
                 createTables,
                 batchSize,
                 batchInterval,
-                maxRetries,
+                retry,
                 errorsTable,
                 conflictsTable,
                 qualityMetricsTable,
-                alertsTable);
+                alertsTable,
+                circuitBreaker);
+    }
+
+    /**
+     * {@code sinks.target.retry}: how a batch that failed for a passing reason is tried again on a
+     * new connection before the circuit breaker opens.
+     */
+    private RetryPolicy targetRetry(ConfigNode node) {
+        RetryPolicy defaults = DEFAULT_TARGET_RETRY;
+        int maxRetries =
+                node.get("maxRetries").integer(defaults.maxRetries(), 0, MAX_TARGET_RETRIES);
+        ConfigNode initialNode = node.get("initialBackoff");
+        Duration initialBackoff = initialNode.duration(defaults.initialBackoff());
+        requirePositive(initialNode, initialBackoff);
+        ConfigNode maxNode = node.get("maxBackoff");
+        Duration maxBackoff = maxNode.duration(defaults.maxBackoff());
+        requirePositive(maxNode, maxBackoff);
+        if (!problems.has(initialNode.path())
+                && !problems.has(maxNode.path())
+                && maxBackoff.compareTo(initialBackoff) < 0) {
+            maxNode.problem(
+                    "must not be shorter than initialBackoff ("
+                            + Durations.format(initialBackoff)
+                            + "), was "
+                            + Durations.format(maxBackoff)
+                            + "; e.g. "
+                            + Durations.format(defaults.maxBackoff()));
+        }
+        ConfigNode multiplierNode = node.get("multiplier");
+        double multiplier = multiplierNode.decimal(defaults.multiplier());
+        if (multiplier < 1.0) {
+            multiplierNode.problem(
+                    "must be at least 1 (1 keeps the pause between retries constant, 2 doubles"
+                            + " it), was "
+                            + multiplier
+                            + "; e.g. 2");
+        }
+        ConfigNode jitterNode = node.get("jitter");
+        double jitter = jitterNode.decimal(defaults.jitter());
+        if (jitter < 0.0 || jitter > 1.0) {
+            jitterNode.problem("must be between 0 and 1, was " + jitter + "; e.g. 0.1");
+        }
+        node.rejectUnknownKeys();
+        try {
+            return RetryPolicy.ofRetries(
+                    maxRetries, initialBackoff, maxBackoff, multiplier, jitter);
+        } catch (IllegalArgumentException e) {
+            // A value it refuses has its problem already; the loader throws before this is used.
+            return defaults;
+        }
+    }
+
+    /** {@code sinks.target.circuitBreaker}: when writers stop trying the target database. */
+    private CircuitBreakerSettings circuitBreaker(ConfigNode node) {
+        CircuitBreakerSettings defaults = CircuitBreakerSettings.DEFAULTS;
+        ConfigNode openForNode = node.get("openFor");
+        Duration openFor = openForNode.duration(defaults.openFor());
+        requirePositive(openForNode, openFor);
+        int failureThreshold =
+                node.get("failureThreshold").integer(defaults.failureThreshold(), 1, 10_000);
+        node.rejectUnknownKeys();
+        try {
+            return new CircuitBreakerSettings(openFor, failureThreshold);
+        } catch (IllegalArgumentException e) {
+            // Its problem is reported at openFor already.
+            return defaults;
+        }
     }
 
     /**
