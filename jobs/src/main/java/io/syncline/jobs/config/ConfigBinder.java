@@ -647,23 +647,7 @@ final class ConfigBinder {
         RetryPolicy defaults = DEFAULT_TARGET_RETRY;
         int maxRetries =
                 node.get("maxRetries").integer(defaults.maxRetries(), 0, MAX_TARGET_RETRIES);
-        ConfigNode initialNode = node.get("initialBackoff");
-        Duration initialBackoff = initialNode.duration(defaults.initialBackoff());
-        requirePositive(initialNode, initialBackoff);
-        ConfigNode maxNode = node.get("maxBackoff");
-        Duration maxBackoff = maxNode.duration(defaults.maxBackoff());
-        requirePositive(maxNode, maxBackoff);
-        if (!problems.has(initialNode.path())
-                && !problems.has(maxNode.path())
-                && maxBackoff.compareTo(initialBackoff) < 0) {
-            maxNode.problem(
-                    "must not be shorter than initialBackoff ("
-                            + Durations.format(initialBackoff)
-                            + "), was "
-                            + Durations.format(maxBackoff)
-                            + "; e.g. "
-                            + Durations.format(defaults.maxBackoff()));
-        }
+        Backoffs backoffs = backoffs(node, defaults);
         ConfigNode multiplierNode = node.get("multiplier");
         double multiplier = multiplierNode.decimal(defaults.multiplier());
         if (multiplier < 1.0) {
@@ -681,12 +665,39 @@ final class ConfigBinder {
         node.rejectUnknownKeys();
         try {
             return RetryPolicy.ofRetries(
-                    maxRetries, initialBackoff, maxBackoff, multiplier, jitter);
+                    maxRetries, backoffs.initial(), backoffs.max(), multiplier, jitter);
         } catch (IllegalArgumentException e) {
             // A value it refuses has its problem already; the loader throws before this is used.
             return defaults;
         }
     }
+
+    /**
+     * The {@code initialBackoff} and {@code maxBackoff} of a {@code retry} section: both longer
+     * than 0, the longest not shorter than the first.
+     */
+    private Backoffs backoffs(ConfigNode retryNode, RetryPolicy defaults) {
+        ConfigNode initialNode = retryNode.get("initialBackoff");
+        Duration initial = initialNode.duration(defaults.initialBackoff());
+        requirePositive(initialNode, initial);
+        ConfigNode maxNode = retryNode.get("maxBackoff");
+        Duration max = maxNode.duration(defaults.maxBackoff());
+        requirePositive(maxNode, max);
+        if (!problems.has(initialNode.path())
+                && !problems.has(maxNode.path())
+                && max.compareTo(initial) < 0) {
+            maxNode.problem(
+                    "must not be shorter than initialBackoff ("
+                            + Durations.format(initial)
+                            + "), was "
+                            + Durations.format(max));
+        }
+        return new Backoffs(
+                initial, max, !problems.has(initialNode.path()) && !problems.has(maxNode.path()));
+    }
+
+    /** A retry section's backoffs; {@code valid} unless either has a problem. */
+    private record Backoffs(Duration initial, Duration max, boolean valid) {}
 
     /** {@code sinks.target.circuitBreaker}: when writers stop trying the target database. */
     private CircuitBreakerSettings circuitBreaker(ConfigNode node) {
@@ -806,21 +817,7 @@ final class ConfigBinder {
         ConfigNode retryNode = node.get("retry");
         RetryPolicy defaultRetry = RetryPolicy.defaults();
         int maxAttempts = retryNode.get("maxAttempts").integer(defaultRetry.maxAttempts(), 1, 100);
-        ConfigNode initialNode = retryNode.get("initialBackoff");
-        Duration initialBackoff = initialNode.duration(defaultRetry.initialBackoff());
-        requirePositive(initialNode, initialBackoff);
-        ConfigNode maxNode = retryNode.get("maxBackoff");
-        Duration maxBackoff = maxNode.duration(defaultRetry.maxBackoff());
-        requirePositive(maxNode, maxBackoff);
-        if (!problems.has(initialNode.path())
-                && !problems.has(maxNode.path())
-                && maxBackoff.compareTo(initialBackoff) < 0) {
-            maxNode.problem(
-                    "must not be shorter than initialBackoff ("
-                            + Durations.format(initialBackoff)
-                            + "), was "
-                            + Durations.format(maxBackoff));
-        }
+        Backoffs backoffs = backoffs(retryNode, defaultRetry);
         retryNode.rejectUnknownKeys();
         int ratePerMinute =
                 node.get("ratePerMinute")
@@ -887,9 +884,10 @@ final class ConfigBinder {
                             email,
                             sms,
                             routing,
-                            problems.has(initialNode.path()) || problems.has(maxNode.path())
-                                    ? defaultRetry
-                                    : new RetryPolicy(maxAttempts, initialBackoff, maxBackoff),
+                            backoffs.valid()
+                                    ? new RetryPolicy(
+                                            maxAttempts, backoffs.initial(), backoffs.max())
+                                    : defaultRetry,
                             ratePerMinute,
                             queueCapacity);
         } catch (IllegalArgumentException e) {

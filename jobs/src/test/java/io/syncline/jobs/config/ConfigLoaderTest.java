@@ -1661,7 +1661,7 @@ class ConfigLoaderTest {
                                 "must be between 0 and 100, was 500"),
                         tuple(
                                 "sinks.target.retry.maxBackoff",
-                                "must not be shorter than initialBackoff (2s), was 1s; e.g. 10s"),
+                                "must not be shorter than initialBackoff (2s), was 1s"),
                         tuple(
                                 "sinks.target.retry.multiplier",
                                 "must be at least 1 (1 keeps the pause between retries constant, 2"

@@ -73,22 +73,37 @@ public final class JdbcTableSink<T> implements Sink<T>, SupportsCommitter<Void> 
 
     @Override
     public SinkWriter<T> createWriter(WriterInitContext context) {
-        return writer(
+        return taskWriter(
                 context.metricGroup(),
                 context.getProcessingTimeService(),
-                copier(context.isObjectReuseEnabled(), context.<T>createInputSerializer()),
-                Sleeper.SYSTEM,
-                CircuitBreakers.of(endpoint.dependency(), circuitBreaker));
+                context.isObjectReuseEnabled(),
+                context.createInputSerializer());
     }
 
     /** Still abstract in Flink 1.20's {@link Sink}; the runtime calls the other one. */
     @Override
     @Deprecated
     public SinkWriter<T> createWriter(Sink.InitContext context) {
-        return writer(
+        return taskWriter(
                 context.metricGroup(),
                 context.getProcessingTimeService(),
-                copier(context.isObjectReuseEnabled(), context.<T>createInputSerializer()),
+                context.isObjectReuseEnabled(),
+                context.createInputSerializer());
+    }
+
+    /**
+     * A writer of a task, behind the database's breaker in the JVM. With object reuse on, the
+     * runtime may hand the same object again, so buffered rows are copies.
+     */
+    private JdbcTableWriter<T> taskWriter(
+            MetricGroup metrics,
+            ProcessingTimeService time,
+            boolean objectReuse,
+            TypeSerializer<T> serializer) {
+        return writer(
+                metrics,
+                time,
+                objectReuse ? serializer::copy : UnaryOperator.identity(),
                 Sleeper.SYSTEM,
                 CircuitBreakers.of(endpoint.dependency(), circuitBreaker));
     }
@@ -101,13 +116,6 @@ public final class JdbcTableSink<T> implements Sink<T>, SupportsCommitter<Void> 
     @Override
     public SimpleVersionedSerializer<Void> getCommittableSerializer() {
         return NoCommits.SERIALIZER;
-    }
-
-    /**
-     * With object reuse on, the runtime may hand the same object again: buffered rows are copies.
-     */
-    private static <T> UnaryOperator<T> copier(boolean objectReuse, TypeSerializer<T> serializer) {
-        return objectReuse ? serializer::copy : UnaryOperator.identity();
     }
 
     /**
