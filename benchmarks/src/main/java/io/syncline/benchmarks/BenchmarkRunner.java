@@ -245,7 +245,7 @@ public final class BenchmarkRunner implements Callable<Integer> {
         results.ratio(
                 "R8",
                 "JDBC target-table sink ÷ plain batched upsert, same rows",
-                new Figure("Flink JDBC sink", jdbc.sinkRate(), "rows/s"),
+                new Figure("JDBC target-table sink", jdbc.sinkRate(), "rows/s"),
                 new Figure("plain batched upsert", jdbc.plainRate(), "rows/s"),
                 null);
         results.ratio(

@@ -32,7 +32,7 @@ import org.apache.flink.formats.avro.typeutils.AvroTypeInfo;
 import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
 
 /**
- * Syncline's target-table sink (Flink JDBC sink with the version-guarded upsert) against a plain
+ * Syncline's target-table sink (its JDBC sink with the version-guarded upsert) against a plain
  * batched upsert of the same rows over as many connections, both timed the same way: from the first
  * row visible in the target table until every row shows its last version.
  */
@@ -80,7 +80,11 @@ final class JdbcSinkBenchmark {
                                                     new AvroTypeInfo<>(ChangeEvent.class)),
                                             WatermarkStrategy.noWatermarks(),
                                             "generated changes")
-                                    .sinkTo(Sinks.targetTable(target, table))
+                                    .sinkTo(
+                                            Sinks.targetTable(
+                                                    target,
+                                                    table,
+                                                    SyncJobFactory.errorsTableOf(config)))
                                     .name("target table: customer");
                             job.execute("bench-jdbc-sink");
                         });

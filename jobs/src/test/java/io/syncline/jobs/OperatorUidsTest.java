@@ -30,6 +30,8 @@ import io.syncline.operators.quality.readback.ReadBackSettings;
 import io.syncline.operators.resolve.ConflictsTable;
 import io.syncline.operators.resolve.EntityResolver;
 import io.syncline.operators.resolve.SourcePrecedence;
+import io.syncline.operators.retry.CircuitBreakerSettings;
+import io.syncline.operators.retry.RetryPolicy;
 import io.syncline.operators.sink.TargetColumn;
 import io.syncline.schema.ChangeEvent;
 import java.time.Duration;
@@ -186,11 +188,14 @@ class OperatorUidsTest {
                         true,
                         100,
                         Duration.ofMillis(100),
-                        3,
+                        RetryPolicy.ofRetries(
+                                5, Duration.ofMillis(200), Duration.ofSeconds(10), 2.0, 0.1),
                         "syncline_errors",
                         "syncline_conflicts",
                         "quality_metrics",
-                        "syncline_alerts");
+                        "syncline_alerts",
+                        CircuitBreakerSettings.DEFAULTS);
+        ErrorsTable errors = new ErrorsTable("public", "syncline_errors", Escalation.defaults());
         KafkaSinkSettings kafka =
                 new KafkaSinkSettings(
                         "localhost:9092",
@@ -221,11 +226,13 @@ class OperatorUidsTest {
             for (DiscoveredTable table : tables) {
                 targetSinks.put(
                         table.mapping().entityType(),
-                        Sinks.targetTable(target, SyncJobFactory.targetTableOf(target, table)));
+                        Sinks.targetTable(
+                                target, SyncJobFactory.targetTableOf(target, table), errors));
                 if (source.writeBack()) {
                     peerSinks.put(
                             table.mapping().entityType(),
-                            PeerSinks.peerTable(source, WriteBackPeers.peerTableOf(table), target));
+                            PeerSinks.peerTable(
+                                    source, WriteBackPeers.peerTableOf(table), target, errors));
                 }
             }
             if (source.writeBack()) {
@@ -245,14 +252,12 @@ class OperatorUidsTest {
                         100,
                         Sinks.conflictTopic(kafka),
                         Sinks.conflictsTable(
-                                target, new ConflictsTable("public", "syncline_conflicts")),
+                                target, new ConflictsTable("public", "syncline_conflicts"), errors),
                         writeBack),
                 Sinks.changeTopic(kafka),
                 targetSinks,
                 Sinks.errorTopic(kafka),
-                Sinks.errorsTable(
-                        target,
-                        new ErrorsTable("public", "syncline_errors", Escalation.defaults())),
+                Sinks.errorsTable(target, errors),
                 new SyncJob.Observability(
                         QualityWindows.WindowSpec.defaults(QualityWindows.Kind.TUMBLING),
                         Duration.ofSeconds(10),
@@ -272,9 +277,12 @@ class OperatorUidsTest {
                                 Map.of()),
                         Sinks.qualityTopic(kafka, DeliveryGuarantee.EXACTLY_ONCE),
                         Sinks.qualityMetricsTable(
-                                target, new QualityMetricsTable("public", "quality_metrics")),
+                                target,
+                                new QualityMetricsTable("public", "quality_metrics"),
+                                errors),
                         Sinks.alertTopic(kafka, DeliveryGuarantee.EXACTLY_ONCE),
-                        Sinks.alertsTable(target, new AlertsTable("public", "syncline_alerts")),
+                        Sinks.alertsTable(
+                                target, new AlertsTable("public", "syncline_alerts"), errors),
                         new NotifierSink(NotifierSettings.defaults())));
     }
 

@@ -7,7 +7,6 @@ import io.syncline.operators.alert.notify.EmailSettings;
 import io.syncline.operators.alert.notify.NotifierRouting;
 import io.syncline.operators.alert.notify.NotifierSettings;
 import io.syncline.operators.alert.notify.PagerDutySettings;
-import io.syncline.operators.alert.notify.RetryPolicy;
 import io.syncline.operators.alert.notify.SlackSettings;
 import io.syncline.operators.alert.notify.SmsSettings;
 import io.syncline.operators.quality.LatencyTargets;
@@ -18,6 +17,8 @@ import io.syncline.operators.resolve.ConflictResolver;
 import io.syncline.operators.resolve.ConflictStrategy;
 import io.syncline.operators.resolve.FieldPolicy;
 import io.syncline.operators.resolve.examples.HighestValueWins;
+import io.syncline.operators.retry.CircuitBreakerSettings;
+import io.syncline.operators.retry.RetryPolicy;
 import io.syncline.operators.validate.RuleSetException;
 import io.syncline.schema.AlertSeverity;
 import io.syncline.schema.RuleSetDocument;
@@ -89,7 +90,9 @@ final class ConfigBinder {
     private static final int DEFAULT_BATCH_SIZE = 500;
     private static final int MAX_BATCH_SIZE = 100_000;
     private static final Duration DEFAULT_BATCH_INTERVAL = Duration.ofMillis(200);
-    private static final int DEFAULT_MAX_RETRIES = 3;
+    private static final RetryPolicy DEFAULT_TARGET_RETRY =
+            RetryPolicy.ofRetries(5, Duration.ofMillis(200), Duration.ofSeconds(10), 2.0, 0.1);
+    private static final int MAX_TARGET_RETRIES = 100;
     private static final Duration DEFAULT_DEDUP_TTL = Duration.ofHours(24);
     private static final Duration DEFAULT_MAX_OUT_OF_ORDER = Duration.ZERO;
     private static final int DEFAULT_MAX_PENDING_PER_ENTITY = 1000;
@@ -597,7 +600,16 @@ final class ConfigBinder {
         ConfigNode batchIntervalNode = node.get("batchInterval");
         Duration batchInterval = batchIntervalNode.duration(DEFAULT_BATCH_INTERVAL);
         requirePositive(batchIntervalNode, batchInterval);
-        int maxRetries = node.get("maxRetries").integer(DEFAULT_MAX_RETRIES, 0, Integer.MAX_VALUE);
+        ConfigNode oldRetriesNode = node.get("maxRetries");
+        if (!oldRetriesNode.isAbsent()) {
+            oldRetriesNode.problem(
+                    "has moved to sinks.target.retry.maxRetries, where failed batches are retried"
+                            + " with exponential backoff; write retry: {maxRetries: "
+                            + oldRetriesNode.text("5")
+                            + "}");
+        }
+        RetryPolicy retry = targetRetry(node.get("retry"));
+        CircuitBreakerSettings circuitBreaker = circuitBreaker(node.get("circuitBreaker"));
         Map<String, String> tables = new LinkedHashMap<>();
         String errorsTable = ownTable(node, "errorsTable", DEFAULT_ERRORS_TABLE, "errors", tables);
         String conflictsTable =
@@ -619,11 +631,89 @@ final class ConfigBinder {
                 createTables,
                 batchSize,
                 batchInterval,
-                maxRetries,
+                retry,
                 errorsTable,
                 conflictsTable,
                 qualityMetricsTable,
-                alertsTable);
+                alertsTable,
+                circuitBreaker);
+    }
+
+    /**
+     * {@code sinks.target.retry}: how a batch that failed for a passing reason is tried again on a
+     * new connection before the circuit breaker opens.
+     */
+    private RetryPolicy targetRetry(ConfigNode node) {
+        RetryPolicy defaults = DEFAULT_TARGET_RETRY;
+        int maxRetries =
+                node.get("maxRetries").integer(defaults.maxRetries(), 0, MAX_TARGET_RETRIES);
+        Backoffs backoffs = backoffs(node, defaults);
+        ConfigNode multiplierNode = node.get("multiplier");
+        double multiplier = multiplierNode.decimal(defaults.multiplier());
+        if (multiplier < 1.0) {
+            multiplierNode.problem(
+                    "must be at least 1 (1 keeps the pause between retries constant, 2 doubles"
+                            + " it), was "
+                            + multiplier
+                            + "; e.g. 2");
+        }
+        ConfigNode jitterNode = node.get("jitter");
+        double jitter = jitterNode.decimal(defaults.jitter());
+        if (jitter < 0.0 || jitter > 1.0) {
+            jitterNode.problem("must be between 0 and 1, was " + jitter + "; e.g. 0.1");
+        }
+        node.rejectUnknownKeys();
+        try {
+            return RetryPolicy.ofRetries(
+                    maxRetries, backoffs.initial(), backoffs.max(), multiplier, jitter);
+        } catch (IllegalArgumentException e) {
+            // A value it refuses has its problem already; the loader throws before this is used.
+            return defaults;
+        }
+    }
+
+    /**
+     * The {@code initialBackoff} and {@code maxBackoff} of a {@code retry} section: both longer
+     * than 0, the longest not shorter than the first.
+     */
+    private Backoffs backoffs(ConfigNode retryNode, RetryPolicy defaults) {
+        ConfigNode initialNode = retryNode.get("initialBackoff");
+        Duration initial = initialNode.duration(defaults.initialBackoff());
+        requirePositive(initialNode, initial);
+        ConfigNode maxNode = retryNode.get("maxBackoff");
+        Duration max = maxNode.duration(defaults.maxBackoff());
+        requirePositive(maxNode, max);
+        if (!problems.has(initialNode.path())
+                && !problems.has(maxNode.path())
+                && max.compareTo(initial) < 0) {
+            maxNode.problem(
+                    "must not be shorter than initialBackoff ("
+                            + Durations.format(initial)
+                            + "), was "
+                            + Durations.format(max));
+        }
+        return new Backoffs(
+                initial, max, !problems.has(initialNode.path()) && !problems.has(maxNode.path()));
+    }
+
+    /** A retry section's backoffs; {@code valid} unless either has a problem. */
+    private record Backoffs(Duration initial, Duration max, boolean valid) {}
+
+    /** {@code sinks.target.circuitBreaker}: when writers stop trying the target database. */
+    private CircuitBreakerSettings circuitBreaker(ConfigNode node) {
+        CircuitBreakerSettings defaults = CircuitBreakerSettings.DEFAULTS;
+        ConfigNode openForNode = node.get("openFor");
+        Duration openFor = openForNode.duration(defaults.openFor());
+        requirePositive(openForNode, openFor);
+        int failureThreshold =
+                node.get("failureThreshold").integer(defaults.failureThreshold(), 1, 10_000);
+        node.rejectUnknownKeys();
+        try {
+            return new CircuitBreakerSettings(openFor, failureThreshold);
+        } catch (IllegalArgumentException e) {
+            // Its problem is reported at openFor already.
+            return defaults;
+        }
     }
 
     /**
@@ -727,21 +817,7 @@ final class ConfigBinder {
         ConfigNode retryNode = node.get("retry");
         RetryPolicy defaultRetry = RetryPolicy.defaults();
         int maxAttempts = retryNode.get("maxAttempts").integer(defaultRetry.maxAttempts(), 1, 100);
-        ConfigNode initialNode = retryNode.get("initialBackoff");
-        Duration initialBackoff = initialNode.duration(defaultRetry.initialBackoff());
-        requirePositive(initialNode, initialBackoff);
-        ConfigNode maxNode = retryNode.get("maxBackoff");
-        Duration maxBackoff = maxNode.duration(defaultRetry.maxBackoff());
-        requirePositive(maxNode, maxBackoff);
-        if (!problems.has(initialNode.path())
-                && !problems.has(maxNode.path())
-                && maxBackoff.compareTo(initialBackoff) < 0) {
-            maxNode.problem(
-                    "must not be shorter than initialBackoff ("
-                            + Durations.format(initialBackoff)
-                            + "), was "
-                            + Durations.format(maxBackoff));
-        }
+        Backoffs backoffs = backoffs(retryNode, defaultRetry);
         retryNode.rejectUnknownKeys();
         int ratePerMinute =
                 node.get("ratePerMinute")
@@ -808,9 +884,10 @@ final class ConfigBinder {
                             email,
                             sms,
                             routing,
-                            problems.has(initialNode.path()) || problems.has(maxNode.path())
-                                    ? defaultRetry
-                                    : new RetryPolicy(maxAttempts, initialBackoff, maxBackoff),
+                            backoffs.valid()
+                                    ? new RetryPolicy(
+                                            maxAttempts, backoffs.initial(), backoffs.max())
+                                    : defaultRetry,
                             ratePerMinute,
                             queueCapacity);
         } catch (IllegalArgumentException e) {

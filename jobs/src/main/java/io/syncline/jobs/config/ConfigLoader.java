@@ -35,7 +35,9 @@ import java.util.function.Function;
  *       syncline.errors}, transactionalIdPrefix the job name, transactionTimeout 5m (longer than
  *       the checkpoint interval, at most 15m), no extra properties;
  *   <li>{@code sinks.target}: password empty, schema {@code public}, createTables true, batchSize
- *       500 (1 to 100000), batchInterval 200ms, maxRetries 3.
+ *       500 (1 to 100000), batchInterval 200ms, retry maxRetries 5 (0 to 100), initialBackoff
+ *       200ms, maxBackoff 10s, multiplier 2 (at least 1), jitter 0.1 (0 to 1), circuitBreaker
+ *       openFor 30s, failureThreshold 10.
  * </ul>
  *
  * <p>Required: at least one source, each with an id, hostname, database, username and at least one

@@ -3,7 +3,12 @@ package io.syncline.jobs.wiring;
 import io.syncline.jobs.config.KafkaSinkSettings;
 import io.syncline.jobs.config.TargetSettings;
 import io.syncline.operators.alert.AlertsTable;
+import io.syncline.operators.errors.ErrorQueueRejections;
 import io.syncline.operators.errors.ErrorsTable;
+import io.syncline.operators.errors.ErrorsTableRejections;
+import io.syncline.operators.jdbc.JdbcEndpoint;
+import io.syncline.operators.jdbc.JdbcTableSink;
+import io.syncline.operators.jdbc.RejectionHandler;
 import io.syncline.operators.key.EntityKeys;
 import io.syncline.operators.quality.ObservationKeys;
 import io.syncline.operators.quality.QualityMetricsTable;
@@ -20,14 +25,13 @@ import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
+import java.util.Map;
 import java.util.Properties;
 import org.apache.flink.connector.base.DeliveryGuarantee;
-import org.apache.flink.connector.jdbc.JdbcConnectionOptions;
-import org.apache.flink.connector.jdbc.JdbcExecutionOptions;
-import org.apache.flink.connector.jdbc.core.datastream.sink.JdbcSink;
-import org.apache.flink.connector.jdbc.core.datastream.sink.JdbcSinkBuilder;
+import org.apache.flink.connector.jdbc.datasource.statements.JdbcQueryStatement;
 import org.apache.flink.connector.kafka.sink.KafkaRecordSerializationSchema;
 import org.apache.flink.connector.kafka.sink.KafkaSink;
+import org.apache.kafka.clients.producer.ProducerConfig;
 
 /** Builds the job's sinks from their settings. */
 public final class Sinks {
@@ -114,61 +118,124 @@ public final class Sinks {
     }
 
     /** The quality metrics table, written by upserts keyed by window. */
-    public static JdbcSink<QualityMetrics> qualityMetricsTable(
-            TargetSettings target, QualityMetricsTable table) {
+    public static JdbcTableSink<QualityMetrics> qualityMetricsTable(
+            TargetSettings target, QualityMetricsTable table, ErrorsTable errors) {
         return jdbc(
                 target,
-                JdbcSink.<QualityMetrics>builder().withQueryStatement(table.upsertStatement()));
+                table.qualifiedName(),
+                table.upsertStatement(),
+                ErrorQueueRejections.qualityMetrics(errors));
     }
 
     /** The alerts table, written by upserts keyed by alert id: fired, then resolved. */
-    public static JdbcSink<Alert> alertsTable(TargetSettings target, AlertsTable table) {
-        return jdbc(target, JdbcSink.<Alert>builder().withQueryStatement(table.upsertStatement()));
-    }
-
-    /** One entity type's target table, written by version-guarded upserts. */
-    public static JdbcSink<ChangeEvent> targetTable(TargetSettings target, TargetTable table) {
+    public static JdbcTableSink<Alert> alertsTable(
+            TargetSettings target, AlertsTable table, ErrorsTable errors) {
         return jdbc(
                 target,
-                JdbcSink.<ChangeEvent>builder()
-                        .withQueryStatement(new VersionGuardedUpsert(table)));
+                table.qualifiedName(),
+                table.upsertStatement(),
+                ErrorQueueRejections.alerts(errors));
+    }
+
+    /**
+     * One entity type's target table, written by version-guarded upserts; changes the table refuses
+     * go to {@code errors}, from where they can be replayed.
+     */
+    public static JdbcTableSink<ChangeEvent> targetTable(
+            TargetSettings target, TargetTable table, ErrorsTable errors) {
+        return jdbc(
+                target,
+                table.qualifiedName(),
+                new VersionGuardedUpsert(table),
+                ErrorQueueRejections.changes(errors));
     }
 
     /**
      * The errors table, written by idempotent inserts keyed by error id, so a redelivered error is
-     * one row.
+     * one row. An error the table refuses is logged, not sent to the error queue (this table): it
+     * is on the error topic.
      */
-    public static JdbcSink<ErrorRecord> errorsTable(TargetSettings target, ErrorsTable table) {
+    public static JdbcTableSink<ErrorRecord> errorsTable(TargetSettings target, ErrorsTable table) {
         return jdbc(
                 target,
-                JdbcSink.<ErrorRecord>builder().withQueryStatement(table.insertStatement()));
+                table.qualifiedName(),
+                table.insertStatement(),
+                new ErrorsTableRejections());
     }
 
     /**
      * The conflicts table, written by upserts keyed by conflict id that only ever move a conflict
      * from open to resolved, so a redelivered or replayed conflict is one row in its latest state.
      */
-    public static JdbcSink<ConflictRecord> conflictsTable(
-            TargetSettings target, ConflictsTable table) {
+    public static JdbcTableSink<ConflictRecord> conflictsTable(
+            TargetSettings target, ConflictsTable table, ErrorsTable errors) {
         return jdbc(
                 target,
-                JdbcSink.<ConflictRecord>builder().withQueryStatement(table.upsertStatement()));
+                table.qualifiedName(),
+                table.upsertStatement(),
+                ErrorQueueRejections.conflicts(errors));
     }
 
-    private static <T> JdbcSink<T> jdbc(TargetSettings target, JdbcSinkBuilder<T> builder) {
-        return builder.withExecutionOptions(
-                        JdbcExecutionOptions.builder()
-                                .withBatchSize(target.batchSize())
-                                .withBatchIntervalMs(target.batchInterval().toMillis())
-                                .withMaxRetries(target.maxRetries())
-                                .build())
-                .buildAtLeastOnce(
-                        new JdbcConnectionOptions.JdbcConnectionOptionsBuilder()
-                                .withUrl(target.url())
-                                .withDriverName("org.postgresql.Driver")
-                                .withUsername(target.username())
-                                .withPassword(target.password())
-                                .build());
+    /**
+     * A sink of one table of the target database, batched, retried and behind the database's
+     * circuit breaker as {@code target} says.
+     */
+    private static <T> JdbcTableSink<T> jdbc(
+            TargetSettings target,
+            String table,
+            JdbcQueryStatement<T> statement,
+            RejectionHandler<T> rejections) {
+        return JdbcTableSink.<T>builder()
+                .endpoint(targetEndpoint(target))
+                .table(table, statement)
+                .rejections(rejections)
+                .batches(target.batchSize(), target.batchInterval())
+                .retry(target.retry())
+                .circuitBreaker(target.circuitBreaker())
+                .build();
+    }
+
+    /** The target database as its sinks connect to it. */
+    static JdbcEndpoint targetEndpoint(TargetSettings target) {
+        return new JdbcEndpoint(
+                target.url(), target.username(), target.password(), "syncline-sink");
+    }
+
+    /**
+     * How the producers ride out a broker outage, unless {@code sinks.kafka.properties} says
+     * otherwise. A record is retried until {@code delivery.timeout.ms} after it was sent; a broker
+     * that cannot be reached is tried again with exponential backoff ({@code reconnect.backoff.ms}
+     * doubling, with 20 % jitter, up to {@code reconnect.backoff.max.ms}), and a request the broker
+     * answered with a passing error after {@code retry.backoff.ms} (constant: the kafka-clients 3.4
+     * that flink-connector-kafka 3.4 is built on has no {@code retry.backoff.max.ms}). A blocking
+     * call (metadata, begin or commit of a transaction) gives up after {@code max.block.ms}. An
+     * outage longer than that fails the sink's task; Flink restarts the job from its last
+     * checkpoint, aborts the transactions the failed attempt left open and writes their records
+     * again. Kafka needs no circuit breaker of Syncline's: these timeouts bound what a producer
+     * tries, and the restart strategy's growing delays space out the attempts after it gave up.
+     */
+    static final Map<String, String> PRODUCER_DEFAULTS =
+            Map.of(
+                    ProducerConfig.DELIVERY_TIMEOUT_MS_CONFIG, "120000",
+                    ProducerConfig.REQUEST_TIMEOUT_MS_CONFIG, "30000",
+                    ProducerConfig.MAX_BLOCK_MS_CONFIG, "60000",
+                    ProducerConfig.RETRIES_CONFIG, String.valueOf(Integer.MAX_VALUE),
+                    ProducerConfig.RETRY_BACKOFF_MS_CONFIG, "200",
+                    ProducerConfig.RECONNECT_BACKOFF_MS_CONFIG, "200",
+                    ProducerConfig.RECONNECT_BACKOFF_MAX_MS_CONFIG, "10000");
+
+    /**
+     * The producer settings of the job's Kafka sinks: {@link #PRODUCER_DEFAULTS}, then {@code
+     * sinks.kafka.properties}, then the transaction timeout.
+     */
+    static Properties producerProperties(KafkaSinkSettings kafka) {
+        Properties producer = new Properties();
+        producer.putAll(PRODUCER_DEFAULTS);
+        producer.putAll(kafka.properties());
+        producer.setProperty(
+                ProducerConfig.TRANSACTION_TIMEOUT_CONFIG,
+                String.valueOf(kafka.transactionTimeout().toMillis()));
+        return producer;
     }
 
     /**
@@ -180,10 +247,7 @@ public final class Sinks {
             KafkaRecordSerializationSchema<T> serializer,
             String transactionalSuffix,
             DeliveryGuarantee guarantee) {
-        Properties producer = new Properties();
-        producer.putAll(kafka.properties());
-        producer.setProperty(
-                "transaction.timeout.ms", String.valueOf(kafka.transactionTimeout().toMillis()));
+        Properties producer = producerProperties(kafka);
         return KafkaSink.<T>builder()
                 .setBootstrapServers(kafka.bootstrapServers())
                 .setRecordSerializer(serializer)

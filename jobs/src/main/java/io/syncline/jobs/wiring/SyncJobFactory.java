@@ -66,6 +66,7 @@ public final class SyncJobFactory {
         Map<String, Map<String, Sink<ChangeEvent>>> writeBack = new LinkedHashMap<>();
         Map<String, Integer> priorities = new LinkedHashMap<>();
         Map<String, TargetTable> targetTables = new LinkedHashMap<>();
+        ErrorsTable errorsTable = errorsTableOf(config);
         for (SourceConfig source : config.sources()) {
             List<DiscoveredTable> tables = TableDiscovery.discover(source);
             Publications.ensure(source, config.observability().heartbeat());
@@ -77,7 +78,11 @@ public final class SyncJobFactory {
                 for (DiscoveredTable table : tables) {
                     peerSinks.put(
                             table.mapping().entityType(),
-                            PeerSinks.peerTable(source, WriteBackPeers.peerTableOf(table), target));
+                            PeerSinks.peerTable(
+                                    source,
+                                    WriteBackPeers.peerTableOf(table),
+                                    target,
+                                    errorsTable));
                 }
                 writeBack.put(source.id(), peerSinks);
             }
@@ -95,13 +100,13 @@ public final class SyncJobFactory {
                 prepareTargetTable(target, targetTable);
                 targetTables.put(table.mapping().entityType(), targetTable);
                 targetSinks.put(
-                        table.mapping().entityType(), Sinks.targetTable(target, targetTable));
+                        table.mapping().entityType(),
+                        Sinks.targetTable(target, targetTable, errorsTable));
             }
         }
         KafkaSinkSettings kafka = config.sinks().kafka();
         createMissingTopics(kafka, config.job().parallelism());
         ControlTopicPublisher.ensureTopic(kafka);
-        ErrorsTable errorsTable = errorsTableOf(config);
         prepareTable(target, errorsTable.qualifiedName(), errorsTable.createSql());
         ConflictsTable conflictsTable = conflictsTableOf(config);
         prepareTable(target, conflictsTable.qualifiedName(), conflictsTable.createSql());
@@ -122,19 +127,20 @@ public final class SyncJobFactory {
                         consistency.maxPendingPerEntity(),
                         consistency.maxParkedPerEntity(),
                         Sinks.conflictTopic(kafka, guarantee),
-                        Sinks.conflictsTable(target, conflictsTable),
+                        Sinks.conflictsTable(target, conflictsTable, errorsTable),
                         writeBack),
                 Sinks.changeTopic(kafka, guarantee),
                 targetSinks,
                 Sinks.errorTopic(kafka, guarantee),
                 Sinks.errorsTable(target, errorsTable),
-                observability(config, targetTables, guarantee));
+                observability(config, targetTables, errorsTable, guarantee));
     }
 
     /** The quality, lag and alert stages of {@code config}; null if it turns them off. */
     private static SyncJob.Observability observability(
             SynclineConfig config,
             Map<String, TargetTable> targetTables,
+            ErrorsTable errorsTable,
             DeliveryGuarantee guarantee) {
         ObservabilitySettings settings = config.observability();
         if (!settings.enabled()) {
@@ -182,9 +188,9 @@ public final class SyncJobFactory {
                 settings.thresholds(),
                 readBack,
                 Sinks.qualityTopic(kafka, guarantee),
-                Sinks.qualityMetricsTable(target, qualityTable),
+                Sinks.qualityMetricsTable(target, qualityTable, errorsTable),
                 Sinks.alertTopic(kafka, guarantee),
-                Sinks.alertsTable(target, alertsTable),
+                Sinks.alertsTable(target, alertsTable, errorsTable),
                 new NotifierSink(config.alerts().notifiers()),
                 replicationSlots(config));
     }

@@ -10,7 +10,6 @@ import io.syncline.operators.alert.notify.EmailSettings;
 import io.syncline.operators.alert.notify.NotifierRouting;
 import io.syncline.operators.alert.notify.NotifierSettings;
 import io.syncline.operators.alert.notify.PagerDutySettings;
-import io.syncline.operators.alert.notify.RetryPolicy;
 import io.syncline.operators.alert.notify.SlackSettings;
 import io.syncline.operators.alert.notify.SmsSettings;
 import io.syncline.operators.quality.LatencyTargets;
@@ -20,6 +19,8 @@ import io.syncline.operators.resolve.ConflictPolicy;
 import io.syncline.operators.resolve.ConflictStrategy;
 import io.syncline.operators.resolve.FieldPolicy;
 import io.syncline.operators.resolve.examples.HighestValueWins;
+import io.syncline.operators.retry.CircuitBreakerSettings;
+import io.syncline.operators.retry.RetryPolicy;
 import io.syncline.schema.AlertSeverity;
 import java.io.IOException;
 import java.net.URISyntaxException;
@@ -145,11 +146,17 @@ class ConfigLoaderTest {
                                 true,
                                 500,
                                 Duration.ofMillis(200),
-                                3,
+                                RetryPolicy.ofRetries(
+                                        5,
+                                        Duration.ofMillis(200),
+                                        Duration.ofSeconds(10),
+                                        2.0,
+                                        0.1),
                                 "syncline_errors",
                                 "syncline_conflicts",
                                 "quality_metrics",
-                                "syncline_alerts"));
+                                "syncline_alerts",
+                                new CircuitBreakerSettings(Duration.ofSeconds(30), 10)));
         assertThat(config.validation().rules().getVersion()).isEqualTo(1);
         assertThat(config.validation().rules().getFiles()).containsOnlyKeys("customer.schema.json");
         assertThat(config.validation().maxParentWait()).isEqualTo(Duration.ofSeconds(30));
@@ -307,11 +314,17 @@ class ConfigLoaderTest {
                                 true,
                                 500,
                                 Duration.ofMillis(200),
-                                3,
+                                RetryPolicy.ofRetries(
+                                        5,
+                                        Duration.ofMillis(200),
+                                        Duration.ofSeconds(10),
+                                        2.0,
+                                        0.1),
                                 "syncline_errors",
                                 "syncline_conflicts",
                                 "quality_metrics",
-                                "syncline_alerts"));
+                                "syncline_alerts",
+                                new CircuitBreakerSettings(Duration.ofSeconds(30), 10)));
     }
 
     @Test
@@ -1607,6 +1620,78 @@ class ConfigLoaderTest {
                                 "sinks.target.alertsTable",
                                 "is the same table as errorsTable ('syncline_errors'); alerts must"
                                         + " go to a table of their own, e.g. syncline_alerts"));
+    }
+
+    @Test
+    void targetRetriesAndCircuitBreakerAreBoundAsWritten() {
+        SynclineConfig config =
+                load(
+                        VALID
+                                + "    retry: {maxRetries: 2, initialBackoff: 50ms, maxBackoff: 1s,"
+                                + " multiplier: 3, jitter: 0}\n"
+                                + "    circuitBreaker: {openFor: 5s, failureThreshold: 3}\n");
+
+        TargetSettings target = config.sinks().target();
+        assertThat(target.retry())
+                .isEqualTo(
+                        RetryPolicy.ofRetries(
+                                2, Duration.ofMillis(50), Duration.ofSeconds(1), 3.0, 0.0));
+        assertThat(target.circuitBreaker())
+                .isEqualTo(new CircuitBreakerSettings(Duration.ofSeconds(5), 3));
+    }
+
+    @Test
+    void badTargetRetryAndCircuitBreakerValuesNameTheValueAndTheFix() {
+        ConfigException e =
+                catchConfigException(
+                        () ->
+                                load(
+                                        VALID
+                                                + "    retry: {maxRetries: 500, initialBackoff:"
+                                                + " 2s, maxBackoff: 1s, multiplier: 0.5, jitter:"
+                                                + " 2, initalBackoff: 1s}\n"
+                                                + "    circuitBreaker: {openFor: 0s,"
+                                                + " failureThreshold: 0}\n"));
+
+        assertThat(e.problems())
+                .extracting(ConfigProblem::path, ConfigProblem::message)
+                .containsExactly(
+                        tuple(
+                                "sinks.target.retry.maxRetries",
+                                "must be between 0 and 100, was 500"),
+                        tuple(
+                                "sinks.target.retry.maxBackoff",
+                                "must not be shorter than initialBackoff (2s), was 1s"),
+                        tuple(
+                                "sinks.target.retry.multiplier",
+                                "must be at least 1 (1 keeps the pause between retries constant, 2"
+                                        + " doubles it), was 0.5; e.g. 2"),
+                        tuple(
+                                "sinks.target.retry.jitter",
+                                "must be between 0 and 1, was 2.0; e.g. 0.1"),
+                        tuple(
+                                "sinks.target.retry.initalBackoff",
+                                "unknown key 'initalBackoff'; did you mean 'initialBackoff'? Known"
+                                        + " keys:"
+                                        + " maxRetries, initialBackoff, maxBackoff,"
+                                        + " multiplier, jitter"),
+                        tuple(
+                                "sinks.target.circuitBreaker.openFor",
+                                "must be longer than 0, was 0s"),
+                        tuple(
+                                "sinks.target.circuitBreaker.failureThreshold",
+                                "must be between 1 and 10000, was 0"));
+    }
+
+    @Test
+    void theFormerMaxRetriesSaysWhereItMoved() {
+        assertThat(onlyProblemOf("    maxRetries: 3\n"))
+                .isEqualTo(
+                        tuple(
+                                "sinks.target.maxRetries",
+                                "has moved to sinks.target.retry.maxRetries, where failed batches"
+                                        + " are retried with exponential backoff; write retry:"
+                                        + " {maxRetries: 3}"));
     }
 
     // ---- helpers

@@ -52,6 +52,7 @@ public final class SequencedWorkload implements AutoCloseable {
 
     private final String name;
     private final EmbeddedPostgresServer postgres;
+    private final EmbeddedPostgresServer target;
     private final EmbeddedKafkaBroker kafka;
     private final Random random = new Random(11);
     private final Map<Long, Long> deleted = new ConcurrentHashMap<>();
@@ -68,16 +69,7 @@ public final class SequencedWorkload implements AutoCloseable {
      */
     public SequencedWorkload(
             String name, EmbeddedPostgresServer postgres, EmbeddedKafkaBroker kafka) {
-        this.name = name;
-        this.postgres = postgres;
-        this.kafka = kafka;
-        postgres.createDatabase(sourceDb());
-        postgres.createDatabase(targetDb());
-        postgres.execute(
-                sourceDb(),
-                "CREATE TABLE accounts (id BIGINT PRIMARY KEY, tenant_id TEXT NOT NULL,"
-                        + " seq BIGINT NOT NULL, balance NUMERIC(12,2) NOT NULL)",
-                "ALTER TABLE accounts REPLICA IDENTITY FULL");
+        this(name, postgres, postgres, kafka);
     }
 
     public String sourceDb() {
@@ -151,7 +143,7 @@ public final class SequencedWorkload implements AutoCloseable {
                         kafka.bootstrapServers(),
                         changeTopic(),
                         errorTopic(),
-                        postgres.jdbcUrl(targetDb()),
+                        target.jdbcUrl(targetDb()),
                         extra);
     }
 
@@ -294,17 +286,18 @@ public final class SequencedWorkload implements AutoCloseable {
 
     /** The source's accounts, ordered by id. */
     public List<List<String>> sourceRows() throws SQLException {
-        return rows(sourceDb(), "TRUE");
+        return rows(postgres, sourceDb(), "TRUE");
     }
 
     /** The target's live accounts, ordered by id. */
     public List<List<String>> targetRows() throws SQLException {
-        return rows(targetDb(), "NOT _syncline_deleted");
+        return rows(target, targetDb(), "NOT _syncline_deleted");
     }
 
-    private List<List<String>> rows(String database, String filter) throws SQLException {
+    private static List<List<String>> rows(
+            EmbeddedPostgresServer server, String database, String filter) throws SQLException {
         List<List<String>> rows = new ArrayList<>();
-        try (Connection connection = postgres.connect(database);
+        try (Connection connection = server.connect(database);
                 Statement statement = connection.createStatement();
                 ResultSet result =
                         statement.executeQuery(
@@ -495,5 +488,28 @@ public final class SequencedWorkload implements AutoCloseable {
             assertThat(duplicated).as("duplicated changes (%s)", this).isZero();
             assertThat(outOfOrder).as("changes out of order (%s)", this).isZero();
         }
+    }
+
+    /**
+     * Like {@link #SequencedWorkload(String, EmbeddedPostgresServer, EmbeddedKafkaBroker)}, with
+     * the target database {@code tgt_<name>} on {@code target}, a server of its own that a test may
+     * crash apart from the source.
+     */
+    public SequencedWorkload(
+            String name,
+            EmbeddedPostgresServer postgres,
+            EmbeddedPostgresServer target,
+            EmbeddedKafkaBroker kafka) {
+        this.name = name;
+        this.postgres = postgres;
+        this.target = target;
+        this.kafka = kafka;
+        postgres.createDatabase(sourceDb());
+        target.createDatabase(targetDb());
+        postgres.execute(
+                sourceDb(),
+                "CREATE TABLE accounts (id BIGINT PRIMARY KEY, tenant_id TEXT NOT NULL,"
+                        + " seq BIGINT NOT NULL, balance NUMERIC(12,2) NOT NULL)",
+                "ALTER TABLE accounts REPLICA IDENTITY FULL");
     }
 }

@@ -7,6 +7,10 @@ import io.syncline.embedded.PostgresExtension;
 import io.syncline.jobs.config.SourceConfig;
 import io.syncline.jobs.config.TableMapping;
 import io.syncline.jobs.config.TargetSettings;
+import io.syncline.operators.errors.ErrorsTable;
+import io.syncline.operators.errors.Escalation;
+import io.syncline.operators.retry.CircuitBreakerSettings;
+import io.syncline.operators.retry.RetryPolicy;
 import io.syncline.operators.sink.PeerTable;
 import io.syncline.operators.sink.PeerWrite;
 import io.syncline.operators.sink.TargetColumn;
@@ -264,7 +268,7 @@ class WriteBackPeersITCase {
                                         "crm",
                                         Map.of("crm", 2L))),
                         new AvroTypeInfo<>(ChangeEvent.class))
-                .sinkTo(PeerSinks.peerTable(source, customers, batchSettings()))
+                .sinkTo(PeerSinks.peerTable(source, customers, batchSettings(), ERRORS))
                 .name("peer-customers");
 
         env.execute("write-back peer sink");
@@ -295,7 +299,7 @@ class WriteBackPeersITCase {
         assertThatThrownBy(() -> WriteBackPeers.prepare(readOnly, List.of()))
                 .isInstanceOf(IllegalArgumentException.class)
                 .hasMessage("source 'crm' is not configured with writeBack: true");
-        assertThatThrownBy(() -> PeerSinks.peerTable(readOnly, customers, batchSettings()))
+        assertThatThrownBy(() -> PeerSinks.peerTable(readOnly, customers, batchSettings(), ERRORS))
                 .isInstanceOf(IllegalArgumentException.class)
                 .hasMessage("source 'crm' is not configured with writeBack: true");
     }
@@ -413,6 +417,9 @@ class WriteBackPeersITCase {
                 true);
     }
 
+    private static final ErrorsTable ERRORS =
+            new ErrorsTable("public", "syncline_errors", Escalation.defaults());
+
     private static TargetSettings batchSettings() {
         return new TargetSettings(
                 POSTGRES.jdbcUrl(DATABASE),
@@ -422,11 +429,12 @@ class WriteBackPeersITCase {
                 false,
                 100,
                 Duration.ofMillis(100),
-                3,
+                RetryPolicy.ofRetries(3, Duration.ofMillis(100), Duration.ofSeconds(1), 2.0, 0.1),
                 "syncline_errors",
                 "syncline_conflicts",
                 "quality_metrics",
-                "syncline_alerts");
+                "syncline_alerts",
+                CircuitBreakerSettings.DEFAULTS);
     }
 
     /** A connection as Syncline's write-back sink opens it. */

@@ -41,5 +41,11 @@ public final class ErrorCodes {
     /** A source's replication slot is gone or has lost the WAL it held. */
     public static final String SLOT_LOST = "SLOT_LOST";
 
+    /**
+     * A target table refused a change (or one of Syncline's own tables a record) for good: a value
+     * that does not fit its column, a constraint the row breaks, a column or privilege missing.
+     */
+    public static final String TARGET_REJECTED = "TARGET_REJECTED";
+
     private ErrorCodes() {}
 }

@@ -3,6 +3,7 @@ package io.syncline.operators.jdbc;
 import java.sql.Connection;
 import java.sql.SQLException;
 import java.time.Duration;
+import java.util.Map;
 import java.util.Properties;
 import org.postgresql.Driver;
 
@@ -29,20 +30,36 @@ public final class PostgresConnections {
             Duration queryTimeout,
             String application)
             throws SQLException {
+        return open(url, username, password, connectTimeout, queryTimeout, application, Map.of());
+    }
+
+    /**
+     * A connection to {@code url} as the other {@code open} makes it, with {@code properties}
+     * (driver connection properties such as {@code options}) added.
+     */
+    public static Connection open(
+            String url,
+            String username,
+            String password,
+            Duration connectTimeout,
+            Duration queryTimeout,
+            String application,
+            Map<String, String> properties)
+            throws SQLException {
         String connectSeconds = Long.toString(Math.max(1, connectTimeout.toSeconds()));
-        Properties properties = new Properties();
+        Properties driver = new Properties();
         if (username != null) {
-            properties.setProperty("user", username);
+            driver.setProperty("user", username);
         }
         if (password != null) {
-            properties.setProperty("password", password);
+            driver.setProperty("password", password);
         }
-        properties.setProperty("connectTimeout", connectSeconds);
-        properties.setProperty("loginTimeout", connectSeconds);
-        properties.setProperty(
-                "socketTimeout", Long.toString(Math.max(1, queryTimeout.toSeconds())));
-        properties.setProperty("ApplicationName", application);
-        Connection connection = DRIVER.connect(url, properties);
+        driver.setProperty("connectTimeout", connectSeconds);
+        driver.setProperty("loginTimeout", connectSeconds);
+        driver.setProperty("socketTimeout", Long.toString(Math.max(1, queryTimeout.toSeconds())));
+        driver.setProperty("ApplicationName", application);
+        driver.putAll(properties);
+        Connection connection = DRIVER.connect(url, driver);
         if (connection == null) {
             throw new SQLException("not a PostgreSQL JDBC URL: " + withoutParameters(url), "08001");
         }

@@ -1,5 +1,7 @@
 package io.syncline.operators.alert.notify;
 
+import io.syncline.operators.retry.RetryPolicy;
+import io.syncline.operators.retry.Sleeper;
 import io.syncline.schema.Alert;
 import io.syncline.schema.AlertSeverity;
 import java.time.Clock;

@@ -1,5 +1,6 @@
 package io.syncline.operators.alert.notify;
 
+import io.syncline.operators.retry.RetryPolicy;
 import java.io.Serializable;
 import java.util.EnumSet;
 import java.util.Objects;

@@ -1,5 +1,6 @@
 package io.syncline.operators.alert.notify;
 
+import io.syncline.operators.retry.Sleeper;
 import io.syncline.schema.Alert;
 import java.net.http.HttpClient;
 import java.time.Clock;

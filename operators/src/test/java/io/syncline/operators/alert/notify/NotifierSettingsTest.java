@@ -3,6 +3,7 @@ package io.syncline.operators.alert.notify;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import io.syncline.operators.retry.RetryPolicy;
 import io.syncline.schema.AlertSeverity;
 import java.time.Duration;
 import java.util.EnumSet;

@@ -6,6 +6,7 @@ import static org.assertj.core.api.Assertions.tuple;
 import io.syncline.operators.alert.AlertFunction;
 import io.syncline.operators.alert.AlertKeys;
 import io.syncline.operators.alert.AlertThresholds;
+import io.syncline.operators.retry.RetryPolicy;
 import io.syncline.schema.Alert;
 import io.syncline.schema.AlertSeverity;
 import io.syncline.schema.AlertStatus;

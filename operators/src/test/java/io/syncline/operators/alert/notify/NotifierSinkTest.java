@@ -6,6 +6,9 @@ import static io.syncline.operators.alert.notify.SampleAlerts.withId;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatCode;
 
+import io.syncline.operators.MutableClock;
+import io.syncline.operators.retry.RetryPolicy;
+import io.syncline.operators.retry.Sleeper;
 import io.syncline.schema.Alert;
 import java.io.IOException;
 import java.time.Duration;

@@ -2,6 +2,7 @@ package io.syncline.operators.alert.notify;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.syncline.operators.MutableClock;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;

@@ -1,4 +1,4 @@
-package io.syncline.operators.alert.notify;
+package io.syncline.operators.retry;
 
 import java.time.Duration;
 
