@@ -45,8 +45,8 @@ final class FixtureWorkload {
     /** Tokens ({@code @NAME@}) are the values of the machine the job runs on. */
     static final String CONFIG_TEMPLATE =
             """
-            # The configuration the savepoint fixture was made with. @TOKENS@ are filled in by
-            # SavepointFixture and SavepointCompatibilityITCase with the servers they run.
+            # The configuration the savepoint fixture was made with. The words between at signs are
+            # filled in by SavepointFixture and SavepointCompatibilityITCase (FixtureConfig).
             job:
               name: savepoint
               parallelism: @PARALLELISM@

@@ -13,6 +13,7 @@ import io.syncline.jobs.wiring.JobEnvironments;
 import io.syncline.jobs.wiring.PostgresCdcSources;
 import io.syncline.jobs.wiring.SyncJobFactory;
 import io.syncline.jobs.wiring.TableDiscovery;
+import io.syncline.operators.change.ChangeEvents;
 import io.syncline.operators.key.EntityKeys;
 import io.syncline.schema.Alert;
 import io.syncline.schema.AlertStatus;
@@ -92,9 +93,15 @@ public final class SavepointFixture {
             System.err.println("usage: SavepointFixture <fixture dir> <syncline commit>");
             System.exit(2);
         }
-        new SavepointFixture(Path.of(args[0]).toAbsolutePath(), args[1]).make();
+        int status = 0;
+        try {
+            new SavepointFixture(Path.of(args[0]).toAbsolutePath(), args[1]).make();
+        } catch (Exception | AssertionError e) {
+            e.printStackTrace();
+            status = 1;
+        }
         // The embedded servers and Flink leave non-daemon threads behind.
-        System.exit(0);
+        System.exit(status);
     }
 
     private void make() throws Exception {
@@ -159,12 +166,17 @@ public final class SavepointFixture {
         awaitTargetEqualsSource(source, target, "phase B");
 
         ChangeEvent firstVersion =
-                topics
-                        .read(kafka.changeTopic(), ChangeEvent.getDecoder(), c -> true, TIMEOUT)
-                        .stream()
-                        .filter(change -> EntityKeys.of(change).equals(PARKED_ACCOUNT))
-                        .findFirst()
-                        .orElseThrow();
+                asDecoded(
+                        topics
+                                .read(
+                                        kafka.changeTopic(),
+                                        ChangeEvent.getDecoder(),
+                                        c -> true,
+                                        TIMEOUT)
+                                .stream()
+                                .filter(change -> EntityKeys.of(change).equals(PARKED_ACCOUNT))
+                                .findFirst()
+                                .orElseThrow());
         try (ControlTopicPublisher publisher = new ControlTopicPublisher(kafka)) {
             publisher.publishReplay(
                     firstVersion, "savepoint-fixture-stale-account", 1, "SavepointFixture");
@@ -208,6 +220,19 @@ public final class SavepointFixture {
         writeTables(source, target);
         manifest(config, topics, walLsn, topics.endOffsets(List.of(kafka.controlTopic())))
                 .write(fixtureDir);
+    }
+
+    /**
+     * {@code delivered} as decode made it, before resolve stamped it: with its source version (its
+     * position) rather than the version the targets hold it under, and without a version vector. A
+     * replay of it is an old version of its entity, as {@code syncline errors replay} would send.
+     */
+    static ChangeEvent asDecoded(ChangeEvent delivered) {
+        ChangeEvent decoded = ChangeEvents.shallowCopy(delivered);
+        decoded.setVersion(Long.parseLong(delivered.getSourcePosition()));
+        decoded.setVectorClock(Map.of());
+        decoded.setResolution(null);
+        return decoded;
     }
 
     /** The configuration template, rule sets and source schema, as the fixture keeps them. */
