@@ -73,6 +73,16 @@ class SchemaCompatibilityTest {
     }
 
     @Test
+    void currentEntityVersionReadsPreviousVersion() throws IOException {
+        // Resolve's keyed state; v1 names ChangeEvent, taken as it is now (checked above).
+        Schema.Parser parser = new Schema.Parser();
+        parser.parse(ChangeEvent.getClassSchema().toString());
+        Schema previous = parse(parser, "EntityVersion.v1.avsc");
+
+        assertReadable(EntityVersion.getClassSchema(), previous);
+    }
+
+    @Test
     void newRequiredFieldWithoutDefaultIsIncompatible() {
         Schema evolved =
                 withExtraField(

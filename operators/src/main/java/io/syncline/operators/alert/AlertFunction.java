@@ -45,17 +45,20 @@ public final class AlertFunction
         this.thresholds = Objects.requireNonNull(thresholds, "thresholds");
     }
 
+    /**
+     * What the stage remembers of each condition, by condition id. Public so that tools read a
+     * savepoint as the stage does.
+     */
+    public static MapStateDescriptor<String, AlertState> conditionsState() {
+        return new MapStateDescriptor<>(
+                "alert-conditions", Types.STRING, new AvroTypeInfo<>(AlertState.class));
+    }
+
     @Override
     public void open(OpenContext openContext) {
         rules = new AlertRules(thresholds);
         machine = new AlertStateMachine(thresholds.rateLimit());
-        conditions =
-                getRuntimeContext()
-                        .getMapState(
-                                new MapStateDescriptor<>(
-                                        "alert-conditions",
-                                        Types.STRING,
-                                        new AvroTypeInfo<>(AlertState.class)));
+        conditions = getRuntimeContext().getMapState(conditionsState());
         alertsFired = getRuntimeContext().getMetricGroup().counter("alertsFired");
         alertsResolved = getRuntimeContext().getMetricGroup().counter("alertsResolved");
         alertsSuppressed = getRuntimeContext().getMetricGroup().counter("alertsSuppressed");

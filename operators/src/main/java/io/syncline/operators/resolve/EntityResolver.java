@@ -119,7 +119,7 @@ public final class EntityResolver implements Serializable {
     public Resolved resolve(EntityVersion current, ChangeEvent incoming, Instant now) {
         if (current == null) {
             Map<String, Long> clock = clockOf(null, incoming);
-            return applied(Outcome.APPLIED, null, incoming, clock, null, null);
+            return applied(Outcome.APPLIED, null, incoming, clock, null, null, now);
         }
         if (incoming.getOrigin() != null) {
             EntityVersion next = seen(current, incoming, current.getClock(), false);
@@ -145,7 +145,7 @@ public final class EntityResolver implements Serializable {
             return new Resolved(Outcome.UNCHANGED, next, null, null);
         }
         if (!stale && sawCurrent) {
-            return applied(Outcome.APPLIED, current, incoming, clock, null, null);
+            return applied(Outcome.APPLIED, current, incoming, clock, null, null, now);
         }
         ConflictPolicy policy = policyOf(incoming.getEntityType());
         Conflict conflict =
@@ -431,7 +431,7 @@ public final class EntityResolver implements Serializable {
                                     decision,
                                     decidedBy)
                             .build();
-            Resolved result = applied(outcome, current, winner, clock, stamp, record);
+            Resolved result = applied(outcome, current, winner, clock, stamp, record, now);
             if (base != incoming) {
                 // The incoming change was still seen: its source's position and count move on.
                 String source = incoming.getSourceId();
@@ -471,6 +471,7 @@ public final class EntityResolver implements Serializable {
      * {@code change} in force, with the applied version its targets get.
      *
      * @param current the version before, null for none
+     * @param now when, the entity's {@code lastAppliedAt} from now on
      */
     private Resolved applied(
             Outcome outcome,
@@ -478,10 +479,13 @@ public final class EntityResolver implements Serializable {
             ChangeEvent change,
             Map<String, Long> clock,
             Resolution resolution,
-            ConflictRecord conflict) {
+            ConflictRecord conflict,
+            Instant now) {
         EntityVersion next;
         if (current == null) {
-            next = new EntityVersion(null, 0L, new HashMap<>(), new HashMap<>(), new HashMap<>());
+            next =
+                    new EntityVersion(
+                            null, 0L, new HashMap<>(), new HashMap<>(), new HashMap<>(), now);
             next.getSeen().put(change.getSourceId(), change.getVersion());
             next.getCounts()
                     .put(change.getSourceId(), clock.getOrDefault(change.getSourceId(), 1L));
@@ -499,6 +503,7 @@ public final class EntityResolver implements Serializable {
                         change.getSourceCommitTime().toEpochMilli(),
                         precedence.rank(change.getSourceId())));
         emitted.setVersion(next.getAppliedVersion());
+        next.setLastAppliedAt(now);
         return new Resolved(outcome, next, emitted, conflict);
     }
 
@@ -523,7 +528,8 @@ public final class EntityResolver implements Serializable {
                 current.getAppliedVersion(),
                 VectorClocks.merge(current.getClock(), clock),
                 seen,
-                counts);
+                counts,
+                current.getLastAppliedAt());
     }
 
     /**

@@ -120,9 +120,12 @@ public final class ResolveFunction
                 "syncline-write-back-" + sourceId, new AvroTypeInfo<>(ChangeEvent.class));
     }
 
-    @Override
-    public void open(Configuration parameters) {
-        AvroTypeInfo<ChangeEvent> changes = new AvroTypeInfo<>(ChangeEvent.class);
+    /**
+     * The event ids each entity has seen, kept for {@code dedupTtl} after they were last seen.
+     * Public, as the stage's other state descriptors, so that tools read a savepoint as the stage
+     * does.
+     */
+    public static MapStateDescriptor<String, Boolean> seenEventIdsState(Duration dedupTtl) {
         MapStateDescriptor<String, Boolean> seen =
                 new MapStateDescriptor<>("seen-event-ids", Types.STRING, Types.BOOLEAN);
         seen.enableTimeToLive(
@@ -131,21 +134,31 @@ public final class ResolveFunction
                         .setStateVisibility(StateTtlConfig.StateVisibility.NeverReturnExpired)
                         .cleanupInRocksdbCompactFilter(1000)
                         .build());
-        seenEventIds = getRuntimeContext().getMapState(seen);
-        entity =
-                getRuntimeContext()
-                        .getState(
-                                new ValueStateDescriptor<>(
-                                        "entity-version", new AvroTypeInfo<>(EntityVersion.class)));
+        return seen;
+    }
+
+    /** The entity's version in force. */
+    public static ValueStateDescriptor<EntityVersion> entityVersionState() {
+        return new ValueStateDescriptor<>(
+                "entity-version", new AvroTypeInfo<>(EntityVersion.class));
+    }
+
+    /** The entity's parked conflict, waiting for a person's decision. */
+    public static ValueStateDescriptor<ConflictRecord> openConflictState() {
+        return new ValueStateDescriptor<>(
+                "open-conflict", new AvroTypeInfo<>(ConflictRecord.class));
+    }
+
+    @Override
+    public void open(Configuration parameters) {
+        AvroTypeInfo<ChangeEvent> changes = new AvroTypeInfo<>(ChangeEvent.class);
+        seenEventIds = getRuntimeContext().getMapState(seenEventIdsState(dedupTtl));
+        entity = getRuntimeContext().getState(entityVersionState());
         pending = getRuntimeContext().getListState(new ListStateDescriptor<>("pending", changes));
         pendingCount =
                 getRuntimeContext()
                         .getState(new ValueStateDescriptor<>("pending-count", Types.INT));
-        openConflict =
-                getRuntimeContext()
-                        .getState(
-                                new ValueStateDescriptor<>(
-                                        "open-conflict", new AvroTypeInfo<>(ConflictRecord.class)));
+        openConflict = getRuntimeContext().getState(openConflictState());
         parked = getRuntimeContext().getListState(new ListStateDescriptor<>("parked", changes));
         parkedCount =
                 getRuntimeContext().getState(new ValueStateDescriptor<>("parked-count", Types.INT));
@@ -389,6 +402,7 @@ public final class ResolveFunction
         byOutcome.get(resolved.outcome()).inc();
         if (resolved.stale()) {
             counter("changesStale").inc();
+            logStale(incoming, resolved);
         }
         if (resolved.conflict() != null) {
             String outcome = nameOf(resolved.outcome());
@@ -429,6 +443,26 @@ public final class ResolveFunction
                             outcome,
                             ctx.timerService().currentProcessingTime()));
         }
+    }
+
+    /**
+     * A stale change is a replay or a redelivery of something older than the version in force; when
+     * that version was applied tells which (a restore, a replay from the error queue).
+     */
+    private static void logStale(ChangeEvent incoming, EntityResolver.Resolved resolved) {
+        EntityVersion inForce = resolved.next();
+        Instant appliedAt = inForce.getLastAppliedAt();
+        LOG.info(
+                "stale change {} of {} (source version {}, its source delivered {} already): {};"
+                        + " the version in force was applied {}",
+                incoming.getEventId(),
+                EntityKeys.of(incoming),
+                incoming.getVersion(),
+                inForce.getSeen().get(incoming.getSourceId()),
+                nameOf(resolved.outcome()),
+                Instant.EPOCH.equals(appliedAt)
+                        ? "before this Syncline version recorded it"
+                        : "at " + appliedAt);
     }
 
     private static String nameOf(EntityResolver.Outcome outcome) {

@@ -44,6 +44,20 @@ public final class ValidateFunction
                     "syncline-rule-set", Types.STRING, new AvroTypeInfo<>(RuleSetDocument.class));
 
     private static final String CURRENT = "current";
+
+    /**
+     * The entities of a tenant that exist, by entity key, for referential integrity. Public so that
+     * tools read a savepoint as the stage does.
+     */
+    public static MapStateDescriptor<String, Boolean> entitiesState() {
+        return new MapStateDescriptor<>("entities", Types.STRING, Types.BOOLEAN);
+    }
+
+    /** The rule set in force, as {@link #RULE_SETS} holds it, in a broadcast state. */
+    public static String ruleSetKey() {
+        return CURRENT;
+    }
+
     private static final long serialVersionUID = 1L;
     private static final Logger LOG = LoggerFactory.getLogger(ValidateFunction.class);
 
@@ -254,9 +268,7 @@ public final class ValidateFunction
     private final class FlinkState implements ReferentialIntegrity.State {
 
         private final MapState<String, Boolean> entities =
-                getRuntimeContext()
-                        .getMapState(
-                                new MapStateDescriptor<>("entities", Types.STRING, Types.BOOLEAN));
+                getRuntimeContext().getMapState(entitiesState());
         private final MapState<String, Integer> childCounts =
                 getRuntimeContext()
                         .getMapState(

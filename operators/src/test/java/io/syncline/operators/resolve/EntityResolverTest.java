@@ -141,7 +141,8 @@ class EntityResolverTest {
                                     version,
                                     clock,
                                     Map.of("a", 1L),
-                                    Map.of("a", 1L)));
+                                    Map.of("a", 1L),
+                                    NOW));
         }
 
         @Test
@@ -183,6 +184,22 @@ class EntityResolverTest {
                         .isEqualTo(current.getAppliedVersion());
                 assertThat(imageOf(resolved.next().getChange())).isEqualTo(ADA_IN_PARIS);
             }
+        }
+
+        @Test
+        void theTimeOfTheLastApplicationMovesOnlyWhenTheTargetsGetANewState() {
+            ChangeEvent first = change("a", 1).at(10).create(ADA_IN_PARIS);
+            EntityVersion current = applyAll(resolver, first);
+            Instant later = NOW.plusSeconds(60);
+
+            Resolved unchanged =
+                    resolver.resolve(current, change("a", 2).at(20).update(ADA_IN_PARIS), later);
+            Resolved applied =
+                    resolver.resolve(current, change("a", 2).at(20).update(ADA_IN_ROME), later);
+
+            assertThat(current.getLastAppliedAt()).isEqualTo(NOW);
+            assertThat(unchanged.next().getLastAppliedAt()).isEqualTo(NOW);
+            assertThat(applied.next().getLastAppliedAt()).isEqualTo(later);
         }
     }
 
