@@ -471,7 +471,7 @@ public final class SavepointFixture {
         }
     }
 
-    private static long currentWalLsn(Connection source) throws SQLException {
+    static long currentWalLsn(Connection source) throws SQLException {
         try (Statement statement = source.createStatement();
                 ResultSet row =
                         statement.executeQuery("SELECT pg_current_wal_lsn() - '0/0'::pg_lsn")) {
