@@ -259,10 +259,7 @@ class SavepointCompatibilityITCase {
                                     .build(),
                             "SavepointCompatibilityITCase");
                 }
-                Poll.until(
-                        TIMEOUT,
-                        "the target to equal the source",
-                        () -> FixtureTables.targetEqualsSource(source, target));
+                awaitTargetEqualsSource(source, target);
 
                 assertNewChangesOnceInOrderAfterTheRestoredVersions(
                         manifest, new FixtureTopics(KAFKA.bootstrapServers()), kafka, writer);
@@ -280,6 +277,23 @@ class SavepointCompatibilityITCase {
                     client.cancel().get();
                 }
             }
+        }
+    }
+
+    private static void awaitTargetEqualsSource(Connection source, Connection target)
+            throws Exception {
+        try {
+            Poll.until(
+                    TIMEOUT,
+                    "the target to equal the source",
+                    () -> FixtureTables.targetEqualsSource(source, target));
+        } catch (AssertionError timedOut) {
+            for (String table : FixtureWorkload.TABLES) {
+                assertThat(FixtureTables.rows(target, table, "NOT _syncline_deleted"))
+                        .as("target %s", table)
+                        .containsExactlyElementsOf(FixtureTables.rows(source, table, "true"));
+            }
+            throw timedOut;
         }
     }
 
