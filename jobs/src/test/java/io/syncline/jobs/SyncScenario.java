@@ -19,7 +19,6 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
-import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Statement;
 import java.time.Duration;
@@ -337,28 +336,11 @@ final class SyncScenario implements AutoCloseable {
                 database.equals(targetDb())
                         ? "NOT _syncline_deleted"
                         : "tenant_id IN ('" + String.join("', '", TENANTS) + "')";
-        List<List<String>> rows = new ArrayList<>();
-        try (Connection connection = postgres.connect(database);
-                Statement statement = connection.createStatement();
-                ResultSet result =
-                        statement.executeQuery(
-                                "SELECT "
-                                        + columns
-                                        + " FROM "
-                                        + table
-                                        + " WHERE "
-                                        + filter
-                                        + " ORDER BY id")) {
-            int width = result.getMetaData().getColumnCount();
-            while (result.next()) {
-                List<String> row = new ArrayList<>();
-                for (int i = 1; i <= width; i++) {
-                    row.add(result.getString(i));
-                }
-                rows.add(row);
-            }
+        try (Connection connection = postgres.connect(database)) {
+            return TableRows.query(
+                    connection,
+                    "SELECT " + columns + " FROM " + table + " WHERE " + filter + " ORDER BY id");
         }
-        return rows;
     }
 
     /** Reads the change topic until it holds every expected change, and a little longer. */

@@ -1,11 +1,11 @@
 package io.syncline.jobs.savepoint;
 
+import io.syncline.jobs.TableRows;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Statement;
-import java.util.ArrayList;
 import java.util.List;
 
 /**
@@ -48,27 +48,15 @@ final class FixtureTables {
     /** The rows of {@code table} that match {@code filter}, ordered by id, as text. */
     static List<List<String>> rows(Connection connection, String table, String filter)
             throws SQLException {
-        List<List<String>> rows = new ArrayList<>();
-        try (Statement statement = connection.createStatement();
-                ResultSet result =
-                        statement.executeQuery(
-                                "SELECT "
-                                        + FixtureWorkload.COLUMNS.get(table)
-                                        + " FROM "
-                                        + table
-                                        + " WHERE "
-                                        + filter
-                                        + " ORDER BY id")) {
-            int width = result.getMetaData().getColumnCount();
-            while (result.next()) {
-                List<String> row = new ArrayList<>();
-                for (int i = 1; i <= width; i++) {
-                    row.add(result.getString(i));
-                }
-                rows.add(row);
-            }
-        }
-        return rows;
+        return TableRows.query(
+                connection,
+                "SELECT "
+                        + FixtureWorkload.COLUMNS.get(table)
+                        + " FROM "
+                        + table
+                        + " WHERE "
+                        + filter
+                        + " ORDER BY id");
     }
 
     /** Inserts the rows of {@code json}, as {@link #dump} wrote them, into {@code table}. */

@@ -48,19 +48,16 @@ import java.util.Set;
 import java.util.concurrent.TimeUnit;
 import java.util.stream.Collectors;
 import org.apache.flink.api.common.JobStatus;
-import org.apache.flink.api.common.state.ValueState;
-import org.apache.flink.api.java.tuple.Tuple2;
+import org.apache.flink.api.common.typeinfo.Types;
 import org.apache.flink.configuration.Configuration;
 import org.apache.flink.configuration.StateRecoveryOptions;
 import org.apache.flink.core.execution.JobClient;
 import org.apache.flink.core.execution.SavepointFormatType;
 import org.apache.flink.runtime.jobgraph.SavepointRestoreSettings;
 import org.apache.flink.runtime.testutils.MiniClusterResourceConfiguration;
-import org.apache.flink.state.api.functions.KeyedStateReaderFunction;
 import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
 import org.apache.flink.streaming.api.graph.StreamGraph;
 import org.apache.flink.test.junit5.MiniClusterExtension;
-import org.apache.flink.util.Collector;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.io.TempDir;
@@ -465,33 +462,14 @@ class SavepointCompatibilityITCase {
                     .as("when %s was last applied", key)
                     .isAfterOrEqualTo(restoredAfter.minusSeconds(1));
         }
-        Map<String, Long> audited = new LinkedHashMap<>();
-        for (Tuple2<String, Long> entry : states.keyed(DeliveryAudit.UID, new AuditedVersions())) {
-            audited.put(entry.f0, entry.f1);
-        }
+        Map<String, Long> audited =
+                states.values(DeliveryAudit.UID, DeliveryAudit.lastVersionState(), Types.LONG);
         assertThat(audited).containsOnlyKeys(changed);
         changed.forEach(
                 key ->
                         assertThat(audited.get(key))
                                 .as("version the audit saw last of %s", key)
                                 .isEqualTo(versions.get(key).getAppliedVersion()));
-    }
-
-    /** Reads the added operator's state. */
-    private static final class AuditedVersions
-            extends KeyedStateReaderFunction<String, Tuple2<String, Long>> {
-        private transient ValueState<Long> state;
-
-        @Override
-        public void open(Configuration parameters) {
-            state = getRuntimeContext().getState(DeliveryAudit.lastVersionState());
-        }
-
-        @Override
-        public void readKey(String key, Context context, Collector<Tuple2<String, Long>> out)
-                throws Exception {
-            out.collect(Tuple2.of(key, state.value()));
-        }
     }
 
     private static Long validatedIn(Connection target, FixtureManifest.OpenWindow window)

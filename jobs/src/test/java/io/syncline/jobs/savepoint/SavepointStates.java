@@ -16,11 +16,16 @@ import java.util.Map;
 import java.util.Set;
 import java.util.TreeMap;
 import java.util.TreeSet;
+import java.util.stream.Collectors;
 import org.apache.flink.api.common.state.MapState;
+import org.apache.flink.api.common.state.MapStateDescriptor;
 import org.apache.flink.api.common.state.ValueState;
+import org.apache.flink.api.common.state.ValueStateDescriptor;
 import org.apache.flink.api.common.typeinfo.PrimitiveArrayTypeInfo;
+import org.apache.flink.api.common.typeinfo.TypeInformation;
 import org.apache.flink.api.common.typeinfo.Types;
 import org.apache.flink.api.java.tuple.Tuple2;
+import org.apache.flink.api.java.tuple.Tuple3;
 import org.apache.flink.cdc.connectors.base.source.meta.split.SourceSplitBase;
 import org.apache.flink.cdc.connectors.postgres.source.offset.PostgresOffset;
 import org.apache.flink.configuration.Configuration;
@@ -46,6 +51,16 @@ final class SavepointStates {
 
     /** The state name under which Flink's {@code SourceOperator} keeps its reader's splits. */
     private static final String SOURCE_SPLITS = "SourceReaderState";
+
+    /** Collects a map state's entries into each key's map keys. */
+    private static final java.util.stream.Collector<
+                    Tuple3<String, String, Boolean>, ?, Map<String, Set<String>>>
+            MAP_KEYS_BY_KEY =
+                    Collectors.groupingBy(
+                            entry -> entry.f0,
+                            TreeMap::new,
+                            Collectors.mapping(
+                                    entry -> entry.f1, Collectors.toCollection(TreeSet::new)));
 
     private final String path;
     private final SavepointReader savepoint;
@@ -87,43 +102,48 @@ final class SavepointStates {
 
     /** Resolve's version in force of every entity, by entity key. */
     Map<String, EntityVersion> entityVersions() throws Exception {
-        Map<String, EntityVersion> versions = new TreeMap<>();
-        for (Tuple2<String, EntityVersion> entry :
-                collect(
-                        savepoint.readKeyedState(
-                                OperatorIdentifier.forUid(OperatorUids.resolve()),
-                                new EntityVersions()))) {
-            versions.put(entry.f0, entry.f1);
-        }
-        return versions;
-    }
-
-    /** The event ids resolve remembers, by entity key, read with a time to live of {@code ttl}. */
-    Map<String, Set<String>> seenEventIds(Duration ttl) throws Exception {
-        return grouped(
-                savepoint.readKeyedState(
-                        OperatorIdentifier.forUid(OperatorUids.resolve()), new SeenEventIds(ttl)));
+        return values(
+                OperatorUids.resolve(),
+                ResolveFunction.entityVersionState(),
+                new AvroTypeInfo<>(EntityVersion.class));
     }
 
     /** Resolve's parked conflicts, by entity key. */
     Map<String, ConflictRecord> openConflicts() throws Exception {
-        Map<String, ConflictRecord> conflicts = new TreeMap<>();
-        for (Tuple2<String, ConflictRecord> entry :
-                collect(
-                        savepoint.readKeyedState(
-                                OperatorIdentifier.forUid(OperatorUids.resolve()),
-                                new OpenConflicts()))) {
-            conflicts.put(entry.f0, entry.f1);
-        }
-        return conflicts;
+        return values(
+                OperatorUids.resolve(),
+                ResolveFunction.openConflictState(),
+                new AvroTypeInfo<>(ConflictRecord.class));
+    }
+
+    /** The event ids resolve remembers, by entity key, read with a time to live of {@code ttl}. */
+    Map<String, Set<String>> seenEventIds(Duration ttl) throws Exception {
+        return entries(
+                        OperatorUids.resolve(),
+                        ResolveFunction.seenEventIdsState(ttl),
+                        Types.BOOLEAN)
+                .stream()
+                .collect(MAP_KEYS_BY_KEY);
     }
 
     /** The entities validation knows to exist (for referential integrity), by tenant. */
     Map<String, Set<String>> existingEntities() throws Exception {
-        return grouped(
-                savepoint.readKeyedState(
-                        OperatorIdentifier.forUid(OperatorUids.validate()),
-                        new ExistingEntities()));
+        return entries(OperatorUids.validate(), ValidateFunction.entitiesState(), Types.BOOLEAN)
+                .stream()
+                .filter(entry -> entry.f2)
+                .collect(MAP_KEYS_BY_KEY);
+    }
+
+    /** What the alert stage remembers, by condition id (its keys are tenant and entity type). */
+    Map<String, AlertState> alertConditions() throws Exception {
+        return entries(
+                        OperatorUids.alerts(),
+                        AlertFunction.conditionsState(),
+                        new AvroTypeInfo<>(AlertState.class))
+                .stream()
+                .collect(
+                        Collectors.toMap(
+                                entry -> entry.f1, entry -> entry.f2, (a, b) -> a, TreeMap::new));
     }
 
     /** The rule set in force in validation's broadcast state, on every subtask. */
@@ -140,131 +160,83 @@ final class SavepointStates {
                 .toList();
     }
 
-    /** What the alert stage remembers, by condition id. */
-    Map<String, AlertState> alertConditions() throws Exception {
-        Map<String, AlertState> conditions = new TreeMap<>();
-        for (Tuple2<String, AlertState> entry :
+    /**
+     * The value state {@code descriptor} of the operator with {@code uid}, by key (a string), for
+     * the keys that have one.
+     */
+    <T> Map<String, T> values(
+            String uid, ValueStateDescriptor<T> descriptor, TypeInformation<T> type)
+            throws Exception {
+        Map<String, T> values = new TreeMap<>();
+        for (Tuple2<String, T> entry :
                 collect(
                         savepoint.readKeyedState(
-                                OperatorIdentifier.forUid(OperatorUids.alerts()),
-                                new AlertConditions()))) {
-            conditions.put(entry.f0, entry.f1);
+                                OperatorIdentifier.forUid(uid),
+                                new ValueReader<>(descriptor),
+                                Types.STRING,
+                                Types.TUPLE(Types.STRING, type)))) {
+            values.put(entry.f0, entry.f1);
         }
-        return conditions;
+        return values;
     }
 
-    /** The keyed state of the operator with {@code uid} that {@code reader} reads. */
-    <K, T> List<T> keyed(String uid, KeyedStateReaderFunction<K, T> reader) throws Exception {
-        return collect(savepoint.readKeyedState(OperatorIdentifier.forUid(uid), reader));
-    }
-
-    private static Map<String, Set<String>> grouped(DataStream<Tuple2<String, String>> pairs)
+    /** The entries of map state {@code descriptor}: key, map key, value. */
+    private <V> List<Tuple3<String, String, V>> entries(
+            String uid, MapStateDescriptor<String, V> descriptor, TypeInformation<V> type)
             throws Exception {
-        Map<String, Set<String>> grouped = new TreeMap<>();
-        for (Tuple2<String, String> pair : collect(pairs)) {
-            grouped.computeIfAbsent(pair.f0, key -> new TreeSet<>()).add(pair.f1);
-        }
-        return grouped;
+        return collect(
+                savepoint.readKeyedState(
+                        OperatorIdentifier.forUid(uid),
+                        new MapReader<>(descriptor),
+                        Types.STRING,
+                        Types.TUPLE(Types.STRING, Types.STRING, type)));
     }
 
-    /** Reads resolve's entity-version state with the descriptor the stage registers. */
-    private static final class EntityVersions
-            extends KeyedStateReaderFunction<String, Tuple2<String, EntityVersion>> {
-        private transient ValueState<EntityVersion> state;
+    /** Reads one value state with the descriptor the operator registers. */
+    private static final class ValueReader<T>
+            extends KeyedStateReaderFunction<String, Tuple2<String, T>> {
+        private final ValueStateDescriptor<T> descriptor;
+        private transient ValueState<T> state;
+
+        ValueReader(ValueStateDescriptor<T> descriptor) {
+            this.descriptor = descriptor;
+        }
 
         @Override
         public void open(Configuration parameters) {
-            state = getRuntimeContext().getState(ResolveFunction.entityVersionState());
+            state = getRuntimeContext().getState(descriptor);
         }
 
         @Override
-        public void readKey(
-                String key, Context context, Collector<Tuple2<String, EntityVersion>> out)
+        public void readKey(String key, Context context, Collector<Tuple2<String, T>> out)
                 throws Exception {
-            EntityVersion version = state.value();
-            if (version != null) {
-                out.collect(Tuple2.of(key, version));
+            T value = state.value();
+            if (value != null) {
+                out.collect(Tuple2.of(key, value));
             }
         }
     }
 
-    private static final class SeenEventIds
-            extends KeyedStateReaderFunction<String, Tuple2<String, String>> {
-        private final Duration ttl;
-        private transient MapState<String, Boolean> state;
+    /** Reads one map state with the descriptor the operator registers. */
+    private static final class MapReader<V>
+            extends KeyedStateReaderFunction<String, Tuple3<String, String, V>> {
+        private final MapStateDescriptor<String, V> descriptor;
+        private transient MapState<String, V> state;
 
-        SeenEventIds(Duration ttl) {
-            this.ttl = ttl;
+        MapReader(MapStateDescriptor<String, V> descriptor) {
+            this.descriptor = descriptor;
         }
 
         @Override
         public void open(Configuration parameters) {
-            state = getRuntimeContext().getMapState(ResolveFunction.seenEventIdsState(ttl));
+            state = getRuntimeContext().getMapState(descriptor);
         }
 
         @Override
-        public void readKey(String key, Context context, Collector<Tuple2<String, String>> out)
+        public void readKey(String key, Context context, Collector<Tuple3<String, String, V>> out)
                 throws Exception {
-            for (String eventId : state.keys()) {
-                out.collect(Tuple2.of(key, eventId));
-            }
-        }
-    }
-
-    private static final class OpenConflicts
-            extends KeyedStateReaderFunction<String, Tuple2<String, ConflictRecord>> {
-        private transient ValueState<ConflictRecord> state;
-
-        @Override
-        public void open(Configuration parameters) {
-            state = getRuntimeContext().getState(ResolveFunction.openConflictState());
-        }
-
-        @Override
-        public void readKey(
-                String key, Context context, Collector<Tuple2<String, ConflictRecord>> out)
-                throws Exception {
-            ConflictRecord conflict = state.value();
-            if (conflict != null) {
-                out.collect(Tuple2.of(key, conflict));
-            }
-        }
-    }
-
-    private static final class ExistingEntities
-            extends KeyedStateReaderFunction<String, Tuple2<String, String>> {
-        private transient MapState<String, Boolean> state;
-
-        @Override
-        public void open(Configuration parameters) {
-            state = getRuntimeContext().getMapState(ValidateFunction.entitiesState());
-        }
-
-        @Override
-        public void readKey(String tenant, Context context, Collector<Tuple2<String, String>> out)
-                throws Exception {
-            for (Map.Entry<String, Boolean> entity : state.entries()) {
-                if (entity.getValue()) {
-                    out.collect(Tuple2.of(tenant, entity.getKey()));
-                }
-            }
-        }
-    }
-
-    private static final class AlertConditions
-            extends KeyedStateReaderFunction<String, Tuple2<String, AlertState>> {
-        private transient MapState<String, AlertState> state;
-
-        @Override
-        public void open(Configuration parameters) {
-            state = getRuntimeContext().getMapState(AlertFunction.conditionsState());
-        }
-
-        @Override
-        public void readKey(String key, Context context, Collector<Tuple2<String, AlertState>> out)
-                throws Exception {
-            for (Map.Entry<String, AlertState> condition : state.entries()) {
-                out.collect(Tuple2.of(condition.getKey(), condition.getValue()));
+            for (Map.Entry<String, V> entry : state.entries()) {
+                out.collect(Tuple3.of(key, entry.getKey(), entry.getValue()));
             }
         }
     }

@@ -45,6 +45,9 @@ public final class ValidateFunction
 
     private static final String CURRENT = "current";
 
+    private static final long serialVersionUID = 1L;
+    private static final Logger LOG = LoggerFactory.getLogger(ValidateFunction.class);
+
     /**
      * The entities of a tenant that exist, by entity key, for referential integrity. Public so that
      * tools read a savepoint as the stage does.
@@ -53,13 +56,10 @@ public final class ValidateFunction
         return new MapStateDescriptor<>("entities", Types.STRING, Types.BOOLEAN);
     }
 
-    /** The rule set in force, as {@link #RULE_SETS} holds it, in a broadcast state. */
+    /** The key under which {@link #RULE_SETS} holds the rule set in force. */
     public static String ruleSetKey() {
         return CURRENT;
     }
-
-    private static final long serialVersionUID = 1L;
-    private static final Logger LOG = LoggerFactory.getLogger(ValidateFunction.class);
 
     private final RuleSetDocument initialRules;
     private final Duration maxParentWait;
