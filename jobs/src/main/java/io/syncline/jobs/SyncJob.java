@@ -170,38 +170,6 @@ public final class SyncJob {
             Sink<Alert> notifiers,
             Map<String, ReplicationSlotProbe.Slot> slots) {
 
-        /** Without reading the sources' replication slots. */
-        public Observability(
-                QualityWindows.WindowSpec window,
-                Duration maxDelay,
-                Duration allowedLateness,
-                LatencyTargets latencyTargets,
-                Duration heartbeatInterval,
-                Sink<Long> heartbeats,
-                AlertThresholds thresholds,
-                ReadBack readBack,
-                Sink<QualityMetrics> qualityTopic,
-                Sink<QualityMetrics> qualityMetricsTable,
-                Sink<Alert> alertTopic,
-                Sink<Alert> alertsTable,
-                Sink<Alert> notifiers) {
-            this(
-                    window,
-                    maxDelay,
-                    allowedLateness,
-                    latencyTargets,
-                    heartbeatInterval,
-                    heartbeats,
-                    thresholds,
-                    readBack,
-                    qualityTopic,
-                    qualityMetricsTable,
-                    alertTopic,
-                    alertsTable,
-                    notifiers,
-                    Map.of());
-        }
-
         public Observability {
             Objects.requireNonNull(window, "window");
             Objects.requireNonNull(maxDelay, "maxDelay");

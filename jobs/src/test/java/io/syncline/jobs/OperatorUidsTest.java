@@ -283,7 +283,8 @@ class OperatorUidsTest {
                         Sinks.alertTopic(kafka, DeliveryGuarantee.EXACTLY_ONCE),
                         Sinks.alertsTable(
                                 target, new AlertsTable("public", "syncline_alerts"), errors),
-                        new NotifierSink(NotifierSettings.defaults())));
+                        new NotifierSink(NotifierSettings.defaults()),
+                        Map.of()));
     }
 
     private static final HeartbeatSettings HEARTBEAT =
