@@ -4,12 +4,18 @@ import io.syncline.schema.ChangeEvent;
 import io.syncline.schema.ConflictDecision;
 import io.syncline.schema.ControlCommand;
 import io.syncline.schema.ControlCommandType;
+import io.syncline.schema.ResyncRequest;
 import io.syncline.schema.RuleSetDocument;
 import java.io.IOException;
+import java.io.InputStream;
 import java.io.UncheckedIOException;
 import java.nio.ByteBuffer;
 import java.time.Instant;
+import java.util.List;
+import org.apache.avro.Schema;
+import org.apache.avro.message.BinaryMessageDecoder;
 import org.apache.avro.message.MissingSchemaException;
+import org.apache.avro.specific.SpecificData;
 
 /**
  * Builds {@link ControlCommand}s and reads and writes them in Avro's single-object encoding, the
@@ -18,7 +24,32 @@ import org.apache.avro.message.MissingSchemaException;
  */
 public final class ControlCommands {
 
+    /**
+     * Earlier versions of the {@link ControlCommand} schema, as released: commands published by an
+     * earlier version of syncline stay readable (a new start reads the topic from its beginning).
+     */
+    private static final List<String> PREVIOUS_SCHEMAS = List.of("ControlCommand-1.avsc");
+
+    private static final BinaryMessageDecoder<ControlCommand> DECODER = decoder();
+
     private ControlCommands() {}
+
+    /** The id of re-sync request {@code requestId}'s command: {@code resync-<requestId>}. */
+    public static String resyncCommandId(String requestId) {
+        return "resync-" + requestId;
+    }
+
+    /** A command that re-reads the rows {@code request} names from their source. */
+    public static ControlCommand resync(
+            String requestId, ResyncRequest request, Instant issuedAt, String issuedBy) {
+        return ControlCommand.newBuilder()
+                .setCommandId(resyncCommandId(requestId))
+                .setType(ControlCommandType.RESYNC)
+                .setIssuedAt(issuedAt)
+                .setIssuedBy(issuedBy)
+                .setResync(request)
+                .build();
+    }
 
     /** The id of the command that publishes rule set {@code version}: {@code rules-v<version>}. */
     public static String ruleSetCommandId(int version) {
@@ -116,7 +147,7 @@ public final class ControlCommands {
             throw new UnreadableCommandException("the record has no value");
         }
         try {
-            return ControlCommand.getDecoder().decode(bytes);
+            return DECODER.decode(bytes);
         } catch (MissingSchemaException e) {
             throw new UnreadableCommandException(
                     "it was written with a ControlCommand schema this version does not know ("
@@ -143,5 +174,22 @@ public final class ControlCommands {
         UnreadableCommandException(String reason, Throwable cause) {
             super(reason, cause);
         }
+    }
+
+    private static BinaryMessageDecoder<ControlCommand> decoder() {
+        SpecificData model = new SpecificData(ControlCommand.class.getClassLoader());
+        BinaryMessageDecoder<ControlCommand> decoder =
+                new BinaryMessageDecoder<>(model, ControlCommand.getClassSchema());
+        for (String resource : PREVIOUS_SCHEMAS) {
+            try (InputStream in = ControlCommands.class.getResourceAsStream(resource)) {
+                if (in == null) {
+                    throw new IllegalStateException("schema resource " + resource + " is missing");
+                }
+                decoder.addSchema(new Schema.Parser().parse(in));
+            } catch (IOException e) {
+                throw new UncheckedIOException(e);
+            }
+        }
+        return decoder;
     }
 }

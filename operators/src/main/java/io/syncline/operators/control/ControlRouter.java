@@ -26,8 +26,9 @@ import org.slf4j.LoggerFactory;
 /**
  * Splits the control topic: rule sets that compile go on (to be broadcast), replayed changes go to
  * {@link #REPLAYS} (to be validated again like any change), decisions of parked conflicts go to
- * {@link #DECISIONS} (to the resolve stage), and rule sets that do not compile, incomplete and
- * unreadable commands go to the error queue, so the rule set in force stays.
+ * {@link #DECISIONS} (to the resolve stage), re-sync requests to {@link #RESYNCS} (to be read from
+ * their source), and rule sets that do not compile, incomplete and unreadable commands go to the
+ * error queue, so the rule set in force stays.
  */
 public final class ControlRouter extends ProcessFunction<ControlCommand, ControlCommand> {
 
@@ -39,6 +40,10 @@ public final class ControlRouter extends ProcessFunction<ControlCommand, Control
     public static final OutputTag<ConflictDecision> DECISIONS =
             new OutputTag<>(
                     "syncline-conflict-decisions", new AvroTypeInfo<>(ConflictDecision.class));
+
+    /** Re-sync requests, from {@code syncline resync} and {@code syncline reconcile --repair}. */
+    public static final OutputTag<ControlCommand> RESYNCS =
+            new OutputTag<>("syncline-resyncs", new AvroTypeInfo<>(ControlCommand.class));
 
     /** Stage name on errors about commands. */
     public static final String STAGE = "control";
@@ -88,6 +93,13 @@ public final class ControlRouter extends ProcessFunction<ControlCommand, Control
                     ConflictDecision.newBuilder(command.getDecision())
                             .setDecidedBy(command.getIssuedBy())
                             .build());
+        } else if (command.getType() == ControlCommandType.RESYNC && command.getResync() != null) {
+            LOG.info(
+                    "re-sync of {} {} received ({})",
+                    command.getResync().getTenant(),
+                    command.getResync().getEntityType(),
+                    command.getCommandId());
+            ctx.output(RESYNCS, command);
         } else {
             ctx.output(
                     ErrorOutputs.ERRORS,
@@ -101,8 +113,8 @@ public final class ControlRouter extends ProcessFunction<ControlCommand, Control
                                     + " was ignored: "
                                     + whyIgnored(command)
                                     + "; publish commands with 'syncline rules publish',"
-                                    + " 'syncline errors replay' or 'syncline conflicts"
-                                    + " resolve'",
+                                    + " 'syncline errors replay', 'syncline conflicts"
+                                    + " resolve' or 'syncline resync'",
                             command.toString()));
         }
     }
@@ -141,6 +153,7 @@ public final class ControlRouter extends ProcessFunction<ControlCommand, Control
                             : "its decision of conflict "
                                     + command.getDecision().getConflictId()
                                     + " picks MERGED but carries no merged image";
+            case RESYNC -> "it carries no re-sync request";
             case UNKNOWN ->
                     command.getIssuedBy() == null
                             ? "its type is unknown to this version of syncline"

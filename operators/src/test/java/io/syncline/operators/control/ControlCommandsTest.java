@@ -13,7 +13,9 @@ import io.syncline.schema.ErrorRecord;
 import io.syncline.schema.FieldKind;
 import io.syncline.schema.FieldValue;
 import io.syncline.schema.Operation;
+import io.syncline.schema.ResyncRequest;
 import io.syncline.schema.RuleSetDocument;
+import java.io.InputStream;
 import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
 import java.time.Instant;
@@ -21,6 +23,10 @@ import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
+import org.apache.avro.Schema;
+import org.apache.avro.generic.GenericData;
+import org.apache.avro.generic.GenericRecord;
+import org.apache.avro.message.BinaryMessageEncoder;
 import org.apache.flink.api.common.functions.util.ListCollector;
 import org.apache.flink.formats.avro.typeutils.AvroTypeInfo;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
@@ -79,6 +85,53 @@ class ControlCommandsTest {
         ControlCommand decoded = ControlCommands.decode(ControlCommands.encode(command));
         assertThat(decoded).isEqualTo(command);
         assertThat(decoded.getDecision()).isEqualTo(decision);
+    }
+
+    @Test
+    void resyncCommandRoundTripsWithTheRequestInItsId() {
+        ResyncRequest request =
+                ResyncRequest.newBuilder()
+                        .setTenant("acme")
+                        .setEntityType("customer")
+                        .setIds(List.of("7", "9"))
+                        .build();
+
+        ControlCommand command = ControlCommands.resync("r-1", request, ISSUED, "ops");
+
+        assertThat(command.getCommandId()).isEqualTo("resync-r-1");
+        assertThat(command.getType()).isEqualTo(ControlCommandType.RESYNC);
+        assertThat(ControlCommands.decode(ControlCommands.encode(command))).isEqualTo(command);
+    }
+
+    @Test
+    void commandPublishedWithThePreviousSchemaIsStillRead() throws Exception {
+        Schema previous;
+        try (InputStream in = ControlCommands.class.getResourceAsStream("ControlCommand-1.avsc")) {
+            previous = new Schema.Parser().parse(in);
+        }
+        GenericRecord old = new GenericData.Record(previous);
+        old.put("commandId", "rules-v4");
+        old.put("type", new GenericData.EnumSymbol(previous.getField("type").schema(), "RULE_SET"));
+        old.put("issuedAt", ISSUED.toEpochMilli());
+        old.put("issuedBy", "alice");
+        Schema ruleSetSchema = previous.getField("ruleSet").schema().getTypes().get(1);
+        GenericRecord ruleSet = new GenericData.Record(ruleSetSchema);
+        ruleSet.put("version", 4);
+        ruleSet.put("rules", "version: 4\nentities: {}\n");
+        ruleSet.put("files", Map.of());
+        old.put("ruleSet", ruleSet);
+        ByteBuffer bytes =
+                new BinaryMessageEncoder<GenericRecord>(GenericData.get(), previous).encode(old);
+        byte[] encoded = new byte[bytes.remaining()];
+        bytes.get(encoded);
+
+        ControlCommand read = ControlCommands.decode(encoded);
+
+        assertThat(read.getCommandId()).isEqualTo("rules-v4");
+        assertThat(read.getType()).isEqualTo(ControlCommandType.RULE_SET);
+        assertThat(read.getRuleSet().getVersion()).isEqualTo(4);
+        assertThat(read.getIssuedBy()).isEqualTo("alice");
+        assertThat(read.getResync()).isNull();
     }
 
     @Test

@@ -38,8 +38,8 @@ class ControlRouterTest {
     private static final Instant ISSUED = Instant.parse("2024-05-01T09:00:00Z");
 
     private static final String PUBLISH_HINT =
-            "; publish commands with 'syncline rules publish', 'syncline errors replay' or"
-                    + " 'syncline conflicts resolve'";
+            "; publish commands with 'syncline rules publish', 'syncline errors replay',"
+                    + " 'syncline conflicts resolve' or 'syncline resync'";
 
     private OneInputStreamOperatorTestHarness<ControlCommand, ControlCommand> harness;
 
@@ -230,8 +230,8 @@ class ControlRouterTest {
                                                     + " was ignored: cannot read the control"
                                                     + " record; publish commands with 'syncline"
                                                     + " rules publish', 'syncline errors"
-                                                    + " replay' or 'syncline conflicts"
-                                                    + " resolve'");
+                                                    + " replay', 'syncline conflicts"
+                                                    + " resolve' or 'syncline resync'");
                             assertThat(error.getSourcePosition()).isEqualTo("syncline-control-0-5");
                             assertThat(error.getPayload()).isEqualTo(unreadable.toString());
                         });
