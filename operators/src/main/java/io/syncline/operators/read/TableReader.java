@@ -23,12 +23,11 @@ import java.time.Instant;
 import java.time.OffsetDateTime;
 import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.Collection;
 import java.util.LinkedHashMap;
-import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
-import java.util.Set;
 import java.util.stream.Collectors;
 import org.apache.flink.types.Either;
 
@@ -133,14 +132,12 @@ public final class TableReader {
                 connection,
                 sql.toString(),
                 parameters,
-                (point, rows) ->
-                        rowsOf(rows, point, commitTimeLag, now, new LinkedHashSet<>(), null));
+                (point, rows) -> rowsOf(rows, point, commitTimeLag, now));
     }
 
     /**
-     * Reads the rows of {@code ids} (of {@code tenant}) in one snapshot. An id the table does not
-     * hold comes back as a delete, so a row the source no longer has is removed from the targets
-     * too.
+     * Reads the rows of {@code ids} (of {@code tenant}) in one snapshot; ids the table does not
+     * hold are left out (see {@link #deletesOf}).
      */
     public Chunk readIds(
             Connection connection,
@@ -158,15 +155,12 @@ public final class TableReader {
         List<String> conditions =
                 conditions(new RowSelection(tenant, null, List.of(), null, null), parameters);
         List<String> tuples = new ArrayList<>();
-        Set<String> wanted = new LinkedHashSet<>();
         for (String id : ids) {
             List<String> parts = Arrays.asList(id.split("/", -1));
-            if (parts.size() != key.size()) {
-                continue;
+            if (parts.size() == key.size()) {
+                tuples.add(castTuple(key));
+                parameters.addAll(parts);
             }
-            tuples.add(castTuple(key));
-            parameters.addAll(parts);
-            wanted.add(id);
         }
         if (tuples.isEmpty()) {
             return new Chunk(null, List.of(), null);
@@ -177,7 +171,7 @@ public final class TableReader {
                 connection,
                 sql.toString(),
                 parameters,
-                (point, rows) -> rowsOf(rows, point, commitTimeLag, now, wanted, tenant));
+                (point, rows) -> rowsOf(rows, point, commitTimeLag, now));
     }
 
     private StringBuilder select() {
@@ -297,15 +291,8 @@ public final class TableReader {
      * The rows of {@code rows}: each a READ at version {@code point.lsn()} with commit time {@code
      * commitTimeLag} before the point. The lag lets a backfill's rows lose, in the targets' version
      * guard, to every change committed shortly before the read and possibly not yet visible to it.
-     * Ids in {@code wanted} that no row had come back as deletes of {@code tenant}'s entity.
      */
-    private Chunk rowsOf(
-            ResultSet rows,
-            ReadPoint point,
-            Duration commitTimeLag,
-            Instant now,
-            Set<String> wanted,
-            String tenant)
+    private Chunk rowsOf(ResultSet rows, ReadPoint point, Duration commitTimeLag, Instant now)
             throws SQLException {
         ResultSetMetaData meta = rows.getMetaData();
         List<String> key = table.binding().primaryKey();
@@ -343,24 +330,35 @@ public final class TableReader {
                 read.add(Either.Left(error));
                 continue;
             }
-            Either<ErrorRecord, ChangeEvent> row =
-                    entity(image, Operation.READ, point, commitTime, now);
-            if (row.isRight()) {
-                wanted.remove(row.right().getEntityId());
-            }
-            read.add(row);
-        }
-        for (String missing : wanted) {
-            read.add(deleteOf(missing, tenant, point, commitTime, now));
+            read.add(entity(image, Operation.READ, point, commitTime, now));
         }
         return new Chunk(point, read, lastKey);
+    }
+
+    /**
+     * Deletes of {@code tenant}'s entities {@code ids}, which the source no longer holds, as of
+     * {@code point}, so a re-sync removes them from the targets too.
+     */
+    public List<ChangeEvent> deletesOf(
+            Collection<String> ids,
+            String tenant,
+            ReadPoint point,
+            Duration commitTimeLag,
+            Instant now) {
+        List<ChangeEvent> deletes = new ArrayList<>();
+        for (String id : ids) {
+            if (id.split("/", -1).length == table.binding().primaryKey().size()) {
+                deletes.add(deleteOf(id, tenant, point, point.time().minus(commitTimeLag), now));
+            }
+        }
+        return deletes;
     }
 
     /**
      * A delete of the entity with id {@code id}: its before image holds the key (as text, which the
      * targets' statements cast) and the tenant.
      */
-    private Either<ErrorRecord, ChangeEvent> deleteOf(
+    private ChangeEvent deleteOf(
             String id, String tenant, ReadPoint point, Instant commitTime, Instant now) {
         List<String> key = table.binding().primaryKey();
         String[] parts = id.split("/", -1);
@@ -371,21 +369,20 @@ public final class TableReader {
         if (table.binding().tenantColumn() != null) {
             before.put(table.binding().tenantColumn(), new FieldValue(FieldKind.STRING, tenant));
         }
-        return Either.Right(
-                ChangeEvent.newBuilder()
-                        .setEventId(eventId(point, tenant, id))
-                        .setTenant(tenant)
-                        .setEntityType(table.entityType())
-                        .setEntityId(id)
-                        .setOp(Operation.DELETE)
-                        .setBefore(before)
-                        .setSourceCommitTime(commitTime)
-                        .setCaptureTime(now)
-                        .setSourceId(table.sourceId())
-                        .setSourcePosition(Long.toString(point.lsn()))
-                        .setVersion(point.lsn())
-                        .setResync(runId)
-                        .build());
+        return ChangeEvent.newBuilder()
+                .setEventId(eventId(point, tenant, id))
+                .setTenant(tenant)
+                .setEntityType(table.entityType())
+                .setEntityId(id)
+                .setOp(Operation.DELETE)
+                .setBefore(before)
+                .setSourceCommitTime(commitTime)
+                .setCaptureTime(now)
+                .setSourceId(table.sourceId())
+                .setSourcePosition(Long.toString(point.lsn()))
+                .setVersion(point.lsn())
+                .setResync(runId)
+                .build();
     }
 
     private Either<ErrorRecord, ChangeEvent> entity(
