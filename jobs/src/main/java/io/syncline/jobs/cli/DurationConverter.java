@@ -16,4 +16,13 @@ final class DurationConverter implements ITypeConverter<Duration> {
             throw new TypeConversionException(e.getMessage());
         }
     }
+
+    /** {@code duration} as the options write it: {@code 10m}, {@code 90s}, {@code 250ms}. */
+    static String text(Duration duration) {
+        if (duration.toMillis() % 1000 != 0) {
+            return duration.toMillis() + "ms";
+        }
+        long seconds = duration.toSeconds();
+        return seconds % 60 == 0 ? seconds / 60 + "m" : seconds + "s";
+    }
 }

@@ -104,7 +104,8 @@ public final class ResyncCommand implements Callable<Integer> {
         if (noWait) {
             return 0;
         }
-        out.printf("waiting for the sync job to serve it (up to %s)%n", wait);
+        out.printf(
+                "waiting for the sync job to serve it (up to %s)%n", DurationConverter.text(wait));
         out.flush();
         ResyncStatus status;
         try {
@@ -132,9 +133,12 @@ public final class ResyncCommand implements Callable<Integer> {
             return SynclineCli.FAILED;
         }
         out.printf(
-                "served: %,d rows re-read, %,d deletes of ids the source no longer holds; they"
-                        + " are in the targets%n",
-                status.rowsRead(), status.rowsDeleted());
+                "served: %,d %s re-read, %,d %s of ids the source no longer holds; they are in"
+                        + " the targets%n",
+                status.rowsRead(),
+                status.rowsRead() == 1 ? "row" : "rows",
+                status.rowsDeleted(),
+                status.rowsDeleted() == 1 ? "delete" : "deletes");
         return 0;
     }
 

@@ -35,6 +35,8 @@ import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.io.TempDir;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * Re-sync requests served by the running sync job (MiniCluster, parallelism 2, real PostgreSQL and
@@ -56,6 +58,7 @@ class ResyncITCase {
                             .setNumberSlotsPerTaskManager(2)
                             .build());
 
+    private static final Logger LOG = LoggerFactory.getLogger(ResyncITCase.class);
     private static final Duration TIMEOUT = Duration.ofMinutes(2);
     private static final long EXTRA_ID = 1_000_000L;
 
@@ -105,6 +108,7 @@ class ResyncITCase {
                                 "--id",
                                 "3");
                 workload.stopWriting();
+                LOG.info("syncline resync printed:\n{}{}{}", acme.out(), extra.out(), acme.err());
 
                 assertThat(acme.exitCode()).as(acme.out() + acme.err()).isZero();
                 assertThat(acme.out())
@@ -112,7 +116,7 @@ class ResyncITCase {
                         .contains("(account of tenant acme, every row)")
                         .containsPattern("served: [0-9,]+ rows re-read, 0 deletes");
                 assertThat(extra.exitCode()).as(extra.out() + extra.err()).isZero();
-                assertThat(extra.out()).contains("served: 1 rows re-read, 1 deletes");
+                assertThat(extra.out()).contains("served: 1 row re-read, 1 delete of ids");
 
                 Poll.until(
                         TIMEOUT,
