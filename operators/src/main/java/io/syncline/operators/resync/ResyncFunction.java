@@ -127,9 +127,15 @@ public final class ResyncFunction extends KeyedProcessFunction<String, ControlCo
             LOG.info("re-sync {} was taken already; ignored", command.getCommandId());
             return;
         }
+        request.update(command);
+        if (finishedBefore(command)) {
+            // Served by an earlier run of the job, whose state this one did not start from.
+            LOG.info("re-sync {} was finished by an earlier run; ignored", command.getCommandId());
+            done.update(true);
+            return;
+        }
         ResyncRequest resync = command.getResync();
         String problem = problemOf(resync);
-        request.update(command);
         rowsRead.update(0L);
         rowsDeleted.update(0L);
         if (problem != null) {
@@ -162,7 +168,8 @@ public final class ResyncFunction extends KeyedProcessFunction<String, ControlCo
             boolean more = readNextChunk(command, now, ctx, out);
             failures.clear();
             if (more) {
-                ctx.timerService().registerProcessingTimeTimer(timestamp);
+                // A millisecond on: what waits in the mailbox (barriers, records) goes first.
+                ctx.timerService().registerProcessingTimeTimer(timestamp + 1);
             } else {
                 done.update(true);
                 ResyncStatus finished = status(command, ResyncStatus.State.SERVED, null);
@@ -388,11 +395,7 @@ public final class ResyncFunction extends KeyedProcessFunction<String, ControlCo
      */
     private void record(ResyncStatus status) {
         try {
-            if (statusConnection == null || statusConnection.isClosed()) {
-                statusConnection = sources.statusDatabase().connect();
-                statusConnection.setAutoCommit(true);
-            }
-            sources.statusTable().upsert(statusConnection, status);
+            sources.statusTable().upsert(statusConnection(), status);
         } catch (SQLException e) {
             LOG.warn(
                     "re-sync {}: cannot record {} in {} at {}: {}",
@@ -404,6 +407,33 @@ public final class ResyncFunction extends KeyedProcessFunction<String, ControlCo
             closeQuietly(statusConnection);
             statusConnection = null;
         }
+    }
+
+    /** Whether the status table says an earlier run served or failed the request. */
+    private boolean finishedBefore(ControlCommand command) {
+        try {
+            return sources.statusTable()
+                    .find(statusConnection(), requestIdOf(command))
+                    .map(status -> status.state() != ResyncStatus.State.READING)
+                    .orElse(false);
+        } catch (SQLException e) {
+            LOG.warn(
+                    "re-sync {}: cannot read its status in {} ({}); serving it",
+                    command.getCommandId(),
+                    sources.statusTable().qualifiedName(),
+                    e.getMessage());
+            closeQuietly(statusConnection);
+            statusConnection = null;
+            return false;
+        }
+    }
+
+    private Connection statusConnection() throws SQLException {
+        if (statusConnection == null || statusConnection.isClosed()) {
+            statusConnection = sources.statusDatabase().connect();
+            statusConnection.setAutoCommit(true);
+        }
+        return statusConnection;
     }
 
     private void served(ResyncStatus status) {
