@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import io.syncline.embedded.KafkaExtension;
 import io.syncline.embedded.PostgresExtension;
+import io.syncline.jobs.Poll;
 import io.syncline.jobs.config.ConfigLoader;
 import io.syncline.jobs.config.SynclineConfig;
 import io.syncline.jobs.faults.SequencedWorkload;
@@ -12,6 +13,9 @@ import io.syncline.jobs.wiring.JobEnvironments;
 import io.syncline.jobs.wiring.SyncJobFactory;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
 import java.time.Clock;
 import java.time.Duration;
 import org.apache.flink.api.common.JobExecutionResult;
@@ -89,8 +93,11 @@ class BackfillITCase {
             backfill(config);
             JobClient streaming = startStreaming(config);
             try {
-                // Once a change streams through, the replication slot is there and every later
-                // change reaches the target.
+                // Streaming from now on: only changes after its replication slot are streamed.
+                Poll.until(
+                        TIMEOUT,
+                        "the streaming job to read its replication slot",
+                        () -> slotActive(workload));
                 workload.write(1);
                 workload.awaitTargetEqualsSource(TIMEOUT);
                 workload.startWriting(200);
@@ -111,6 +118,18 @@ class BackfillITCase {
                 assertThat(workload.targetRows()).hasSizeGreaterThanOrEqualTo(ACCOUNTS);
             } finally {
                 streaming.cancel().get();
+            }
+        }
+    }
+
+    private static boolean slotActive(SequencedWorkload workload) throws Exception {
+        try (Connection connection = POSTGRES.server().connect(workload.sourceDb());
+                PreparedStatement query =
+                        connection.prepareStatement(
+                                "SELECT active FROM pg_replication_slots WHERE slot_name = ?")) {
+            query.setString(1, workload.slotName());
+            try (ResultSet slot = query.executeQuery()) {
+                return slot.next() && slot.getBoolean(1);
             }
         }
     }
