@@ -7,7 +7,6 @@ import java.io.IOException;
 import java.net.ConnectException;
 import java.net.URI;
 import java.net.URISyntaxException;
-import java.net.URLEncoder;
 import java.net.http.HttpClient;
 import java.net.http.HttpConnectTimeoutException;
 import java.net.http.HttpRequest;
@@ -203,17 +202,17 @@ public final class FlinkRest {
     }
 
     /**
-     * The sum over the vertex's subtasks of each operator metric named {@code metric} (an
-     * operator's metrics are listed as {@code <operator>.<metric>}); empty where Flink has none
-     * yet. Flink's REST API refreshes metrics every {@code metrics.fetcher.update-interval}.
+     * The sum over the vertex's subtasks of each operator metric named {@code metric} (the vertex
+     * lists them as {@code <subtask>.<operator>.<metric>}); empty where Flink has none yet. Flink's
+     * REST API refreshes metrics every {@code metrics.fetcher.update-interval}.
      */
     public OptionalLong operatorMetricSum(String jobId, Vertex vertex, String metric) {
-        String path = "/jobs/" + jobId + "/vertices/" + vertex.id() + "/subtasks/metrics";
+        String path = "/jobs/" + jobId + "/vertices/" + vertex.id() + "/metrics";
         String what = "read metric " + metric + " of " + vertex.name();
         List<String> ids = new ArrayList<>();
         for (JsonNode available : get(path, what, jobNotFound(jobId))) {
             String id = available.path("id").asText();
-            if (id.equals(metric) || id.endsWith("." + metric)) {
+            if (id.endsWith("." + metric)) {
                 ids.add(id);
             }
         }
@@ -222,13 +221,8 @@ public final class FlinkRest {
         }
         long sum = 0;
         for (JsonNode value :
-                get(
-                        path
-                                + "?agg=sum&get="
-                                + URLEncoder.encode(String.join(",", ids), StandardCharsets.UTF_8),
-                        what,
-                        jobNotFound(jobId))) {
-            sum += value.path("sum").asLong();
+                get(path + "?get=" + String.join(",", ids), what, jobNotFound(jobId))) {
+            sum += value.path("value").asLong();
         }
         return OptionalLong.of(sum);
     }
