@@ -761,7 +761,8 @@ public final class SyncJob {
 
     /** Stage: every change on, and each to its entity type's side output for the target table. */
     public SingleOutputStreamOperator<ChangeEvent> route(DataStream<ChangeEvent> changes) {
-        return changes.process(new EntityTypeRouter(targetTables.keySet(), observability != null))
+        return changes.process(
+                        new EntityTypeRouter(targetTables.keySet(), observability != null, true))
                 .uid(OperatorUids.route())
                 .name("route by entity type");
     }

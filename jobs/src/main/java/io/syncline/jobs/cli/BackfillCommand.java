@@ -4,26 +4,26 @@ import io.syncline.jobs.config.BackfillSettings;
 import io.syncline.jobs.config.ConfigLoader;
 import io.syncline.jobs.config.ConfigPreflight;
 import io.syncline.jobs.config.SynclineConfig;
-import io.syncline.jobs.ops.ClusterException;
-import io.syncline.jobs.ops.FlinkRest;
 import io.syncline.jobs.wiring.BackfillJobs;
+import io.syncline.operators.decode.DecodeRouter;
 import io.syncline.operators.read.BackfillRun;
+import io.syncline.operators.sink.EntityTypeRouter;
 import java.io.PrintWriter;
 import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.OptionalLong;
+import java.util.Map;
 import java.util.concurrent.Callable;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 import org.apache.flink.api.common.JobExecutionResult;
 import org.apache.flink.configuration.Configuration;
-import org.apache.flink.configuration.MetricOptions;
+import org.apache.flink.configuration.HeartbeatManagerOptions;
 import org.apache.flink.configuration.PipelineOptions;
-import org.apache.flink.configuration.ReadableConfig;
 import org.apache.flink.configuration.RestOptions;
 import org.apache.flink.core.execution.JobClient;
 import org.apache.flink.streaming.api.environment.LocalStreamEnvironment;
@@ -46,12 +46,6 @@ import picocli.CommandLine.Spec;
                 "Read chosen source tables through the sync pipeline into the targets (a bounded"
                         + " job); safe while the sync job runs.")
 final class BackfillCommand implements Callable<Integer> {
-
-    /** The readers' counter of rows emitted (see BackfillSource). */
-    static final String ROWS_READ = "backfillRowsRead";
-
-    /** The readers' counter of rows that became errors. */
-    static final String ROW_ERRORS = "backfillRowErrors";
 
     private static final Duration PROGRESS_INTERVAL = Duration.ofSeconds(2);
 
@@ -144,48 +138,48 @@ final class BackfillCommand implements Callable<Integer> {
         }
         Configuration flink = BackfillJobs.configuration(plan);
         StreamExecutionEnvironment env = StreamExecutionEnvironment.getExecutionEnvironment(flink);
-        String rest;
         if (env instanceof LocalStreamEnvironment) {
             flink.set(RestOptions.PORT, webUiPort);
-            // Progress is read from the metrics the web UI shows; refresh them as often.
-            flink.set(MetricOptions.METRIC_FETCHER_UPDATE_INTERVAL, PROGRESS_INTERVAL);
+            // Progress travels with the heartbeats: every second, not ten.
+            flink.set(HeartbeatManagerOptions.HEARTBEAT_INTERVAL, Duration.ofSeconds(1));
             env = StreamExecutionEnvironment.createLocalEnvironmentWithWebUI(flink);
-            rest = "http://localhost:" + webUiPort;
-            out.printf("Flink web UI: %s%n", rest);
-        } else {
-            // Submitted with flink run: the client's configuration names the cluster's REST API.
-            rest = restUrl(env.getConfiguration());
+            out.printf("Flink web UI: http://localhost:%d%n", webUiPort);
         }
         env.setParallelism(settings.parallelism());
         BackfillJobs.create(plan, clock).build(env);
         long started = System.nanoTime();
         JobClient job = env.executeAsync(flink.get(PipelineOptions.NAME));
         CompletableFuture<JobExecutionResult> result = job.getJobExecutionResult();
-        Reading last = new Reading(0, 0);
-        FlinkRest flinkRest = rest == null ? null : new FlinkRest(rest);
+        Reading last = new Reading(0, 0, 0);
         while (true) {
             try {
-                result.get(PROGRESS_INTERVAL.toMillis(), TimeUnit.MILLISECONDS);
+                JobExecutionResult done =
+                        result.get(PROGRESS_INTERVAL.toMillis(), TimeUnit.MILLISECONDS);
+                last = Reading.of(done.getAllAccumulatorResults(), last);
                 break;
             } catch (TimeoutException stillRunning) {
-                last = read(flinkRest, job.getJobID().toString(), last);
+                last = read(job, last);
                 out.println(
                         BackfillProgress.line(
                                 last.rows(),
+                                last.delivered(),
                                 plan.rows(),
                                 Duration.ofNanos(System.nanoTime() - started)));
+                out.flush();
             }
         }
         Duration took = Duration.ofNanos(System.nanoTime() - started);
         out.printf(
-                "Backfill %s done in %s: %,d rows counted at the start, %,d read (last metrics"
-                        + " reading), %,d rows sent to the error queue by the read; errors of later"
-                        + " stages are in the errors table (syncline errors list)%n",
+                "Backfill %s done in %s: %,d rows counted at the start, %,d read, %,d of them"
+                        + " refused by the read (in the error queue), %,d delivered to the targets;"
+                        + " rows refused by validation are in the errors table (syncline errors"
+                        + " list)%n",
                 plan.runId(),
                 BackfillProgress.duration(took),
                 plan.rows(),
-                Math.max(last.rows(), 0),
-                last.errors());
+                last.rows(),
+                last.errors(),
+                last.delivered());
         return 0;
     }
 
@@ -203,31 +197,38 @@ final class BackfillCommand implements Callable<Integer> {
         }
     }
 
-    /** Rows read and errors so far, summed over the readers. */
-    private record Reading(long rows, long errors) {}
+    /** Rows read, refused by the read and delivered so far, from the job's accumulators. */
+    private record Reading(long rows, long errors, long delivered) {
 
-    private static Reading read(FlinkRest rest, String jobId, Reading previous) {
-        if (rest == null) {
-            return previous;
+        static Reading of(Map<String, Object> accumulators, Reading previous) {
+            return new Reading(
+                    Math.max(
+                            previous.rows(),
+                            count(accumulators, DecodeRouter.CAPTURED_ACCUMULATOR)),
+                    Math.max(
+                            previous.errors(),
+                            count(accumulators, DecodeRouter.REJECTED_ACCUMULATOR)),
+                    Math.max(
+                            previous.delivered(),
+                            count(accumulators, EntityTypeRouter.DELIVERED_ACCUMULATOR)));
         }
+
+        private static long count(Map<String, Object> accumulators, String name) {
+            return accumulators.get(name) instanceof Long count ? count : 0L;
+        }
+    }
+
+    /**
+     * The readers' progress: accumulators travel to the JobManager with the TaskManagers'
+     * heartbeats (every second in a local run, {@code heartbeat.interval} on a cluster).
+     */
+    private static Reading read(JobClient job, Reading previous) {
         try {
-            long rows = 0;
-            long errors = 0;
-            boolean any = false;
-            for (FlinkRest.Vertex vertex : rest.job(jobId).vertices()) {
-                if (!vertex.name().contains("backfill-")) {
-                    continue;
-                }
-                OptionalLong read = rest.operatorMetricSum(jobId, vertex, ROWS_READ);
-                if (read.isPresent()) {
-                    any = true;
-                    rows += read.getAsLong();
-                    errors += rest.operatorMetricSum(jobId, vertex, ROW_ERRORS).orElse(0);
-                }
-            }
-            // Metrics of finished readers are gone; never go backwards.
-            return any && rows >= previous.rows() ? new Reading(rows, errors) : previous;
-        } catch (ClusterException e) {
+            return Reading.of(job.getAccumulators().get(5, TimeUnit.SECONDS), previous);
+        } catch (TimeoutException | ExecutionException e) {
+            return previous;
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
             return previous;
         }
     }
@@ -242,12 +243,5 @@ final class BackfillCommand implements Callable<Integer> {
                             }
                         });
         return String.join(", ", names);
-    }
-
-    private static String restUrl(ReadableConfig cluster) {
-        if (cluster.get(RestOptions.ADDRESS) == null) {
-            return null;
-        }
-        return "http://" + cluster.get(RestOptions.ADDRESS) + ":" + cluster.get(RestOptions.PORT);
     }
 }

@@ -3,26 +3,42 @@ package io.syncline.jobs.cli;
 import java.time.Duration;
 import java.util.Locale;
 
-/** The progress line {@code syncline backfill} prints: rows done of the total, rate and ETA. */
+/** The progress line {@code syncline backfill} prints: rows read and delivered, rate and ETA. */
 final class BackfillProgress {
 
     private BackfillProgress() {}
 
-    /** "45,000 / 100,000 rows (45%), 9,800 rows/s, ETA 6s" */
-    static String line(long done, long total, Duration elapsed) {
+    /**
+     * "read 100,000 / 100,000 rows (100%), delivered 45,000 (45%), 9,800 rows/s, ETA 6s". In BATCH
+     * mode the rows are read first and delivered (validated, resolved, written) after, so the ETA
+     * weighs both halves; the rate is of rows delivered.
+     */
+    static String line(long read, long delivered, long total, Duration elapsed) {
         double seconds = Math.max(elapsed.toMillis(), 1) / 1000.0;
-        double rate = done / seconds;
-        String percent = total > 0 ? " (" + Math.min(100, done * 100 / total) + "%)" : "";
+        double rate = delivered / seconds;
+        double done = total > 0 ? Math.min(1.0, (read + delivered) / (2.0 * total)) : 1.0;
         String eta;
-        if (done >= total) {
+        if (done >= 1.0) {
             eta = "ETA 0s";
-        } else if (rate <= 0) {
+        } else if (done <= 0) {
             eta = "ETA unknown";
         } else {
-            eta = "ETA " + duration(Duration.ofSeconds(Math.round((total - done) / rate)));
+            eta = "ETA " + duration(Duration.ofSeconds(Math.round(seconds * (1 - done) / done)));
         }
         return String.format(
-                Locale.ROOT, "%,d / %,d rows%s, %,.0f rows/s, %s", done, total, percent, rate, eta);
+                Locale.ROOT,
+                "read %,d / %,d rows%s, delivered %,d%s, %,.0f rows/s, %s",
+                read,
+                total,
+                percent(read, total),
+                delivered,
+                percent(delivered, total),
+                rate,
+                eta);
+    }
+
+    private static String percent(long part, long total) {
+        return total > 0 ? " (" + Math.min(100, part * 100 / total) + "%)" : "";
     }
 
     /** "1h 02m 03s", "2m 05s", "7s" */

@@ -2,8 +2,6 @@ package io.syncline.jobs.wiring;
 
 import io.syncline.jobs.SyncJob;
 import io.syncline.jobs.config.BackfillSettings;
-import io.syncline.jobs.config.KafkaSinkSettings;
-import io.syncline.jobs.config.SinkSettings;
 import io.syncline.jobs.config.SourceConfig;
 import io.syncline.jobs.config.SynclineConfig;
 import io.syncline.operators.decode.TableBinding;
@@ -135,12 +133,16 @@ public final class BackfillJobs {
     }
 
     /**
-     * The backfill job of {@code plan}: its sinks are the sync job's, with Kafka transactional ids
-     * of the run's own, so that its transactions never fence the streaming job's.
+     * The backfill job of {@code plan}: its sinks are the sync job's. The Kafka topics are written
+     * at least once, not in transactions: Flink 1.20's KafkaSink aborts its own transaction when a
+     * BATCH writer task ends, before the committer task commits it (FLINK-37622, fixed only in the
+     * connector for Flink 2.0), so exactly-once would deliver nothing. A region restarted after a
+     * failure can repeat rows on the topics (re-reads, marked {@code resync} with the run's id);
+     * the target tables stay exact, guarded by version.
      */
     public static SyncJob create(Plan plan, Clock clock) {
-        SynclineConfig config = withTransactionalIdPrefix(plan);
-        SyncJob sync = SyncJobFactory.create(config, DeliveryGuarantee.EXACTLY_ONCE);
+        SynclineConfig config = plan.config();
+        SyncJob sync = SyncJobFactory.create(config, DeliveryGuarantee.AT_LEAST_ONCE);
         List<SyncJob.ChangeSource> sources = new ArrayList<>();
         plan.runs()
                 .forEach(
@@ -163,36 +165,6 @@ public final class BackfillJobs {
         flink.removeConfig(CheckpointingOptions.CHECKPOINTING_INTERVAL);
         flink.set(PipelineOptions.NAME, plan.config().job().name() + " " + plan.runId());
         return flink;
-    }
-
-    private static SynclineConfig withTransactionalIdPrefix(Plan plan) {
-        SynclineConfig config = plan.config();
-        KafkaSinkSettings kafka = config.sinks().kafka();
-        KafkaSinkSettings own =
-                new KafkaSinkSettings(
-                        kafka.bootstrapServers(),
-                        kafka.changeTopic(),
-                        kafka.errorTopic(),
-                        kafka.controlTopic(),
-                        kafka.transactionalIdPrefix() + "-" + plan.runId(),
-                        kafka.transactionTimeout(),
-                        kafka.properties(),
-                        kafka.conflictTopic(),
-                        kafka.qualityTopic(),
-                        kafka.alertTopic());
-        return new SynclineConfig(
-                config.file(),
-                config.job(),
-                config.checkpoints(),
-                config.restart(),
-                config.sources(),
-                config.tenants(),
-                new SinkSettings(own, config.sinks().target()),
-                config.validation(),
-                config.consistency(),
-                config.observability(),
-                config.alerts(),
-                config.backfill());
     }
 
     private static void checkRequest(SynclineConfig config, Request request) {

@@ -5,10 +5,14 @@ import static org.assertj.core.api.Assertions.assertThat;
 import io.syncline.embedded.KafkaExtension;
 import io.syncline.embedded.PostgresExtension;
 import io.syncline.jobs.CliRun;
+import io.syncline.jobs.TopicReader;
 import io.syncline.jobs.faults.SequencedWorkload;
 import java.net.ServerSocket;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
+import java.util.List;
+import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.io.TempDir;
@@ -51,8 +55,27 @@ class BackfillCommandITCase {
             assertThat(run.out())
                     .contains("rows in accounts_backfill_cli:public.accounts")
                     .containsPattern("Backfill backfill-\\S+: 19,967 rows in")
-                    .containsPattern("[\\d,]+ / 19,967 rows \\(\\d+%\\), [\\d,]+ rows/s, ETA")
-                    .containsPattern("Backfill backfill-\\S+ done in \\S+: 19,967 rows counted");
+                    .containsPattern(
+                            "read [\\d,]+ / 19,967 rows \\(\\d+%\\), delivered [\\d,]+"
+                                    + " \\(\\d+%\\), [\\d,]+ rows/s, ETA")
+                    .containsPattern(
+                            "Backfill backfill-\\S+ done in \\S+: 19,967 rows counted at the"
+                                    + " start, 19,967 read, 0 of them refused by the read \\(in the"
+                                    + " error queue\\), 19,967 delivered");
+            // Progress moved: some reading between the first and the last is above zero.
+            assertThat(run.out().lines().filter(line -> line.startsWith("read ")))
+                    .anyMatch(line -> !line.startsWith("read 0 /"));
+            try (TopicReader changes =
+                    new TopicReader(KAFKA.server().bootstrapServers(), workload.changeTopic())) {
+                List<ConsumerRecord<byte[], byte[]>> records =
+                        changes.readUntil(
+                                read -> read.size() >= 19_967,
+                                Duration.ofSeconds(30),
+                                Duration.ZERO);
+                assertThat(records)
+                        .as("the backfilled rows on the change topic, read committed")
+                        .hasSize(19_967);
+            }
             assertThat(workload.targetRows())
                     .containsExactlyElementsOf(
                             workload.sourceRows().stream()

@@ -16,7 +16,8 @@ import org.apache.flink.util.Collector;
 /**
  * Sends decoded changes on, decode errors to {@link ErrorOutputs#ERRORS} and source heartbeats to
  * {@link ObservationOutputs#OBSERVATIONS}, counting changes and errors as metrics, and every
- * captured change in the job-wide accumulator {@value #CAPTURED_ACCUMULATOR}.
+ * captured change in the job-wide accumulator {@value #CAPTURED_ACCUMULATOR} (and every rejected
+ * one in {@value #REJECTED_ACCUMULATOR}).
  */
 public final class DecodeRouter
         extends ProcessFunction<Either<ErrorRecord, ChangeEvent>, ChangeEvent> {
@@ -24,11 +25,15 @@ public final class DecodeRouter
     /** Accumulator of changes captured by all sources, decoded or rejected. */
     public static final String CAPTURED_ACCUMULATOR = "syncline-changes-captured";
 
+    /** Accumulator of captured records that could not be decoded (sent to the error queue). */
+    public static final String REJECTED_ACCUMULATOR = "syncline-changes-rejected";
+
     private static final long serialVersionUID = 1L;
 
     private transient Counter decoded;
     private transient Counter rejected;
     private transient LongCounter captured;
+    private transient LongCounter rejectedTotal;
 
     @Override
     public void open(OpenContext openContext) {
@@ -36,6 +41,8 @@ public final class DecodeRouter
         rejected = getRuntimeContext().getMetricGroup().counter("changesRejected");
         captured = new LongCounter();
         getRuntimeContext().addAccumulator(CAPTURED_ACCUMULATOR, captured);
+        rejectedTotal = new LongCounter();
+        getRuntimeContext().addAccumulator(REJECTED_ACCUMULATOR, rejectedTotal);
     }
 
     @Override
@@ -52,6 +59,7 @@ public final class DecodeRouter
             out.collect(change);
         } else {
             captured.add(1L);
+            rejectedTotal.add(1L);
             rejected.inc();
             ctx.output(ErrorOutputs.ERRORS, value.left());
         }

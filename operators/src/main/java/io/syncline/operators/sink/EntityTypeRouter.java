@@ -8,6 +8,8 @@ import io.syncline.schema.ObservationStage;
 import java.util.Collection;
 import java.util.HashMap;
 import java.util.Map;
+import org.apache.flink.api.common.accumulators.LongCounter;
+import org.apache.flink.api.common.functions.OpenContext;
 import org.apache.flink.formats.avro.typeutils.AvroTypeInfo;
 import org.apache.flink.streaming.api.functions.ProcessFunction;
 import org.apache.flink.util.Collector;
@@ -20,16 +22,24 @@ import org.apache.flink.util.OutputTag;
  */
 public final class EntityTypeRouter extends ProcessFunction<ChangeEvent, ChangeEvent> {
 
+    /**
+     * Accumulator of the changes the sync job's router handed to the sinks (a write-back router
+     * does not count), e.g. a backfill's progress.
+     */
+    public static final String DELIVERED_ACCUMULATOR = "syncline-changes-delivered";
+
     private static final long serialVersionUID = 1L;
 
     private final Map<String, OutputTag<ChangeEvent>> outputs = new HashMap<>();
     private final boolean observeDeliveries;
+    private final boolean countDeliveries;
+    private transient LongCounter delivered;
 
     /**
      * @param entityTypes the entity types that have a target table
      */
     public EntityTypeRouter(Collection<String> entityTypes) {
-        this(entityTypes, false);
+        this(entityTypes, false, false);
     }
 
     /**
@@ -37,12 +47,24 @@ public final class EntityTypeRouter extends ProcessFunction<ChangeEvent, ChangeE
      * @param observeDeliveries whether to put a {@link ObservationOutcome#DELIVERED} observation of
      *     every change on {@link ObservationOutputs#OBSERVATIONS}: the time it is handed to the
      *     sinks, from which end-to-end lag is measured
+     * @param countDeliveries whether to count every change in {@value #DELIVERED_ACCUMULATOR}; one
+     *     router of a job at most, as accumulators are named per task
      */
-    public EntityTypeRouter(Collection<String> entityTypes, boolean observeDeliveries) {
+    public EntityTypeRouter(
+            Collection<String> entityTypes, boolean observeDeliveries, boolean countDeliveries) {
         for (String entityType : entityTypes) {
             outputs.put(entityType, outputOf(entityType));
         }
         this.observeDeliveries = observeDeliveries;
+        this.countDeliveries = countDeliveries;
+    }
+
+    @Override
+    public void open(OpenContext openContext) {
+        if (countDeliveries) {
+            delivered = new LongCounter();
+            getRuntimeContext().addAccumulator(DELIVERED_ACCUMULATOR, delivered);
+        }
     }
 
     /** The side output carrying the changes of {@code entityType}. */
@@ -53,6 +75,9 @@ public final class EntityTypeRouter extends ProcessFunction<ChangeEvent, ChangeE
     @Override
     public void processElement(ChangeEvent change, Context ctx, Collector<ChangeEvent> out) {
         out.collect(change);
+        if (delivered != null) {
+            delivered.add(1L);
+        }
         OutputTag<ChangeEvent> target = outputs.get(change.getEntityType());
         if (target != null) {
             ctx.output(target, change);

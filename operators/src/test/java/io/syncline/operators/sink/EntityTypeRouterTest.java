@@ -48,7 +48,7 @@ class EntityTypeRouterTest {
         ChangeEvent note = change("note", "3");
         try (OneInputStreamOperatorTestHarness<ChangeEvent, ChangeEvent> harness =
                 ProcessFunctionTestHarnesses.forProcessFunction(
-                        new EntityTypeRouter(List.of("customer"), true))) {
+                        new EntityTypeRouter(List.of("customer"), true, false))) {
             harness.setProcessingTime(2_500L);
             harness.processElement(customer, 1L);
             harness.setProcessingTime(2_700L);
@@ -65,7 +65,7 @@ class EntityTypeRouterTest {
     void unlessAskedNoDeliveryIsObserved() throws Exception {
         try (OneInputStreamOperatorTestHarness<ChangeEvent, ChangeEvent> harness =
                 ProcessFunctionTestHarnesses.forProcessFunction(
-                        new EntityTypeRouter(List.of("customer"), false))) {
+                        new EntityTypeRouter(List.of("customer"), false, false))) {
             harness.processElement(change("customer", "1"), 1L);
 
             assertThat(harness.extractOutputValues()).hasSize(1);
