@@ -13,6 +13,7 @@ import com.networknt.schema.JsonSchemaFactory;
 import com.networknt.schema.SchemaValidatorsConfig;
 import com.networknt.schema.SpecVersion.VersionFlag;
 import com.networknt.schema.ValidationMessage;
+import io.syncline.jobs.cli.SynclineCli;
 import io.syncline.jobs.config.ConfigException;
 import io.syncline.jobs.config.ConfigLoader;
 import io.syncline.jobs.config.SynclineConfig;
@@ -43,6 +44,7 @@ class KubernetesManifestsTest {
     private static final Path K8S = Path.of("..", "deploy", "k8s");
     private static final Path DEPLOYMENT = K8S.resolve("flink-deployment.yaml");
     private static final Path CONFIG_MAP = K8S.resolve("syncline-config.yaml");
+    private static final Path BACKFILL = K8S.resolve("backfill-cronjob.yaml");
 
     /** In flink-kubernetes-operator-api; the apiextensions.k8s.io/v1 form of the CRD. */
     private static final String CRD_RESOURCE =
@@ -53,12 +55,58 @@ class KubernetesManifestsTest {
     private static JsonSchema flinkDeploymentSchema;
     private static JsonNode deployment;
     private static JsonNode configMap;
+    private static JsonNode backfill;
 
     @BeforeAll
     static void load() throws IOException {
         flinkDeploymentSchema = crdSchema("v1beta1");
         deployment = YAML.readTree(DEPLOYMENT.toFile());
         configMap = YAML.readTree(CONFIG_MAP.toFile());
+        backfill = YAML.readTree(BACKFILL.toFile());
+    }
+
+    @Test
+    void theBackfillCronJobRunsTheCliOnTheJobsImageConfigAndSecrets(@TempDir Path dir)
+            throws IOException {
+        assertThat(backfill.path("apiVersion").asText()).isEqualTo("batch/v1");
+        assertThat(backfill.path("kind").asText()).isEqualTo("CronJob");
+        JsonNode spec = backfill.path("spec");
+        assertThat(spec.path("schedule").asText().split(" ")).hasSize(5);
+        assertThat(spec.path("concurrencyPolicy").asText()).isEqualTo("Forbid");
+        JsonNode pod = spec.path("jobTemplate").path("spec").path("template").path("spec");
+        assertThat(pod.path("restartPolicy").asText()).isEqualTo("Never");
+        JsonNode container = pod.path("containers").get(0);
+        assertThat(container.path("image").asText())
+                .isEqualTo(deployment.path("spec").path("image").asText());
+        List<String> command = new ArrayList<>();
+        container.path("command").forEach(c -> command.add(c.asText()));
+        assertThat(command)
+                .last()
+                .isEqualTo(deployment.path("spec").path("job").path("entryClass").asText());
+        assertThat(String.join(" ", command))
+                .contains(deployment.path("spec").path("job").path("jarURI").asText().substring(8));
+        List<String> args = new ArrayList<>();
+        container.path("args").forEach(a -> args.add(a.asText()));
+        assertThat(args).startsWith("backfill", "--config");
+        assertThat(SynclineCli.commandLine().parseArgs(args.toArray(String[]::new)).subcommand())
+                .as("the arguments parse as a backfill command")
+                .isNotNull();
+
+        JsonNode mount = container.path("volumeMounts").get(0);
+        assertThat(Path.of(args.get(2)).getParent())
+                .isEqualTo(Path.of(mount.path("mountPath").asText()));
+        assertThat(pod.path("volumes").get(0).path("configMap").path("name").asText())
+                .isEqualTo(configMap.path("metadata").path("name").asText());
+
+        Map<String, String> secrets = new HashMap<>();
+        for (JsonNode variable : container.path("env")) {
+            if (variable.path("valueFrom").has("secretKeyRef")) {
+                secrets.put(variable.path("name").asText(), "secret");
+            }
+        }
+        assertThat(secrets).containsOnlyKeys(secretEnvironment().keySet());
+        SynclineConfig loaded = ConfigLoader.load(writeConfigMap(dir), secrets::get);
+        assertThat(loaded.backfill().parallelism()).isPositive();
     }
 
     @Test
