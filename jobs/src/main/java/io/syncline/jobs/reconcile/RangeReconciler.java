@@ -1,0 +1,174 @@
+package io.syncline.jobs.reconcile;
+
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.Comparator;
+import java.util.List;
+import java.util.Objects;
+import java.util.Optional;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.Executor;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicReference;
+
+/**
+ * Compares the two sides of one tenant's entity type by checksums over key ranges: ranges with
+ * equal checksums are done without moving a row; a differing range is split into smaller ranges,
+ * down to ranges small enough to compare row by row by key and hash. Ranges run on {@code
+ * executor}, none waiting for another, so a bounded pool cannot deadlock.
+ */
+public final class RangeReconciler {
+
+    /** Deeper than this a range is compared row by row whatever its size: a guard, not a rule. */
+    static final int MAX_DEPTH = 32;
+
+    private final TableSide source;
+    private final TableSide target;
+    private final List<String> columns;
+    private final ReconcileSettings settings;
+    private final Executor executor;
+    private final ReconcileProgress progress;
+
+    private final AtomicInteger pending = new AtomicInteger();
+    private final AtomicReference<Throwable> failure = new AtomicReference<>();
+    private final List<Difference> differences = Collections.synchronizedList(new ArrayList<>());
+    private final CompletableFuture<Void> done = new CompletableFuture<>();
+
+    /**
+     * @param columns the compared columns, in the order differing ones are named
+     */
+    public RangeReconciler(
+            TableSide source,
+            TableSide target,
+            List<String> columns,
+            ReconcileSettings settings,
+            Executor executor,
+            ReconcileProgress progress) {
+        this.source = Objects.requireNonNull(source, "source");
+        this.target = Objects.requireNonNull(target, "target");
+        this.columns = List.copyOf(columns);
+        this.settings = Objects.requireNonNull(settings, "settings");
+        this.executor = Objects.requireNonNull(executor, "executor");
+        this.progress = Objects.requireNonNull(progress, "progress");
+    }
+
+    /**
+     * The differences between the sides, ordered by kind and entity id. Call once.
+     *
+     * @param sourceRows the source's row count, {@link TableSide#count()}
+     * @param targetRows the target's live row count
+     */
+    public List<Difference> compare(long sourceRows, long targetRows) throws InterruptedException {
+        long larger = Math.max(sourceRows, targetRows);
+        TableSide splitter = sourceRows >= targetRows ? source : target;
+        int parts =
+                (int)
+                        Math.min(
+                                Integer.MAX_VALUE,
+                                Math.max(1, ceilDiv(larger, settings.rangeRows())));
+        List<KeyRange> ranges =
+                parts == 1
+                        ? List.of(KeyRange.ALL)
+                        : KeyRange.ALL.split(splitter.boundaries(KeyRange.ALL, larger, parts));
+        // Held until every first-level range is submitted, so that pending cannot reach zero early.
+        pending.incrementAndGet();
+        for (KeyRange range : ranges) {
+            submit(range, 0);
+        }
+        finishOne();
+        try {
+            done.get();
+        } catch (ExecutionException e) {
+            // done only completes normally; failures are kept in failure.
+            throw new IllegalStateException(e.getCause());
+        }
+        Throwable failed = failure.get();
+        if (failed instanceof RuntimeException runtime) {
+            throw runtime;
+        }
+        if (failed instanceof Error error) {
+            throw error;
+        }
+        if (failed != null) {
+            throw new IllegalStateException(failed);
+        }
+        List<Difference> sorted = new ArrayList<>(differences);
+        sorted.sort(ORDER);
+        return sorted;
+    }
+
+    /** Differences in report order: by kind, then entity id. */
+    public static final Comparator<Difference> ORDER =
+            Comparator.comparing(Difference::kind).thenComparing(Difference::entityId);
+
+    private void submit(KeyRange range, int depth) {
+        pending.incrementAndGet();
+        try {
+            executor.execute(
+                    () -> {
+                        try {
+                            if (failure.get() == null) {
+                                compareRange(range, depth);
+                            }
+                        } catch (Throwable e) {
+                            failure.compareAndSet(null, e);
+                        } finally {
+                            finishOne();
+                        }
+                    });
+        } catch (RuntimeException e) {
+            failure.compareAndSet(null, e);
+            finishOne();
+        }
+    }
+
+    private void finishOne() {
+        if (pending.decrementAndGet() == 0) {
+            done.complete(null);
+        }
+    }
+
+    private void compareRange(KeyRange range, int depth) {
+        RangeChecksum sourceSum = source.checksum(range);
+        RangeChecksum targetSum = target.checksum(range);
+        progress.rangeHashed(depth, sourceSum.rows() + targetSum.rows());
+        if (sourceSum.equals(targetSum)) {
+            return;
+        }
+        long larger = Math.max(sourceSum.rows(), targetSum.rows());
+        if (larger <= settings.leafRows() || depth >= MAX_DEPTH) {
+            compareRows(range);
+            return;
+        }
+        TableSide splitter = sourceSum.rows() >= targetSum.rows() ? source : target;
+        for (KeyRange part : range.split(splitter.boundaries(range, larger, settings.fanOut()))) {
+            submit(part, depth + 1);
+        }
+    }
+
+    private void compareRows(KeyRange range) {
+        List<Difference> found = new ArrayList<>();
+        for (Difference candidate :
+                RowComparison.diff(source.digests(range), target.digests(range))) {
+            if (candidate.kind() == Difference.Kind.DIFFERING) {
+                // Name the columns; a row that changed back meanwhile is no difference.
+                recheck(candidate).ifPresent(found::add);
+            } else {
+                found.add(candidate);
+            }
+        }
+        progress.differencesFound(found.size());
+        differences.addAll(found);
+    }
+
+    /** How the row of {@code candidate}'s key differs now, if it still does. */
+    public Optional<Difference> recheck(Difference candidate) {
+        return RowComparison.compare(
+                candidate.key(), columns, source.row(candidate.key()), target.row(candidate.key()));
+    }
+
+    private static long ceilDiv(long dividend, long divisor) {
+        return (dividend + divisor - 1) / divisor;
+    }
+}

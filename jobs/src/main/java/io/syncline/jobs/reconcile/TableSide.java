@@ -1,0 +1,32 @@
+package io.syncline.jobs.reconcile;
+
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+
+/**
+ * One side of a comparison: the rows of one tenant and entity type in the source, or the live rows
+ * of the same in the target. Key values are the key columns' text; ranges and boundaries follow the
+ * side's own key order, which both sides share. Implementations are called from several threads at
+ * once.
+ */
+public interface TableSide {
+
+    /** How many rows the side holds. */
+    long count();
+
+    /** Count and hash sums of the rows in {@code range}. */
+    RangeChecksum checksum(KeyRange range);
+
+    /**
+     * Keys that cut the {@code rows} rows of {@code range} into about {@code parts} ranges of equal
+     * size, in key order; none of them the range's own lower bound.
+     */
+    List<List<String>> boundaries(KeyRange range, long rows, int parts);
+
+    /** Key and hash of every row in {@code range}. */
+    List<RowDigest> digests(KeyRange range);
+
+    /** The compared columns of the row with {@code key}, as text (null for SQL NULL). */
+    Optional<Map<String, String>> row(List<String> key);
+}
