@@ -26,6 +26,7 @@ import picocli.CommandLine.IExecutionExceptionHandler;
             ReportCommand.class,
             ErrorsCommand.class,
             ConflictsCommand.class,
+            ReconcileCommand.class,
             SubmitCommand.class,
             StatusCommand.class,
             SavepointCommand.class,

@@ -7,7 +7,7 @@ import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
 /** Parses and prints the durations of the configuration file: {@code 500ms}, {@code 5s}, ... */
-final class Durations {
+public final class Durations {
 
     static final String ACCEPTED_FORMS =
             "a whole number with a unit (500ms, 5s, 2m, 1h, 1d) or ISO-8601 (PT5S)";
@@ -19,7 +19,7 @@ final class Durations {
     /**
      * @throws IllegalArgumentException naming the value and the accepted forms
      */
-    static Duration parse(String text) {
+    public static Duration parse(String text) {
         String value = text.trim();
         Matcher matcher = WITH_UNIT.matcher(value);
         try {

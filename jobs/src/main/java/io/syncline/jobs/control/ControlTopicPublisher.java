@@ -6,6 +6,7 @@ import io.syncline.operators.key.EntityKeys;
 import io.syncline.schema.ChangeEvent;
 import io.syncline.schema.ConflictDecision;
 import io.syncline.schema.ControlCommand;
+import io.syncline.schema.ResyncRequest;
 import io.syncline.schema.RuleSetDocument;
 import java.nio.charset.StandardCharsets;
 import java.time.Clock;
@@ -153,6 +154,19 @@ public final class ControlTopicPublisher implements AutoCloseable {
                 EntityKeys.of(
                         decision.getTenant(), decision.getEntityType(), decision.getEntityId()),
                 command);
+        return command.getCommandId();
+    }
+
+    /**
+     * Publishes a re-sync request for the job to read the rows it names again from their source;
+     * keyed by the request's tenant and entity type.
+     *
+     * @return the command's id, {@code resync-<requestId>}
+     */
+    public String publishResync(String requestId, ResyncRequest request, String issuedBy) {
+        ControlCommand command =
+                ControlCommands.resync(requestId, request, clock.instant(), issuedBy);
+        send(request.getTenant() + "/" + request.getEntityType(), command);
         return command.getCommandId();
     }
 
