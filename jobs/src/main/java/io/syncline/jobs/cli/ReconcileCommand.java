@@ -157,7 +157,9 @@ final class ReconcileCommand implements Callable<Integer> {
             if (run.differences() == 0 || !repair) {
                 return run.differences() == 0 ? 0 : DIFFERENCES;
             }
-            repair(config, run);
+            if (!repair(config, run)) {
+                return DIFFERENCES;
+            }
             out().println();
             out().println("reconciling again after the repair");
             ReconcileRun again = reconcile(config, settings);
@@ -306,7 +308,8 @@ final class ReconcileCommand implements Callable<Integer> {
                                 + tables.differencesTable());
     }
 
-    private void repair(SynclineConfig config, ReconcileRun run) {
+    /** Whether the job served every re-sync request; says why not when it did not. */
+    private boolean repair(SynclineConfig config, ReconcileRun run) {
         List<RepairPlan.Request> plan = RepairPlan.of(run);
         try (ControlTopicPublisher publisher = new ControlTopicPublisher(config.sinks().kafka())) {
             ReconcileRepair repairs =
@@ -326,8 +329,14 @@ final class ReconcileCommand implements Callable<Integer> {
                                     + "; waiting up to "
                                     + repairTimeout.toSeconds()
                                     + " s for the sync job to serve them");
-            repairs.awaitServed(requestIds, repairTimeout);
+            try {
+                repairs.awaitServed(requestIds, repairTimeout);
+            } catch (ReconcileException e) {
+                err().println("syncline: " + e.getMessage());
+                return false;
+            }
         }
+        return true;
     }
 
     private static String percent(Double share) {

@@ -4,10 +4,16 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import io.syncline.embedded.KafkaExtension;
 import io.syncline.embedded.PostgresExtension;
 import io.syncline.jobs.CliRun;
 import io.syncline.jobs.config.ConfigLoader;
 import io.syncline.jobs.config.SynclineConfig;
+import io.syncline.jobs.control.ControlTopicPublisher;
+import io.syncline.operators.control.ControlCommands;
+import io.syncline.schema.ControlCommand;
+import io.syncline.schema.ControlCommandType;
+import io.syncline.schema.ResyncRequest;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -22,7 +28,12 @@ import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.HashSet;
 import java.util.List;
+import java.util.Properties;
 import java.util.Set;
+import org.apache.kafka.clients.consumer.ConsumerConfig;
+import org.apache.kafka.clients.consumer.KafkaConsumer;
+import org.apache.kafka.common.TopicPartition;
+import org.apache.kafka.common.serialization.ByteArrayDeserializer;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -40,6 +51,7 @@ import org.junit.jupiter.api.io.TempDir;
 class ReconcileITCase {
 
     @RegisterExtension static final PostgresExtension POSTGRES = new PostgresExtension();
+    @RegisterExtension static final KafkaExtension KAFKA = new KafkaExtension();
 
     private static final String SOURCE_DB = "reconcile_source";
     private static final String TARGET_DB = "reconcile_target";
@@ -318,6 +330,70 @@ class ReconcileITCase {
     }
 
     @Test
+    void repairPublishesOneResyncRequestPerTenantAndEntityTypeWithEveryDifferingId()
+            throws Exception {
+        String customers = schema + ".customers_" + suffix;
+        POSTGRES.execute(
+                TARGET_DB,
+                "DELETE FROM " + customers + " WHERE tenant_id = 'acme' AND id = 10",
+                "UPDATE " + customers + " SET email = 'x' WHERE tenant_id = 'acme' AND id = 11",
+                "INSERT INTO "
+                        + customers
+                        + " VALUES ('globex', 5000, 'ghost', NULL, 0, NULL, 7,"
+                        + " FALSE)");
+        SynclineConfig loaded = ConfigLoader.load(config);
+        ControlTopicPublisher.ensureTopic(loaded.sinks().kafka());
+
+        CliRun run =
+                CliRun.of(
+                        "reconcile",
+                        "--config",
+                        config.toString(),
+                        "--settle",
+                        "0",
+                        "--json",
+                        directory.resolve("repair.json").toString(),
+                        "--repair");
+
+        // The job's re-sync status is not readable yet, so the repair cannot be confirmed.
+        assertThat(run.exitCode()).as(run.out() + run.err()).isEqualTo(1);
+        assertThat(run.out()).contains("published 2 re-sync request(s) for 3 differences");
+        assertThat(run.err()).contains("cannot yet tell when the sync job has served them");
+        List<ResyncRequest> requests = new ArrayList<>();
+        for (ControlCommand command : controlCommands(loaded.sinks().kafka().controlTopic())) {
+            assertThat(command.getType()).isEqualTo(ControlCommandType.RESYNC);
+            requests.add(command.getResync());
+        }
+        assertThat(requests)
+                .extracting(r -> r.getTenant() + "/" + r.getEntityType() + " " + r.getIds())
+                .containsExactly(
+                        "acme/customer [acme/10, acme/11]", "globex/customer [globex/5000]");
+    }
+
+    /** Everything committed on {@code topic}; its end offset says how much there is. */
+    private static List<ControlCommand> controlCommands(String topic) {
+        Properties properties = new Properties();
+        properties.setProperty(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, KAFKA.bootstrapServers());
+        properties.setProperty(ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed");
+        TopicPartition partition = new TopicPartition(topic, 0);
+        try (KafkaConsumer<byte[], byte[]> consumer =
+                new KafkaConsumer<>(
+                        properties, new ByteArrayDeserializer(), new ByteArrayDeserializer())) {
+            consumer.assign(List.of(partition));
+            consumer.seekToBeginning(List.of(partition));
+            long end = consumer.endOffsets(List.of(partition)).get(partition);
+            List<ControlCommand> commands = new ArrayList<>();
+            long deadline = System.nanoTime() + Duration.ofSeconds(30).toNanos();
+            while (commands.size() < end && System.nanoTime() < deadline) {
+                consumer.poll(Duration.ofMillis(200))
+                        .forEach(r -> commands.add(ControlCommands.decode(r.value())));
+            }
+            assertThat(commands).as("commands on " + topic).hasSize((int) end);
+            return commands;
+        }
+    }
+
+    @Test
     void anUnreachableSourceNamesTheDatabaseAndTheSettingsToCheck() throws Exception {
         Path unreachable =
                 Files.writeString(
@@ -428,7 +504,8 @@ class ReconcileITCase {
                         tenant: initech
                 sinks:
                   kafka:
-                    bootstrapServers: localhost:9
+                    bootstrapServers: %s
+                    controlTopic: reconcile.%s
                   target:
                     url: %s
                     username: %s
@@ -442,6 +519,8 @@ class ReconcileITCase {
                                 POSTGRES.password(),
                                 suffix,
                                 suffix,
+                                suffix,
+                                KAFKA.bootstrapServers(),
                                 suffix,
                                 POSTGRES.jdbcUrl(TARGET_DB),
                                 POSTGRES.username(),
