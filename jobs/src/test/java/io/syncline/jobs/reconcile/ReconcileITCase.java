@@ -10,6 +10,7 @@ import io.syncline.jobs.CliRun;
 import io.syncline.jobs.config.ConfigLoader;
 import io.syncline.jobs.config.SynclineConfig;
 import io.syncline.jobs.control.ControlTopicPublisher;
+import io.syncline.jobs.wiring.SyncJobFactory;
 import io.syncline.operators.control.ControlCommands;
 import io.syncline.schema.ControlCommand;
 import io.syncline.schema.ControlCommandType;
@@ -241,6 +242,25 @@ class ReconcileITCase {
         assertThat(qualityConsistency("umbrella", "customer")).isEqualTo(List.of("0", "1"));
         assertThat(qualityConsistency("initech", "account"))
                 .isEqualTo(List.of(Double.toString(699 / 700.0), "700"));
+
+        // syncline report reads the reconciliation's consistency like any window's.
+        SynclineConfig loaded = ConfigLoader.load(config);
+        POSTGRES.execute(
+                TARGET_DB, SyncJobFactory.errorsTableOf(loaded).createSql().toArray(String[]::new));
+        POSTGRES.execute(
+                TARGET_DB, SyncJobFactory.alertsTableOf(loaded).createSql().toArray(String[]::new));
+        CliRun reportRun =
+                CliRun.of(
+                        "report",
+                        "--config",
+                        config.toString(),
+                        "--date",
+                        report.get("startedAt").asText().substring(0, 10),
+                        "--out",
+                        directory.toString());
+        assertThat(reportRun.exitCode()).as(reportRun.err()).isZero();
+        assertThat(reportRun.out())
+                .containsPattern("acme/customer: \\w+, 1 window, .*consistency 99\\.70%");
     }
 
     @Test
