@@ -7,6 +7,8 @@ import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.util.ArrayList;
+import java.util.Collections;
+import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -184,6 +186,50 @@ public final class PostgresTableSide implements TableSide {
                     }
                     return Optional.of(row);
                 });
+    }
+
+    @Override
+    public Map<List<String>, Map<String, String>> rows(List<List<String>> keys) {
+        Map<List<String>, Map<String, String>> rows = new HashMap<>();
+        if (keys.isEmpty()) {
+            return rows;
+        }
+        String sql =
+                "SELECT "
+                        + keyTexts("")
+                        + ", "
+                        + columnTexts()
+                        + " FROM "
+                        + table
+                        + " WHERE "
+                        + filter
+                        + " AND "
+                        + keyTuple
+                        + " IN ("
+                        + String.join(", ", Collections.nCopies(keys.size(), castTuple()))
+                        + ")";
+        List<String> values = new ArrayList<>();
+        keys.forEach(values::addAll);
+        return query(
+                sql,
+                KeyRange.ALL,
+                values,
+                result -> {
+                    while (result.next()) {
+                        Map<String, String> row = new LinkedHashMap<>();
+                        for (int i = 0; i < columns.size(); i++) {
+                            row.put(columns.get(i), result.getString(keyColumns.size() + i + 1));
+                        }
+                        rows.put(key(result), row);
+                    }
+                    return rows;
+                });
+    }
+
+    private String columnTexts() {
+        return columns.stream()
+                .map(c -> SqlIdentifiers.quote(c) + "::text")
+                .collect(Collectors.joining(", "));
     }
 
     private String where(KeyRange range) {

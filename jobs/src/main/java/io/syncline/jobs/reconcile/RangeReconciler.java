@@ -4,6 +4,7 @@ import java.util.ArrayList;
 import java.util.Collections;
 import java.util.Comparator;
 import java.util.List;
+import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
@@ -54,29 +55,37 @@ public final class RangeReconciler {
     }
 
     /**
-     * The differences between the sides, ordered by kind and entity id. Call once.
+     * Starts comparing the sides on the executor and returns at once; {@link #await()} waits for
+     * the differences. Call once.
      *
      * @param sourceRows the source's row count, {@link TableSide#count()}
      * @param targetRows the target's live row count
      */
-    public List<Difference> compare(long sourceRows, long targetRows) throws InterruptedException {
-        long larger = Math.max(sourceRows, targetRows);
-        TableSide splitter = sourceRows >= targetRows ? source : target;
-        int parts =
-                (int)
-                        Math.min(
-                                Integer.MAX_VALUE,
-                                Math.max(1, ceilDiv(larger, settings.rangeRows())));
-        List<KeyRange> ranges =
-                parts == 1
-                        ? List.of(KeyRange.ALL)
-                        : KeyRange.ALL.split(splitter.boundaries(KeyRange.ALL, larger, parts));
-        // Held until every first-level range is submitted, so that pending cannot reach zero early.
+    public void start(long sourceRows, long targetRows) {
+        // The task that splits the table is pending until it has submitted every first-level
+        // range, so that pending cannot reach zero early.
         pending.incrementAndGet();
-        for (KeyRange range : ranges) {
-            submit(range, 0);
-        }
-        finishOne();
+        run(
+                () -> {
+                    long larger = Math.max(sourceRows, targetRows);
+                    TableSide splitter = sourceRows >= targetRows ? source : target;
+                    long parts = Math.max(1, ceilDiv(larger, settings.rangeRows()));
+                    List<KeyRange> ranges =
+                            parts == 1
+                                    ? List.of(KeyRange.ALL)
+                                    : KeyRange.ALL.split(
+                                            splitter.boundaries(
+                                                    KeyRange.ALL,
+                                                    larger,
+                                                    (int) Math.min(Integer.MAX_VALUE, parts)));
+                    for (KeyRange range : ranges) {
+                        submit(range, 0);
+                    }
+                });
+    }
+
+    /** The differences between the sides, ordered by kind and entity id, once all are compared. */
+    public List<Difference> await() throws InterruptedException {
         try {
             done.get();
         } catch (ExecutionException e) {
@@ -98,25 +107,40 @@ public final class RangeReconciler {
         return sorted;
     }
 
+    /** {@link #start} and {@link #await}. */
+    public List<Difference> compare(long sourceRows, long targetRows) throws InterruptedException {
+        start(sourceRows, targetRows);
+        return await();
+    }
+
     /** Differences in report order: by kind, then entity id. */
     public static final Comparator<Difference> ORDER =
             Comparator.comparing(Difference::kind).thenComparing(Difference::entityId);
 
     private void submit(KeyRange range, int depth) {
         pending.incrementAndGet();
-        try {
-            executor.execute(
-                    () -> {
-                        try {
-                            if (failure.get() == null) {
-                                compareRange(range, depth);
-                            }
-                        } catch (Throwable e) {
-                            failure.compareAndSet(null, e);
-                        } finally {
-                            finishOne();
+        run(() -> compareRange(range, depth));
+    }
+
+    /**
+     * Runs {@code work} on the executor unless something failed already, keeping its failure, and
+     * then counts one pending task finished.
+     */
+    private void run(Runnable work) {
+        Runnable task =
+                () -> {
+                    try {
+                        if (failure.get() == null) {
+                            work.run();
                         }
-                    });
+                    } catch (Throwable e) {
+                        failure.compareAndSet(null, e);
+                    } finally {
+                        finishOne();
+                    }
+                };
+        try {
+            executor.execute(task);
         } catch (RuntimeException e) {
             failure.compareAndSet(null, e);
             finishOne();
@@ -149,13 +173,27 @@ public final class RangeReconciler {
 
     private void compareRows(KeyRange range) {
         List<Difference> found = new ArrayList<>();
+        List<List<String>> differing = new ArrayList<>();
         for (Difference candidate :
                 RowComparison.diff(source.digests(range), target.digests(range))) {
             if (candidate.kind() == Difference.Kind.DIFFERING) {
-                // Name the columns; a row that changed back meanwhile is no difference.
-                recheck(candidate).ifPresent(found::add);
+                differing.add(candidate.key());
             } else {
                 found.add(candidate);
+            }
+        }
+        if (!differing.isEmpty()) {
+            // Name the columns, reading the differing rows of each side at once; a row that
+            // changed back meanwhile is no difference.
+            Map<List<String>, Map<String, String>> sourceRows = source.rows(differing);
+            Map<List<String>, Map<String, String>> targetRows = target.rows(differing);
+            for (List<String> key : differing) {
+                RowComparison.compare(
+                                key,
+                                columns,
+                                Optional.ofNullable(sourceRows.get(key)),
+                                Optional.ofNullable(targetRows.get(key)))
+                        .ifPresent(found::add);
             }
         }
         progress.differencesFound(found.size());

@@ -18,7 +18,7 @@ public record ReconcileSettings(
         int parallelism, long rangeRows, int fanOut, int leafRows, Duration settle) {
 
     public static final ReconcileSettings DEFAULTS =
-            new ReconcileSettings(4, 10_000, 16, 256, Duration.ofSeconds(5));
+            new ReconcileSettings(4, 10_000, 16, 1024, Duration.ofSeconds(5));
 
     public ReconcileSettings {
         Objects.requireNonNull(settle, "settle");

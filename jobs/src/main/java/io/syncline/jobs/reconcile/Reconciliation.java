@@ -26,6 +26,8 @@ import java.util.Map;
 import java.util.Objects;
 import java.util.Set;
 import java.util.TreeSet;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
@@ -131,10 +133,17 @@ public final class Reconciliation {
                 }
             }
             ReconcileProgress progress = new ReconcileProgress(System::nanoTime);
-            List<long[]> counts = new ArrayList<>();
+            // Every side is counted at once, on the pool.
+            List<CompletableFuture<Long>> sourceCounts = new ArrayList<>();
+            List<CompletableFuture<Long>> targetCounts = new ArrayList<>();
             for (Unit unit : units) {
-                long sourceRows = unit.source().count();
-                long targetRows = unit.target().count();
+                sourceCounts.add(CompletableFuture.supplyAsync(unit.source()::count, pool));
+                targetCounts.add(CompletableFuture.supplyAsync(unit.target()::count, pool));
+            }
+            List<long[]> counts = new ArrayList<>();
+            for (int i = 0; i < units.size(); i++) {
+                long sourceRows = join(sourceCounts.get(i));
+                long targetRows = join(targetCounts.get(i));
                 counts.add(new long[] {sourceRows, targetRows});
                 progress.addTotal(sourceRows + targetRows);
             }
@@ -144,7 +153,8 @@ public final class Reconciliation {
                     everyMillis,
                     everyMillis,
                     TimeUnit.MILLISECONDS);
-            List<List<Difference>> candidates = new ArrayList<>();
+            // Every tenant's entity type is started before any is waited for, so that the pool
+            // stays busy across them.
             List<RangeReconciler> reconcilers = new ArrayList<>();
             for (int i = 0; i < units.size(); i++) {
                 Unit unit = units.get(i);
@@ -157,7 +167,11 @@ public final class Reconciliation {
                                 pool,
                                 progress);
                 reconcilers.add(reconciler);
-                candidates.add(reconciler.compare(counts.get(i)[0], counts.get(i)[1]));
+                reconciler.start(counts.get(i)[0], counts.get(i)[1]);
+            }
+            List<List<Difference>> candidates = new ArrayList<>();
+            for (RangeReconciler reconciler : reconcilers) {
+                candidates.add(reconciler.await());
             }
             ticker.shutdownNow();
             progressOut.accept(progress.line());
@@ -197,6 +211,17 @@ public final class Reconciliation {
             ticker.shutdownNow();
             pool.shutdownNow();
             opened.forEach(WorkerConnections::close);
+        }
+    }
+
+    private static long join(CompletableFuture<Long> count) throws InterruptedException {
+        try {
+            return count.get();
+        } catch (ExecutionException e) {
+            if (e.getCause() instanceof RuntimeException runtime) {
+                throw runtime;
+            }
+            throw new IllegalStateException(e.getCause());
         }
     }
 

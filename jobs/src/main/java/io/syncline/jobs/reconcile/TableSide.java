@@ -29,4 +29,7 @@ public interface TableSide {
 
     /** The compared columns of the row with {@code key}, as text (null for SQL NULL). */
     Optional<Map<String, String>> row(List<String> key);
+
+    /** The rows with {@code keys} that the side holds, by key, as {@link #row} reads each. */
+    Map<List<String>, Map<String, String>> rows(List<List<String>> keys);
 }

@@ -82,6 +82,15 @@ final class InMemorySide implements TableSide {
         return Optional.ofNullable(rows.get(Long.parseLong(key.get(0))));
     }
 
+    @Override
+    public Map<List<String>, Map<String, String>> rows(List<List<String>> keys) {
+        Map<List<String>, Map<String, String>> found = new java.util.HashMap<>();
+        for (List<String> key : keys) {
+            row(key).ifPresent(row -> found.put(key, row));
+        }
+        return found;
+    }
+
     private NavigableMap<Long, Map<String, String>> in(KeyRange range) {
         NavigableMap<Long, Map<String, String>> part = rows;
         if (range.from() != null) {
