@@ -49,6 +49,11 @@ public final class OperatorUids {
         return "control-router";
     }
 
+    /** The operator reading re-sync requests' rows from the sources, keyed by request. */
+    public static String resync() {
+        return "resync";
+    }
+
     /** The validation operator, keyed by tenant, holding referential-integrity state. */
     public static String validate() {
         return "validate";

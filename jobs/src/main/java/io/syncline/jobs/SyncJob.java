@@ -28,6 +28,8 @@ import io.syncline.operators.quality.readback.ReadBackSettings;
 import io.syncline.operators.resolve.ConflictDecisionKeys;
 import io.syncline.operators.resolve.EntityResolver;
 import io.syncline.operators.resolve.ResolveFunction;
+import io.syncline.operators.resync.ResyncFunction;
+import io.syncline.operators.resync.ResyncSources;
 import io.syncline.operators.sink.EntityTypeRouter;
 import io.syncline.operators.sink.TargetTable;
 import io.syncline.operators.validate.ValidateFunction;
@@ -220,6 +222,9 @@ public final class SyncJob {
     /** Where a fault-tolerance test makes the job fail; {@code null} in every real job. */
     private final FaultPlan faults;
 
+    /** Where re-sync requests read their rows; {@code null} for a job that serves none. */
+    private final ResyncSources resync;
+
     /**
      * @param sources the change sources, at least one
      * @param validation the validation stage's control source and settings
@@ -272,10 +277,12 @@ public final class SyncJob {
         this.errorsTable = Objects.requireNonNull(errorsTable, "errorsTable");
         this.observability = observability;
         this.faults = null;
+        this.resync = null;
     }
 
-    /** {@code job}'s sources, stages and sinks with other observability and faults. */
-    private SyncJob(SyncJob job, Observability observability, FaultPlan faults) {
+    /** {@code job}'s sources, stages and sinks with other observability, faults and re-syncs. */
+    private SyncJob(
+            SyncJob job, Observability observability, FaultPlan faults, ResyncSources resync) {
         this.sources = job.sources;
         this.validation = job.validation;
         this.consistency = job.consistency;
@@ -285,6 +292,7 @@ public final class SyncJob {
         this.errorsTable = job.errorsTable;
         this.observability = observability;
         this.faults = faults;
+        this.resync = resync;
     }
 
     /**
@@ -293,12 +301,20 @@ public final class SyncJob {
      * only in the graph of a job built this way.
      */
     public SyncJob withFaults(FaultPlan faults) {
-        return new SyncJob(this, observability, Objects.requireNonNull(faults, "faults"));
+        return new SyncJob(this, observability, Objects.requireNonNull(faults, "faults"), resync);
     }
 
     /** This job without the quality, lag and alert stages (the benchmarks measure their cost). */
     public SyncJob withoutObservability() {
-        return new SyncJob(this, null, faults);
+        return new SyncJob(this, null, faults, resync);
+    }
+
+    /**
+     * This job serving re-sync requests from the control topic: it reads the requested rows from
+     * {@code resync}'s source tables and sends them through validation and resolve.
+     */
+    public SyncJob withResync(ResyncSources resync) {
+        return new SyncJob(this, observability, faults, Objects.requireNonNull(resync, "resync"));
     }
 
     /** The quality, lag and alert stages' settings and sinks; {@code null} if left out. */
@@ -357,6 +373,11 @@ public final class SyncJob {
         SingleOutputStreamOperator<ControlCommand> control = control(env);
         changes.add(control.getSideOutput(ControlRouter.REPLAYS));
         errors.add(control.getSideOutput(ErrorOutputs.ERRORS));
+        if (resync != null) {
+            SingleOutputStreamOperator<ChangeEvent> reread = resync(control);
+            changes.add(reread);
+            errors.add(reread.getSideOutput(ErrorOutputs.ERRORS));
+        }
         SingleOutputStreamOperator<ChangeEvent> valid = validate(union(changes), control);
         errors.add(valid.getSideOutput(ErrorOutputs.ERRORS));
         SingleOutputStreamOperator<ChangeEvent> resolved =
@@ -606,6 +627,19 @@ public final class SyncJob {
                 .uid(OperatorUids.controlRouter())
                 .name("control: rule sets and replays")
                 .setParallelism(1);
+    }
+
+    /**
+     * Stage: the rows re-sync requests name, read from their sources a chunk at a time, keyed by
+     * request; unservable requests and unreadable rows to {@link ErrorOutputs#ERRORS}.
+     */
+    public SingleOutputStreamOperator<ChangeEvent> resync(
+            SingleOutputStreamOperator<ControlCommand> control) {
+        return control.getSideOutput(ControlRouter.RESYNCS)
+                .keyBy(ControlCommand::getCommandId)
+                .process(new ResyncFunction(resync), new AvroTypeInfo<>(ChangeEvent.class))
+                .uid(OperatorUids.resync())
+                .name("re-sync: read requested rows from the sources");
     }
 
     /**

@@ -22,14 +22,18 @@ import io.syncline.operators.alert.notify.NotifierSink;
 import io.syncline.operators.errors.ErrorsTable;
 import io.syncline.operators.errors.Escalation;
 import io.syncline.operators.faults.FaultPlan;
+import io.syncline.operators.jdbc.JdbcEndpoint;
 import io.syncline.operators.observe.HeartbeatWriter;
 import io.syncline.operators.quality.LatencyTargets;
 import io.syncline.operators.quality.QualityMetricsTable;
 import io.syncline.operators.quality.QualityWindows;
 import io.syncline.operators.quality.readback.ReadBackSettings;
+import io.syncline.operators.read.SourceTable;
 import io.syncline.operators.resolve.ConflictsTable;
 import io.syncline.operators.resolve.EntityResolver;
 import io.syncline.operators.resolve.SourcePrecedence;
+import io.syncline.operators.resync.ResyncSources;
+import io.syncline.operators.resync.ResyncStatusTable;
 import io.syncline.operators.retry.CircuitBreakerSettings;
 import io.syncline.operators.retry.RetryPolicy;
 import io.syncline.operators.sink.TargetColumn;
@@ -108,6 +112,7 @@ class OperatorUidsTest {
                         "read-back",
                         "read-back-sampling",
                         "resolve",
+                        "resync",
                         "route-by-entity-type",
                         "route-write-back-erp",
                         "sink-alert-topic",
@@ -211,8 +216,14 @@ class OperatorUidsTest {
         List<SyncJob.ChangeSource> changeSources = new ArrayList<>();
         Map<String, Sink<ChangeEvent>> targetSinks = new LinkedHashMap<>();
         Map<String, Map<String, Sink<ChangeEvent>>> writeBack = new LinkedHashMap<>();
+        Map<String, List<SourceTable>> rereadTables = new LinkedHashMap<>();
+        Map<String, JdbcEndpoint> sourceDatabases = new LinkedHashMap<>();
         for (SourceConfig source : List.of(crm, erp)) {
             List<DiscoveredTable> tables = discovered(source);
+            sourceDatabases.put(source.id(), SyncJobFactory.sourceDatabaseOf(source));
+            for (SourceTable table : SyncJobFactory.sourceTablesOf(source, tables)) {
+                rereadTables.computeIfAbsent(table.entityType(), t -> new ArrayList<>()).add(table);
+            }
             changeSources.add(
                     new SyncJob.ChangeSource(
                             source.id(),
@@ -240,51 +251,65 @@ class OperatorUidsTest {
             }
         }
         return new SyncJob(
-                changeSources,
-                new SyncJob.Validation(
-                        ControlSources.control(kafka), null, Duration.ofSeconds(30), 10_000),
-                new SyncJob.Consistency(
-                        new EntityResolver(
-                                Map.of(), new SourcePrecedence(Map.of("crm", 0, "erp", 1))),
-                        Duration.ofHours(24),
-                        Duration.ZERO,
-                        1000,
-                        100,
-                        Sinks.conflictTopic(kafka),
-                        Sinks.conflictsTable(
-                                target, new ConflictsTable("public", "syncline_conflicts"), errors),
-                        writeBack),
-                Sinks.changeTopic(kafka),
-                targetSinks,
-                Sinks.errorTopic(kafka),
-                Sinks.errorsTable(target, errors),
-                new SyncJob.Observability(
-                        QualityWindows.WindowSpec.defaults(QualityWindows.Kind.TUMBLING),
-                        Duration.ofSeconds(10),
-                        Duration.ofMinutes(5),
-                        LatencyTargets.defaults(),
-                        HEARTBEAT.interval(),
-                        new HeartbeatWriter(List.of(), HEARTBEAT.interval()),
-                        AlertThresholds.defaults(),
-                        new SyncJob.ReadBack(
-                                new ReadBackSettings(
-                                        target.url(),
-                                        target.username(),
-                                        target.password(),
-                                        0.01,
-                                        Duration.ofSeconds(30),
-                                        1000),
-                                Map.of()),
-                        Sinks.qualityTopic(kafka, DeliveryGuarantee.EXACTLY_ONCE),
-                        Sinks.qualityMetricsTable(
-                                target,
-                                new QualityMetricsTable("public", "quality_metrics"),
-                                errors),
-                        Sinks.alertTopic(kafka, DeliveryGuarantee.EXACTLY_ONCE),
-                        Sinks.alertsTable(
-                                target, new AlertsTable("public", "syncline_alerts"), errors),
-                        new NotifierSink(NotifierSettings.defaults()),
-                        Map.of()));
+                        changeSources,
+                        new SyncJob.Validation(
+                                ControlSources.control(kafka),
+                                null,
+                                Duration.ofSeconds(30),
+                                10_000),
+                        new SyncJob.Consistency(
+                                new EntityResolver(
+                                        Map.of(), new SourcePrecedence(Map.of("crm", 0, "erp", 1))),
+                                Duration.ofHours(24),
+                                Duration.ZERO,
+                                1000,
+                                100,
+                                Sinks.conflictTopic(kafka),
+                                Sinks.conflictsTable(
+                                        target,
+                                        new ConflictsTable("public", "syncline_conflicts"),
+                                        errors),
+                                writeBack),
+                        Sinks.changeTopic(kafka),
+                        targetSinks,
+                        Sinks.errorTopic(kafka),
+                        Sinks.errorsTable(target, errors),
+                        new SyncJob.Observability(
+                                QualityWindows.WindowSpec.defaults(QualityWindows.Kind.TUMBLING),
+                                Duration.ofSeconds(10),
+                                Duration.ofMinutes(5),
+                                LatencyTargets.defaults(),
+                                HEARTBEAT.interval(),
+                                new HeartbeatWriter(List.of(), HEARTBEAT.interval()),
+                                AlertThresholds.defaults(),
+                                new SyncJob.ReadBack(
+                                        new ReadBackSettings(
+                                                target.url(),
+                                                target.username(),
+                                                target.password(),
+                                                0.01,
+                                                Duration.ofSeconds(30),
+                                                1000),
+                                        Map.of()),
+                                Sinks.qualityTopic(kafka, DeliveryGuarantee.EXACTLY_ONCE),
+                                Sinks.qualityMetricsTable(
+                                        target,
+                                        new QualityMetricsTable("public", "quality_metrics"),
+                                        errors),
+                                Sinks.alertTopic(kafka, DeliveryGuarantee.EXACTLY_ONCE),
+                                Sinks.alertsTable(
+                                        target,
+                                        new AlertsTable("public", "syncline_alerts"),
+                                        errors),
+                                new NotifierSink(NotifierSettings.defaults()),
+                                Map.of()))
+                .withResync(
+                        new ResyncSources(
+                                rereadTables,
+                                sourceDatabases,
+                                1000,
+                                new JdbcEndpoint(target.url(), null, null, "resync status"),
+                                new ResyncStatusTable("public", ResyncStatusTable.DEFAULT_NAME)));
     }
 
     private static final HeartbeatSettings HEARTBEAT =

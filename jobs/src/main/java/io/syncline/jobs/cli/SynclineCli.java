@@ -32,7 +32,8 @@ import picocli.CommandLine.IExecutionExceptionHandler;
             SavepointCommand.class,
             StopCommand.class,
             UpgradeCommand.class,
-            ResumeCommand.class
+            ResumeCommand.class,
+            ResyncCommand.class
         })
 public final class SynclineCli {
 

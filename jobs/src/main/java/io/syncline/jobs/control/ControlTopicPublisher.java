@@ -158,8 +158,8 @@ public final class ControlTopicPublisher implements AutoCloseable {
     }
 
     /**
-     * Publishes a re-sync request for the job to read the rows it names again from their source;
-     * keyed by the request's tenant and entity type.
+     * Publishes a re-sync {@code request} for the job to serve, keyed by its tenant and entity
+     * type.
      *
      * @return the command's id, {@code resync-<requestId>}
      */

@@ -11,16 +11,21 @@ import io.syncline.jobs.config.ValidationSettings;
 import io.syncline.jobs.control.ControlTopicPublisher;
 import io.syncline.operators.alert.AlertsTable;
 import io.syncline.operators.alert.notify.NotifierSink;
+import io.syncline.operators.decode.TableBinding;
 import io.syncline.operators.errors.ErrorsTable;
 import io.syncline.operators.errors.Escalation;
+import io.syncline.operators.jdbc.JdbcEndpoint;
 import io.syncline.operators.jdbc.PostgresConnections;
 import io.syncline.operators.observe.HeartbeatWriter;
 import io.syncline.operators.observe.ReplicationSlotProbe;
 import io.syncline.operators.quality.QualityMetricsTable;
 import io.syncline.operators.quality.readback.ReadBackSettings;
+import io.syncline.operators.read.SourceTable;
 import io.syncline.operators.resolve.ConflictsTable;
 import io.syncline.operators.resolve.EntityResolver;
 import io.syncline.operators.resolve.SourcePrecedence;
+import io.syncline.operators.resync.ResyncSources;
+import io.syncline.operators.resync.ResyncStatusTable;
 import io.syncline.operators.sink.TargetTable;
 import io.syncline.schema.ChangeEvent;
 import java.sql.Connection;
@@ -66,6 +71,8 @@ public final class SyncJobFactory {
         Map<String, Map<String, Sink<ChangeEvent>>> writeBack = new LinkedHashMap<>();
         Map<String, Integer> priorities = new LinkedHashMap<>();
         Map<String, TargetTable> targetTables = new LinkedHashMap<>();
+        Map<String, List<SourceTable>> rereadTables = new LinkedHashMap<>();
+        Map<String, JdbcEndpoint> sourceDatabases = new LinkedHashMap<>();
         ErrorsTable errorsTable = errorsTableOf(config);
         for (SourceConfig source : config.sources()) {
             List<DiscoveredTable> tables = TableDiscovery.discover(source);
@@ -95,6 +102,14 @@ public final class SyncJobFactory {
                                     tenants,
                                     TableDiscovery.currentWalPosition(source),
                                     config.observability().heartbeat())));
+            sourceDatabases.put(source.id(), sourceDatabaseOf(source));
+            sourceTablesOf(source, tables)
+                    .forEach(
+                            table ->
+                                    rereadTables
+                                            .computeIfAbsent(
+                                                    table.entityType(), t -> new ArrayList<>())
+                                            .add(table));
             for (DiscoveredTable table : tables) {
                 TargetTable targetTable = targetTableOf(target, table);
                 prepareTargetTable(target, targetTable);
@@ -110,30 +125,73 @@ public final class SyncJobFactory {
         prepareTable(target, errorsTable.qualifiedName(), errorsTable.createSql());
         ConflictsTable conflictsTable = conflictsTableOf(config);
         prepareTable(target, conflictsTable.qualifiedName(), conflictsTable.createSql());
+        ResyncStatusTable resyncs = resyncStatusTableOf(config);
+        prepareTable(target, resyncs.qualifiedName(), List.of(resyncs.createSql()));
         ValidationSettings validation = config.validation();
         ConsistencySettings consistency = config.consistency();
         return new SyncJob(
-                sources,
-                new SyncJob.Validation(
-                        ControlSources.control(kafka),
-                        validation.rules(),
-                        validation.maxParentWait(),
-                        validation.maxWaitingChildren()),
-                new SyncJob.Consistency(
-                        new EntityResolver(
-                                consistency.entities(), new SourcePrecedence(priorities)),
-                        consistency.dedupTtl(),
-                        consistency.maxOutOfOrder(),
-                        consistency.maxPendingPerEntity(),
-                        consistency.maxParkedPerEntity(),
-                        Sinks.conflictTopic(kafka, guarantee),
-                        Sinks.conflictsTable(target, conflictsTable, errorsTable),
-                        writeBack),
-                Sinks.changeTopic(kafka, guarantee),
-                targetSinks,
-                Sinks.errorTopic(kafka, guarantee),
-                Sinks.errorsTable(target, errorsTable),
-                observability(config, targetTables, errorsTable, guarantee));
+                        sources,
+                        new SyncJob.Validation(
+                                ControlSources.control(kafka),
+                                validation.rules(),
+                                validation.maxParentWait(),
+                                validation.maxWaitingChildren()),
+                        new SyncJob.Consistency(
+                                new EntityResolver(
+                                        consistency.entities(), new SourcePrecedence(priorities)),
+                                consistency.dedupTtl(),
+                                consistency.maxOutOfOrder(),
+                                consistency.maxPendingPerEntity(),
+                                consistency.maxParkedPerEntity(),
+                                Sinks.conflictTopic(kafka, guarantee),
+                                Sinks.conflictsTable(target, conflictsTable, errorsTable),
+                                writeBack),
+                        Sinks.changeTopic(kafka, guarantee),
+                        targetSinks,
+                        Sinks.errorTopic(kafka, guarantee),
+                        Sinks.errorsTable(target, errorsTable),
+                        observability(config, targetTables, errorsTable, guarantee))
+                .withResync(
+                        new ResyncSources(
+                                rereadTables,
+                                sourceDatabases,
+                                RESYNC_CHUNK_ROWS,
+                                new JdbcEndpoint(
+                                        target.url(),
+                                        target.username(),
+                                        target.password(),
+                                        "syncline resync status"),
+                                resyncs));
+    }
+
+    /** Rows a re-sync request reads per query, between which the job checkpoints and streams. */
+    private static final int RESYNC_CHUNK_ROWS = 1_000;
+
+    /** The table where the job records the re-sync requests it serves. */
+    public static ResyncStatusTable resyncStatusTableOf(SynclineConfig config) {
+        return new ResyncStatusTable(
+                config.sinks().target().schema(), ResyncStatusTable.DEFAULT_NAME);
+    }
+
+    /** {@code source}'s tables as backfills and re-syncs read them. */
+    public static List<SourceTable> sourceTablesOf(
+            SourceConfig source, List<DiscoveredTable> tables) {
+        List<TableBinding> bindings = PostgresCdcSources.bindings(tables);
+        List<SourceTable> sourceTables = new ArrayList<>();
+        for (int i = 0; i < tables.size(); i++) {
+            sourceTables.add(
+                    new SourceTable(source.id(), bindings.get(i), tables.get(i).columns()));
+        }
+        return sourceTables;
+    }
+
+    /** The database of {@code source}, as backfills and re-syncs read it. */
+    public static JdbcEndpoint sourceDatabaseOf(SourceConfig source) {
+        return new JdbcEndpoint(
+                source.jdbcUrl(),
+                source.username(),
+                source.password(),
+                "syncline read " + source.id());
     }
 
     /** The quality, lag and alert stages of {@code config}; null if it turns them off. */

@@ -94,7 +94,7 @@ public final class ConnectValues {
             case DECIMAL -> decimal(column, value);
             case INT -> ((Number) value).intValue();
             case BYTES -> value instanceof byte[] b ? ByteBuffer.wrap(b) : value;
-            case JSON -> value instanceof List<?> list ? jsonArray(list) : value;
+            case JSON -> value instanceof List<?> list ? JsonArrays.of(list) : value;
             default -> value;
         };
     }
@@ -137,42 +137,5 @@ public final class ConnectValues {
                                                     + ", which has no exact decimal form"));
         }
         return value.toString();
-    }
-
-    private static String jsonArray(List<?> list) {
-        StringBuilder json = new StringBuilder("[");
-        for (int i = 0; i < list.size(); i++) {
-            if (i > 0) {
-                json.append(',');
-            }
-            Object element = list.get(i);
-            if (element == null || element instanceof Number || element instanceof Boolean) {
-                json.append(element);
-            } else {
-                json.append('"').append(escapeJson(element.toString())).append('"');
-            }
-        }
-        return json.append(']').toString();
-    }
-
-    private static String escapeJson(String text) {
-        StringBuilder escaped = new StringBuilder(text.length());
-        for (char c : text.toCharArray()) {
-            switch (c) {
-                case '"' -> escaped.append("\\\"");
-                case '\\' -> escaped.append("\\\\");
-                case '\n' -> escaped.append("\\n");
-                case '\r' -> escaped.append("\\r");
-                case '\t' -> escaped.append("\\t");
-                default -> {
-                    if (c < 0x20) {
-                        escaped.append(String.format("\\u%04x", (int) c));
-                    } else {
-                        escaped.append(c);
-                    }
-                }
-            }
-        }
-        return escaped.toString();
     }
 }

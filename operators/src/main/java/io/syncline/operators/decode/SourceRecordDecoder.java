@@ -9,8 +9,8 @@ import io.syncline.schema.ErrorRecord;
 import io.syncline.schema.FieldValue;
 import io.syncline.schema.Operation;
 import java.io.Serializable;
-import java.nio.ByteBuffer;
 import java.time.Instant;
+import java.util.ArrayList;
 import java.util.Collections;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
@@ -18,7 +18,6 @@ import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Set;
-import java.util.StringJoiner;
 import java.util.TreeSet;
 import org.apache.kafka.connect.data.Field;
 import org.apache.kafka.connect.data.Schema;
@@ -320,28 +319,12 @@ public final class SourceRecordDecoder implements Serializable {
      */
     private static String entityIdOf(TableBinding binding, Struct image)
             throws UnsupportedValueException {
-        StringJoiner id = new StringJoiner("/");
+        List<FieldValue> parts = new ArrayList<>(binding.primaryKey().size());
         for (String column : binding.primaryKey()) {
             Field field = image.schema().field(column);
-            FieldValue part = field == null ? null : ConnectValues.convert(image, field);
-            if (part == null || part.getValue() == null) {
-                return null;
-            }
-            id.add(keyText(part.getValue()));
+            parts.add(field == null ? null : ConnectValues.convert(image, field));
         }
-        return id.toString();
-    }
-
-    private static String keyText(Object value) {
-        if (!(value instanceof ByteBuffer bytes)) {
-            return value.toString();
-        }
-        StringBuilder hex = new StringBuilder("0x");
-        ByteBuffer copy = bytes.duplicate();
-        while (copy.hasRemaining()) {
-            hex.append(String.format("%02x", copy.get()));
-        }
-        return hex.toString();
+        return EntityIds.of(parts);
     }
 
     private static Map<String, FieldValue> imageOf(Struct row) throws UnsupportedValueException {

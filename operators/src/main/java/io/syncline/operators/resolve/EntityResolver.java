@@ -54,7 +54,12 @@ public final class EntityResolver implements Serializable {
         /** A manual conflict, parked until a person decides. */
         PARKED,
         /** A person decided a parked conflict. */
-        DECIDED
+        DECIDED,
+        /**
+         * A row re-read from its source (backfill, re-sync) was sent to the targets again: its own
+         * state, or the state in force when that is as new.
+         */
+        RESYNCED
     }
 
     /**
@@ -117,6 +122,9 @@ public final class EntityResolver implements Serializable {
      * @param now when, for the conflict record
      */
     public Resolved resolve(EntityVersion current, ChangeEvent incoming, Instant now) {
+        if (incoming.getResync() != null) {
+            return reread(current, incoming, now);
+        }
         if (current == null) {
             Map<String, Long> clock = clockOf(null, incoming);
             return applied(Outcome.APPLIED, null, incoming, clock, null, null, now);
@@ -465,6 +473,73 @@ public final class EntityResolver implements Serializable {
                     .setDecidedBy(decided ? decidedBy : null)
                     .setDecision(decided ? decision : null);
         }
+    }
+
+    /**
+     * A row re-read from its source: the source's state at the read's position, not a change. It
+     * goes to the targets again, under a higher applied version, so a target that lost or changed
+     * the row gets it back. When the entity's source has already delivered a change from that
+     * position on, or the state in force is the same, the state in force is what is sent. A re-read
+     * never counts as delivered by its source (what the entity has seen and its version vector stay
+     * as they were), so the streamed changes committed before the read that are still on their way
+     * apply after it, in order, and no change is lost to it.
+     */
+    private Resolved reread(EntityVersion current, ChangeEvent incoming, Instant now) {
+        if (current == null) {
+            EntityVersion next =
+                    new EntityVersion(
+                            null, 0L, new HashMap<>(), new HashMap<>(), new HashMap<>(), now);
+            return resent(
+                    next,
+                    stamped(incoming, incoming.getAfter(), Map.of()),
+                    incoming.getResync(),
+                    now);
+        }
+        Long seen = current.getSeen().get(incoming.getSourceId());
+        boolean inForceIsNewer = seen != null && seen >= incoming.getVersion();
+        ChangeEvent state =
+                inForceIsNewer || sameState(current.getChange(), incoming)
+                        ? withKeyImage(current.getChange(), incoming)
+                        : stamped(incoming, incoming.getAfter(), current.getClock());
+        EntityVersion next =
+                new EntityVersion(
+                        null,
+                        current.getAppliedVersion(),
+                        new HashMap<>(current.getClock()),
+                        new HashMap<>(current.getSeen()),
+                        new HashMap<>(current.getCounts()),
+                        now);
+        return resent(next, state, incoming.getResync(), now);
+    }
+
+    /**
+     * {@code state} in force again and sent to the targets under the next applied version, marked
+     * with the re-read's {@code resync}.
+     */
+    private Resolved resent(EntityVersion next, ChangeEvent state, String resync, Instant now) {
+        ChangeEvent emitted = ChangeEvents.shallowCopy(state);
+        next.setChange(inState(emitted));
+        next.setAppliedVersion(
+                AppliedVersions.next(
+                        next.getAppliedVersion(),
+                        state.getSourceCommitTime().toEpochMilli(),
+                        precedence.rank(state.getSourceId())));
+        emitted.setVersion(next.getAppliedVersion());
+        emitted.setResync(resync);
+        next.setLastAppliedAt(now);
+        return new Resolved(Outcome.RESYNCED, next, emitted, null);
+    }
+
+    /**
+     * The state in force as the targets get it again; a delete needs its key, which the state keeps
+     * no image of, so it takes the re-read row's.
+     */
+    private static ChangeEvent withKeyImage(ChangeEvent inForce, ChangeEvent reread) {
+        ChangeEvent copy = ChangeEvents.shallowCopy(inForce);
+        if (deleted(inForce) && copy.getBefore() == null) {
+            copy.setBefore(deleted(reread) ? reread.getBefore() : reread.getAfter());
+        }
+        return copy;
     }
 
     /**

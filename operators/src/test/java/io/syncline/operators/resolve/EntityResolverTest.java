@@ -204,6 +204,116 @@ class EntityResolverTest {
     }
 
     @Nested
+    class Reread {
+
+        private final EntityResolver resolver = resolverWith(ConflictPolicy.lastWriterWins());
+
+        /** Customer 1 as source {@code a} held it at {@code position}, re-read by request r-1. */
+        private ChangeEvent reread(long position, long commitMillis, Map<String, FieldValue> row) {
+            ChangeEvent read = change("a", position).at(commitMillis).create(row);
+            read.setOp(Operation.READ);
+            read.setResync("r-1");
+            return read;
+        }
+
+        @Test
+        void aRowNothingIsKnownOfIsSentUnderItsReadTimesVersionWithoutCountingAsDelivered() {
+            ChangeEvent read = reread(50, 10, ADA_IN_PARIS);
+
+            Resolved resolved = resolver.resolve(null, read, NOW);
+
+            assertThat(resolved.outcome()).isEqualTo(Outcome.RESYNCED);
+            assertThat(resolved.conflict()).isNull();
+            assertThat(resolved.emitted().getAfter()).isEqualTo(ADA_IN_PARIS);
+            assertThat(resolved.emitted().getVersion()).isEqualTo(versionAfter(0, read));
+            assertThat(resolved.emitted().getResync()).isEqualTo("r-1");
+            assertThat(resolved.next().getSeen()).isEmpty();
+            assertThat(resolved.next().getClock()).isEmpty();
+        }
+
+        @Test
+        void whenTheSourceDeliveredALaterChangeTheStateInForceIsSentAgainUnderAHigherVersion() {
+            EntityVersion current = applyAll(resolver, change("a", 60).at(20).create(ADA_IN_ROME));
+
+            Resolved resolved = resolver.resolve(current, reread(50, 30, ADA_IN_PARIS), NOW);
+
+            assertThat(resolved.outcome()).isEqualTo(Outcome.RESYNCED);
+            assertThat(resolved.emitted().getAfter()).isEqualTo(ADA_IN_ROME);
+            assertThat(resolved.emitted().getVersion()).isGreaterThan(current.getAppliedVersion());
+            assertThat(resolved.next().getSeen()).isEqualTo(current.getSeen());
+            assertThat(resolved.next().getClock()).isEqualTo(current.getClock());
+        }
+
+        @Test
+        void theSameStateIsSentAgainSoATargetThatLostTheRowGetsItBack() {
+            EntityVersion current = applyAll(resolver, change("a", 40).at(20).create(ADA_IN_PARIS));
+
+            Resolved resolved = resolver.resolve(current, reread(50, 30, ADA_IN_PARIS), NOW);
+
+            assertThat(resolved.outcome()).isEqualTo(Outcome.RESYNCED);
+            assertThat(resolved.emitted().getAfter()).isEqualTo(ADA_IN_PARIS);
+            assertThat(resolved.emitted().getVersion()).isGreaterThan(current.getAppliedVersion());
+        }
+
+        @Test
+        void streamedChangesOlderThanTheReadStillApplyAfterItInOrderWithoutConflicts() {
+            EntityVersion current = applyAll(resolver, change("a", 10).at(10).create(ADA_IN_PARIS));
+            // The stream lags: the read at position 50 already holds Grace, the changes at 20 and
+            // 30 that led there arrive after it.
+            Resolved read = resolver.resolve(current, reread(50, 100, GRACE_IN_PARIS), NOW);
+            Resolved second =
+                    resolver.resolve(
+                            read.next(),
+                            change("a", 20).at(20).before(ADA_IN_PARIS).update(ADA_IN_ROME),
+                            NOW);
+            Resolved third =
+                    resolver.resolve(
+                            second.next(),
+                            change("a", 30).at(30).before(ADA_IN_ROME).update(GRACE_IN_PARIS),
+                            NOW);
+
+            assertThat(read.emitted().getAfter()).isEqualTo(GRACE_IN_PARIS);
+            assertThat(second.outcome()).isEqualTo(Outcome.APPLIED);
+            assertThat(second.stale()).isFalse();
+            assertThat(second.conflict()).isNull();
+            assertThat(second.emitted().getAfter()).isEqualTo(ADA_IN_ROME);
+            assertThat(second.emitted().getVersion()).isGreaterThan(read.emitted().getVersion());
+            assertThat(third.outcome()).isEqualTo(Outcome.APPLIED);
+            assertThat(third.emitted().getAfter()).isEqualTo(GRACE_IN_PARIS);
+            assertThat(third.emitted().getVersion()).isGreaterThan(second.emitted().getVersion());
+        }
+
+        @Test
+        void anIdTheSourceNoLongerHoldsIsDeletedWithItsKey() {
+            EntityVersion current = applyAll(resolver, change("a", 10).at(10).create(ADA_IN_PARIS));
+            ChangeEvent gone = change("a", 50).at(30).before(image("id", intValue(1))).delete();
+            gone.setResync("r-1");
+
+            Resolved resolved = resolver.resolve(current, gone, NOW);
+
+            assertThat(resolved.outcome()).isEqualTo(Outcome.RESYNCED);
+            assertThat(resolved.emitted().getOp()).isEqualTo(Operation.DELETE);
+            assertThat(resolved.emitted().getBefore()).isEqualTo(image("id", intValue(1)));
+            assertThat(resolved.emitted().getVersion()).isGreaterThan(current.getAppliedVersion());
+        }
+
+        @Test
+        void aDeleteInForceIsSentAgainWithTheKeyOfTheReread() {
+            EntityVersion current =
+                    applyAll(
+                            resolver,
+                            change("a", 10).at(10).create(ADA_IN_PARIS),
+                            change("a", 60).at(20).before(ADA_IN_PARIS).delete());
+
+            Resolved resolved = resolver.resolve(current, reread(50, 30, ADA_IN_PARIS), NOW);
+
+            assertThat(resolved.emitted().getOp()).isEqualTo(Operation.DELETE);
+            assertThat(resolved.emitted().getBefore()).isEqualTo(ADA_IN_PARIS);
+            assertThat(resolved.emitted().getVersion()).isGreaterThan(current.getAppliedVersion());
+        }
+    }
+
+    @Nested
     class LastWriterWins {
 
         private static final String STRATEGY = "last-writer-wins";
