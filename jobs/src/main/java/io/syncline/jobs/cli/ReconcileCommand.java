@@ -4,9 +4,8 @@ import io.syncline.jobs.config.ConfigLoader;
 import io.syncline.jobs.config.Durations;
 import io.syncline.jobs.config.SynclineConfig;
 import io.syncline.jobs.config.TargetSettings;
-import io.syncline.jobs.control.ControlTopicPublisher;
-import io.syncline.jobs.reconcile.ControlTopicRepair;
 import io.syncline.jobs.reconcile.Difference;
+import io.syncline.jobs.reconcile.JobResyncRepair;
 import io.syncline.jobs.reconcile.ReconcileException;
 import io.syncline.jobs.reconcile.ReconcileJson;
 import io.syncline.jobs.reconcile.ReconcileRepair;
@@ -16,6 +15,7 @@ import io.syncline.jobs.reconcile.ReconcileSettings;
 import io.syncline.jobs.reconcile.Reconciliation;
 import io.syncline.jobs.reconcile.RepairPlan;
 import io.syncline.jobs.reconcile.UnitResult;
+import io.syncline.jobs.resync.ResyncRequests;
 import io.syncline.jobs.wiring.SyncJobFactory;
 import io.syncline.operators.jdbc.PostgresConnections;
 import io.syncline.operators.retry.Sleeper;
@@ -311,9 +311,14 @@ final class ReconcileCommand implements Callable<Integer> {
     /** Whether the job served every re-sync request; says why not when it did not. */
     private boolean repair(SynclineConfig config, ReconcileRun run) {
         List<RepairPlan.Request> plan = RepairPlan.of(run);
-        try (ControlTopicPublisher publisher = new ControlTopicPublisher(config.sinks().kafka())) {
-            ReconcileRepair repairs =
-                    new ControlTopicRepair(publisher, "syncline reconcile " + run.runId());
+        ResyncRequests resyncs = new ResyncRequests(config);
+        ReconcileRepair repairs =
+                new JobResyncRepair(
+                        resyncs,
+                        "syncline reconcile " + run.runId(),
+                        Clock.systemUTC(),
+                        line -> out().println("  " + line));
+        try {
             List<String> requestIds = new ArrayList<>();
             for (RepairPlan.Request request : plan) {
                 requestIds.add(
@@ -325,16 +330,14 @@ final class ReconcileCommand implements Callable<Integer> {
                                     + " re-sync request(s) for "
                                     + run.differences()
                                     + " differences on "
-                                    + publisher.topic()
+                                    + resyncs.topic()
                                     + "; waiting up to "
-                                    + repairTimeout.toSeconds()
-                                    + " s for the sync job to serve them");
-            try {
-                repairs.awaitServed(requestIds, repairTimeout);
-            } catch (ReconcileException e) {
-                err().println("syncline: " + e.getMessage());
-                return false;
-            }
+                                    + Durations.format(repairTimeout)
+                                    + " for the sync job to serve them");
+            repairs.awaitServed(requestIds, repairTimeout);
+        } catch (ReconcileException e) {
+            err().println("syncline: " + e.getMessage());
+            return false;
         }
         return true;
     }

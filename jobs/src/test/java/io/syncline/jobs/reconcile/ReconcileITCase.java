@@ -373,12 +373,16 @@ class ReconcileITCase {
                         "0",
                         "--json",
                         directory.resolve("repair.json").toString(),
-                        "--repair");
+                        "--repair",
+                        "--repair-timeout",
+                        "1s");
 
-        // The job's re-sync status is not readable yet, so the repair cannot be confirmed.
+        // No sync job runs here: the requests stay unserved, the differences unrepaired.
         assertThat(run.exitCode()).as(run.out() + run.err()).isEqualTo(1);
         assertThat(run.out()).contains("published 2 re-sync request(s) for 3 differences");
-        assertThat(run.err()).contains("cannot yet tell when the sync job has served them");
+        assertThat(run.err())
+                .contains("the repair was not confirmed")
+                .contains("was not taken by a sync job within");
         List<ResyncRequest> requests = new ArrayList<>();
         for (ControlCommand command : controlCommands(loaded.sinks().kafka().controlTopic())) {
             assertThat(command.getType()).isEqualTo(ControlCommandType.RESYNC);
