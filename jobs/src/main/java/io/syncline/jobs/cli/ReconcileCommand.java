@@ -153,7 +153,7 @@ final class ReconcileCommand implements Callable<Integer> {
         ReconcileSettings settings = settings();
         SynclineConfig config = ConfigLoader.load(configOption.config);
         try {
-            ReconcileRun run = reconcile(config, settings);
+            ReconcileRun run = reconcile(config, settings, json);
             if (run.differences() == 0 || !repair) {
                 return run.differences() == 0 ? 0 : DIFFERENCES;
             }
@@ -162,7 +162,7 @@ final class ReconcileCommand implements Callable<Integer> {
             }
             out().println();
             out().println("reconciling again after the repair");
-            ReconcileRun again = reconcile(config, settings);
+            ReconcileRun again = reconcile(config, settings, afterRepair(json));
             return again.differences() == 0 ? 0 : DIFFERENCES;
         } catch (ReconcileException e) {
             err().println("syncline: " + e.getMessage());
@@ -178,7 +178,12 @@ final class ReconcileCommand implements Callable<Integer> {
         }
     }
 
-    private ReconcileRun reconcile(SynclineConfig config, ReconcileSettings settings)
+    /**
+     * Runs one reconciliation and reports it.
+     *
+     * @param file where the JSON report goes; null for {@code reconcile-<run id>.json}
+     */
+    private ReconcileRun reconcile(SynclineConfig config, ReconcileSettings settings, Path file)
             throws IOException, InterruptedException {
         Reconciliation reconciliation =
                 new Reconciliation(
@@ -192,9 +197,9 @@ final class ReconcileCommand implements Callable<Integer> {
         ReconcileRun run = reconciliation.run();
         printSummary(run);
         writeTables(config, run);
-        Path file = json != null ? json : Path.of("reconcile-" + run.runId() + ".json");
-        ReconcileJson.write(run, file);
-        out().println("wrote " + file.toAbsolutePath().normalize());
+        Path target = file != null ? file : Path.of("reconcile-" + run.runId() + ".json");
+        ReconcileJson.write(run, target);
+        out().println("wrote " + target.toAbsolutePath().normalize());
         return run;
     }
 
@@ -204,13 +209,11 @@ final class ReconcileCommand implements Callable<Integer> {
         out.println(
                 String.format(
                         Locale.ROOT,
-                        "run %s: %,d rows hashed in %.1f s (%,.0f rows/s), %,d hashed again in"
-                                + " differing ranges",
+                        "run %s: %,d rows hashed, %,d hashed again in differing ranges, in %.1f s",
                         run.runId(),
                         run.hashedRows(),
-                        millis / 1000.0,
-                        run.hashedRows() * 1000.0 / millis,
-                        run.rehashedRows()));
+                        run.rehashedRows(),
+                        Duration.between(run.startedAt(), run.finishedAt()).toMillis() / 1000.0));
         List<List<String>> rows = new ArrayList<>();
         rows.add(
                 List.of(
@@ -340,6 +343,23 @@ final class ReconcileCommand implements Callable<Integer> {
             return false;
         }
         return true;
+    }
+
+    /**
+     * Where the second run's JSON goes when {@code --json} names the first's: {@code report.json}
+     * becomes {@code report.after-repair.json}; null (the run id's name) otherwise.
+     */
+    static Path afterRepair(Path json) {
+        if (json == null) {
+            return null;
+        }
+        String name = json.getFileName().toString();
+        int dot = name.lastIndexOf('.');
+        String renamed =
+                dot < 0
+                        ? name + ".after-repair"
+                        : name.substring(0, dot) + ".after-repair" + name.substring(dot);
+        return json.resolveSibling(renamed);
     }
 
     private static String percent(Double share) {

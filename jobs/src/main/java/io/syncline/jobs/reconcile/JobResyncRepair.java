@@ -6,6 +6,7 @@ import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
+import java.util.Locale;
 import java.util.Objects;
 import java.util.concurrent.TimeoutException;
 import java.util.function.Consumer;
@@ -71,12 +72,15 @@ public final class JobResyncRepair implements ReconcileRepair {
             }
             progress.accept(
                     String.format(
-                            "served %s: %s/%s, %,d rows re-read, %,d deletes",
+                            Locale.ROOT,
+                            "served %s: %s/%s, %,d %s re-read, %,d %s",
                             requestId,
                             status.tenant(),
                             status.entityType(),
                             status.rowsRead(),
-                            status.rowsDeleted()));
+                            status.rowsRead() == 1 ? "row" : "rows",
+                            status.rowsDeleted(),
+                            status.rowsDeleted() == 1 ? "delete" : "deletes"));
         }
     }
 }

@@ -41,6 +41,8 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestInfo;
 import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.io.TempDir;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * {@code syncline reconcile} against real PostgreSQL: a source with three entity types (a composite
@@ -57,6 +59,7 @@ class ReconcileITCase {
     private static final String SOURCE_DB = "reconcile_source";
     private static final String TARGET_DB = "reconcile_target";
     private static final ObjectMapper JSON = new ObjectMapper();
+    private static final Logger LOG = LoggerFactory.getLogger(ReconcileITCase.class);
 
     @TempDir Path directory;
 
@@ -205,6 +208,7 @@ class ReconcileITCase {
                         "--leaf-rows",
                         "16");
 
+        LOG.info("syncline reconcile printed:\n{}{}", run.err(), run.out());
         assertThat(run.exitCode()).as(run.out() + run.err()).isEqualTo(1);
         JsonNode report = JSON.readTree(json.toFile());
         Set<String> found = new HashSet<>();
