@@ -13,7 +13,6 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
-import java.util.Optional;
 import java.util.stream.Collectors;
 
 /**
@@ -154,37 +153,6 @@ public final class PostgresTableSide implements TableSide {
                                 new RowDigest(key(result), result.getLong(keyColumns.size() + 1)));
                     }
                     return digests;
-                });
-    }
-
-    @Override
-    public Optional<Map<String, String>> row(List<String> key) {
-        String sql =
-                "SELECT "
-                        + columns.stream()
-                                .map(c -> SqlIdentifiers.quote(c) + "::text")
-                                .collect(Collectors.joining(", "))
-                        + " FROM "
-                        + table
-                        + " WHERE "
-                        + filter
-                        + " AND "
-                        + keyTuple
-                        + " = "
-                        + castTuple();
-        return query(
-                sql,
-                KeyRange.ALL,
-                new ArrayList<>(key),
-                result -> {
-                    if (!result.next()) {
-                        return Optional.empty();
-                    }
-                    Map<String, String> row = new LinkedHashMap<>();
-                    for (int i = 0; i < columns.size(); i++) {
-                        row.put(columns.get(i), result.getString(i + 1));
-                    }
-                    return Optional.of(row);
                 });
     }
 

@@ -24,6 +24,9 @@ public final class RangeReconciler {
     /** Deeper than this a range is compared row by row whatever its size: a guard, not a rule. */
     static final int MAX_DEPTH = 32;
 
+    /** Keys whose rows one query reads when differences are checked again. */
+    static final int RECHECK_BATCH = 500;
+
     private final TableSide source;
     private final TableSide target;
     private final List<String> columns;
@@ -173,37 +176,40 @@ public final class RangeReconciler {
 
     private void compareRows(KeyRange range) {
         List<Difference> found = new ArrayList<>();
-        List<List<String>> differing = new ArrayList<>();
+        List<Difference> differing = new ArrayList<>();
         for (Difference candidate :
                 RowComparison.diff(source.digests(range), target.digests(range))) {
-            if (candidate.kind() == Difference.Kind.DIFFERING) {
-                differing.add(candidate.key());
-            } else {
-                found.add(candidate);
-            }
+            (candidate.kind() == Difference.Kind.DIFFERING ? differing : found).add(candidate);
         }
-        if (!differing.isEmpty()) {
-            // Name the columns, reading the differing rows of each side at once; a row that
-            // changed back meanwhile is no difference.
-            Map<List<String>, Map<String, String>> sourceRows = source.rows(differing);
-            Map<List<String>, Map<String, String>> targetRows = target.rows(differing);
-            for (List<String> key : differing) {
-                RowComparison.compare(
-                                key,
-                                columns,
-                                Optional.ofNullable(sourceRows.get(key)),
-                                Optional.ofNullable(targetRows.get(key)))
-                        .ifPresent(found::add);
-            }
-        }
+        // Name the columns; a row that changed back meanwhile is no difference.
+        found.addAll(recheck(differing));
         progress.differencesFound(found.size());
         differences.addAll(found);
     }
 
-    /** How the row of {@code candidate}'s key differs now, if it still does. */
-    public Optional<Difference> recheck(Difference candidate) {
-        return RowComparison.compare(
-                candidate.key(), columns, source.row(candidate.key()), target.row(candidate.key()));
+    /**
+     * The {@code candidates} that still differ now, the same way, with the differing columns named
+     * again; each side's rows are read {@value #RECHECK_BATCH} keys a query.
+     */
+    public List<Difference> recheck(List<Difference> candidates) {
+        List<Difference> persisting = new ArrayList<>();
+        for (int from = 0; from < candidates.size(); from += RECHECK_BATCH) {
+            List<Difference> batch =
+                    candidates.subList(from, Math.min(candidates.size(), from + RECHECK_BATCH));
+            List<List<String>> keys = batch.stream().map(Difference::key).toList();
+            Map<List<String>, Map<String, String>> sourceRows = source.rows(keys);
+            Map<List<String>, Map<String, String>> targetRows = target.rows(keys);
+            for (Difference candidate : batch) {
+                RowComparison.compare(
+                                candidate.key(),
+                                columns,
+                                Optional.ofNullable(sourceRows.get(candidate.key())),
+                                Optional.ofNullable(targetRows.get(candidate.key())))
+                        .filter(now -> now.kind() == candidate.kind())
+                        .ifPresent(persisting::add);
+            }
+        }
+        return persisting;
     }
 
     private static long ceilDiv(long dividend, long divisor) {

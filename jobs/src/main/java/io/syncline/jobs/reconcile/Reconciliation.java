@@ -20,6 +20,7 @@ import java.time.Instant;
 import java.time.ZoneOffset;
 import java.time.format.DateTimeFormatter;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
@@ -31,6 +32,7 @@ import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.ThreadFactory;
 import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
@@ -191,7 +193,7 @@ public final class Reconciliation {
                 List<Difference> persisting =
                         settings.settle().isZero()
                                 ? candidates.get(i)
-                                : persisting(reconcilers.get(i), candidates.get(i));
+                                : reconcilers.get(i).recheck(candidates.get(i));
                 results.add(
                         new UnitResult(
                                 unit.tenant(),
@@ -225,29 +227,19 @@ public final class Reconciliation {
         }
     }
 
-    /** The candidates that still differ, the same way. */
-    private static List<Difference> persisting(
-            RangeReconciler reconciler, List<Difference> candidates) {
-        List<Difference> persisting = new ArrayList<>();
-        for (Difference candidate : candidates) {
-            reconciler
-                    .recheck(candidate)
-                    .filter(now -> now.kind() == candidate.kind())
-                    .ifPresent(persisting::add);
-        }
-        return persisting;
-    }
-
     private static List<DiscoveredTable> discover(SourceConfig source) {
         try {
             return TableDiscovery.discover(source);
         } catch (IllegalStateException e) {
+            // Discovery's message names the problem; a failed connection also needs the settings.
             throw new ReconcileException(
-                    e.getMessage()
-                            + "; is the source database running and reachable from here? check"
-                            + " sources["
-                            + source.id()
-                            + "] hostname, port, database, username and password",
+                    e.getCause() instanceof SQLException
+                            ? e.getMessage()
+                                    + "; is the source database running and reachable from here?"
+                                    + " check sources["
+                                    + source.id()
+                                    + "] hostname, port, database, username and password"
+                            : e.getMessage(),
                     e);
         }
     }
@@ -266,7 +258,7 @@ public final class Reconciliation {
                         .map(TargetColumn::name)
                         .filter(targetColumns::contains)
                         .toList();
-        Map<String, TargetColumn> byName = new java.util.HashMap<>();
+        Map<String, TargetColumn> byName = new HashMap<>();
         table.columns().forEach(c -> byName.put(c.name(), c));
         List<TargetColumn> keyColumns = table.primaryKey().stream().map(byName::get).toList();
         String sourceTable = SqlIdentifiers.qualified(mapping.schemaName(), mapping.tableName());
@@ -402,7 +394,7 @@ public final class Reconciliation {
                 e);
     }
 
-    private static java.util.concurrent.ThreadFactory threads() {
+    private static ThreadFactory threads() {
         AtomicInteger number = new AtomicInteger();
         return runnable -> {
             Thread thread = new Thread(runnable, "reconcile-" + number.incrementAndGet());

@@ -2,7 +2,6 @@ package io.syncline.jobs.reconcile;
 
 import java.util.List;
 import java.util.Map;
-import java.util.Optional;
 
 /**
  * One side of a comparison: the rows of one tenant and entity type in the source, or the live rows
@@ -27,9 +26,9 @@ public interface TableSide {
     /** Key and hash of every row in {@code range}. */
     List<RowDigest> digests(KeyRange range);
 
-    /** The compared columns of the row with {@code key}, as text (null for SQL NULL). */
-    Optional<Map<String, String>> row(List<String> key);
-
-    /** The rows with {@code keys} that the side holds, by key, as {@link #row} reads each. */
+    /**
+     * The rows with {@code keys} that the side holds, by key: each row's compared columns as text
+     * (null for SQL NULL).
+     */
     Map<List<String>, Map<String, String>> rows(List<List<String>> keys);
 }

@@ -76,8 +76,7 @@ final class InMemorySide implements TableSide {
         return digests;
     }
 
-    @Override
-    public Optional<Map<String, String>> row(List<String> key) {
+    private Optional<Map<String, String>> row(List<String> key) {
         rowsTransferred.incrementAndGet();
         return Optional.ofNullable(rows.get(Long.parseLong(key.get(0))));
     }

@@ -437,6 +437,19 @@ class ReconcileITCase {
     }
 
     @Test
+    void aMissingTargetTableIsNamedWithWhatCreatesIt() {
+        POSTGRES.execute(TARGET_DB, "DROP TABLE " + schema + ".accounts_" + suffix);
+
+        CliRun run = CliRun.of("reconcile", "--config", config.toString());
+
+        assertThat(run.exitCode()).isEqualTo(3);
+        assertThat(run.err())
+                .contains("the target table \"" + schema + "\".\"accounts_" + suffix + "\"")
+                .contains("does not exist at " + POSTGRES.jdbcUrl(TARGET_DB))
+                .contains("sinks.target.createTables");
+    }
+
+    @Test
     void badOptionsAreAUsageError() {
         CliRun run = CliRun.of("reconcile", "--config", config.toString(), "--parallelism", "0");
 
