@@ -30,6 +30,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
 import java.util.Set;
+import java.util.TreeSet;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.ITypeConverter;
@@ -152,6 +153,7 @@ final class ReconcileCommand implements Callable<Integer> {
     public Integer call() throws IOException, InterruptedException {
         ReconcileSettings settings = settings();
         SynclineConfig config = ConfigLoader.load(configOption.config);
+        checkEntityTypes(config);
         try {
             ReconcileRun run = reconcile(config, settings, json);
             if (run.differences() == 0 || !repair) {
@@ -167,6 +169,25 @@ final class ReconcileCommand implements Callable<Integer> {
         } catch (ReconcileException e) {
             err().println("syncline: " + e.getMessage());
             return INCOMPLETE;
+        }
+    }
+
+    /** Every {@code --entity} must be mapped from a source table. */
+    private void checkEntityTypes(SynclineConfig config) {
+        Set<String> mapped = new TreeSet<>();
+        config.sources()
+                .forEach(source -> source.tables().forEach(t -> mapped.add(t.entityType())));
+        for (String entityType : entityTypes) {
+            if (!mapped.contains(entityType)) {
+                throw new ParameterException(
+                        spec.commandLine(),
+                        "--entity '"
+                                + entityType
+                                + "' is not mapped from any source table in "
+                                + configOption.config
+                                + "; use one of "
+                                + mapped);
+            }
         }
     }
 

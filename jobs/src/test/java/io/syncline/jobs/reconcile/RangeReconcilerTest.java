@@ -159,6 +159,24 @@ class RangeReconcilerTest {
         assertThat(plan.get(1).ids()).containsExactly("a/" + RepairPlan.MAX_IDS);
     }
 
+    @Test
+    void progressSaysHowFarItIsAndHowLongItWillTake() {
+        long[] now = {0};
+        ReconcileProgress progress = new ReconcileProgress(() -> now[0]);
+        progress.addTotal(400_000);
+
+        now[0] = 2_000_000_000L;
+        progress.rangeHashed(0, 100_000);
+        progress.rangeHashed(1, 5_000);
+        progress.differencesFound(3);
+
+        assertThat(progress.line())
+                .isEqualTo(
+                        "100,000 of 400,000 rows (25%), 2 ranges, 3 differences, 50,000 rows/s,"
+                                + " ETA 6s");
+        assertThat(progress.rehashedRows()).isEqualTo(5_000);
+    }
+
     private RangeReconciler reconciler(
             InMemorySide source, InMemorySide target, ReconcileProgress progress) {
         return new RangeReconciler(source, target, COLUMNS, SETTINGS, pool, progress);

@@ -455,6 +455,14 @@ class ReconcileITCase {
 
         assertThat(run.exitCode()).isEqualTo(2);
         assertThat(run.err()).contains("parallelism must be at least 1");
+
+        CliRun unmapped =
+                CliRun.of("reconcile", "--config", config.toString(), "--entity", "invoice");
+
+        assertThat(unmapped.exitCode()).isEqualTo(2);
+        assertThat(unmapped.err())
+                .contains("--entity 'invoice' is not mapped")
+                .contains("[account, contract, customer]");
     }
 
     private Set<String> differencesTable(String runId) throws SQLException {
