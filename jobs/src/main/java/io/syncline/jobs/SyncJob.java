@@ -304,6 +304,30 @@ public final class SyncJob {
         return new SyncJob(this, observability, Objects.requireNonNull(faults, "faults"), resync);
     }
 
+    /**
+     * This job's stages and sinks over other sources and another control source, without the
+     * quality, lag and alert stages: the bounded backfill job, whose sources and control source all
+     * end.
+     */
+    public SyncJob withSources(List<ChangeSource> sources, Source<ControlCommand, ?, ?> control) {
+        if (sources.isEmpty()) {
+            throw new IllegalArgumentException("a sync job needs at least one source");
+        }
+        return new SyncJob(
+                List.copyOf(sources),
+                new Validation(
+                        control,
+                        validation.initialRules(),
+                        validation.maxParentWait(),
+                        validation.maxWaitingChildren()),
+                consistency,
+                changeTopic,
+                targetTables,
+                errorTopic,
+                errorsTable,
+                null);
+    }
+
     /** This job without the quality, lag and alert stages (the benchmarks measure their cost). */
     public SyncJob withoutObservability() {
         return new SyncJob(this, null, faults, resync);

@@ -20,6 +20,7 @@ import picocli.CommandLine.IExecutionExceptionHandler;
         description = "Exactly-once data synchronization on Apache Flink.",
         subcommands = {
             RunCommand.class,
+            BackfillCommand.class,
             ValidateConfigCommand.class,
             DemoCommand.class,
             RulesCommand.class,

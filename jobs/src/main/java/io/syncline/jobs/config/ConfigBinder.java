@@ -97,6 +97,10 @@ final class ConfigBinder {
     private static final Duration DEFAULT_MAX_OUT_OF_ORDER = Duration.ZERO;
     private static final int DEFAULT_MAX_PENDING_PER_ENTITY = 1000;
     private static final int DEFAULT_MAX_PARKED_PER_ENTITY = 100;
+    private static final int DEFAULT_BACKFILL_CHUNK_SIZE = 1000;
+    private static final int MAX_BACKFILL_CHUNK_SIZE = 100_000;
+    private static final int DEFAULT_BACKFILL_ROWS_PER_SPLIT = 50_000;
+    private static final Duration DEFAULT_BACKFILL_COMMIT_TIME_LAG = Duration.ofSeconds(10);
     private static final Set<ConflictStrategy> FIELD_STRATEGIES =
             EnumSet.of(ConflictStrategy.LAST_WRITER_WINS, ConflictStrategy.CUSTOM);
     private static final String EXAMPLE_RESOLVER = HighestValueWins.class.getName();
@@ -159,6 +163,7 @@ final class ConfigBinder {
                 consistency(root.get("consistency"), tree.path("consistency"));
         AlertSettings alerts = alerts(root.get("alerts"));
         ObservabilitySettings observability = observability(root.get("observability"), alerts);
+        BackfillSettings backfill = backfill(root.get("backfill"), job);
         root.rejectUnknownKeys();
         return new SynclineConfig(
                 file,
@@ -171,7 +176,8 @@ final class ConfigBinder {
                 validation,
                 consistency,
                 observability,
-                alerts);
+                alerts,
+                backfill);
     }
 
     private JobSettings job(ConfigNode node) {
@@ -1156,6 +1162,27 @@ final class ConfigBinder {
         }
         node.rejectUnknownKeys();
         return new HeartbeatSettings(interval, schema, name);
+    }
+
+    /** The backfill section; its parallelism defaults to the job's. */
+    private BackfillSettings backfill(ConfigNode node, JobSettings job) {
+        int chunkSize =
+                node.get("chunkSize")
+                        .integer(DEFAULT_BACKFILL_CHUNK_SIZE, 1, MAX_BACKFILL_CHUNK_SIZE);
+        int rowsPerSplit =
+                node.get("rowsPerSplit")
+                        .integer(DEFAULT_BACKFILL_ROWS_PER_SPLIT, 1, Integer.MAX_VALUE);
+        int parallelism = node.get("parallelism").integer(job.parallelism(), 1, 32_768);
+        ConfigNode lagNode = node.get("commitTimeLag");
+        Duration commitTimeLag = lagNode.duration(DEFAULT_BACKFILL_COMMIT_TIME_LAG);
+        if (!problems.has(lagNode.path()) && commitTimeLag.isZero()) {
+            lagNode.problem(
+                    "must be longer than 0: a change committed just before a backfill's read but"
+                            + " visible only after it would lose to the backfilled row; e.g."
+                            + " 10s, longer than the source's longest commit");
+        }
+        node.rejectUnknownKeys();
+        return new BackfillSettings(chunkSize, rowsPerSplit, parallelism, commitTimeLag);
     }
 
     /**

@@ -37,7 +37,10 @@ import java.util.function.Function;
  *   <li>{@code sinks.target}: password empty, schema {@code public}, createTables true, batchSize
  *       500 (1 to 100000), batchInterval 200ms, retry maxRetries 5 (0 to 100), initialBackoff
  *       200ms, maxBackoff 10s, multiplier 2 (at least 1), jitter 0.1 (0 to 1), circuitBreaker
- *       openFor 30s, failureThreshold 10.
+ *       openFor 30s, failureThreshold 10;
+ *   <li>{@code backfill}: chunkSize 1000 rows per query (1 to 100000), rowsPerSplit 50000 rows per
+ *       key range, parallelism the job's (each reader subtask holds one connection per source
+ *       database, so it is also the connection pool's size), commitTimeLag 10s (above 0).
  * </ul>
  *
  * <p>Required: at least one source, each with an id, hostname, database, username and at least one

@@ -12,6 +12,7 @@ import java.util.List;
  * @param consistency de-duplication, ordering and conflict resolution
  * @param observability quality and lag windows, thresholds, heartbeats and metrics
  * @param alerts where alerts go and how often
+ * @param backfill how {@code syncline backfill} reads
  */
 public record SynclineConfig(
         Path file,
@@ -24,7 +25,8 @@ public record SynclineConfig(
         ValidationSettings validation,
         ConsistencySettings consistency,
         ObservabilitySettings observability,
-        AlertSettings alerts) {
+        AlertSettings alerts,
+        BackfillSettings backfill) {
 
     public SynclineConfig {
         tenants = List.copyOf(tenants);

@@ -201,6 +201,32 @@ public final class FlinkRest {
                 share(max.get("backPressuredTimeMsPerSecond")));
     }
 
+    /**
+     * The sum over the vertex's subtasks of each operator metric named {@code metric} (the vertex
+     * lists them as {@code <subtask>.<operator>.<metric>}); empty where Flink has none yet. Flink's
+     * REST API refreshes metrics every {@code metrics.fetcher.update-interval}.
+     */
+    public OptionalLong operatorMetricSum(String jobId, Vertex vertex, String metric) {
+        String path = "/jobs/" + jobId + "/vertices/" + vertex.id() + "/metrics";
+        String what = "read metric " + metric + " of " + vertex.name();
+        List<String> ids = new ArrayList<>();
+        for (JsonNode available : get(path, what, jobNotFound(jobId))) {
+            String id = available.path("id").asText();
+            if (id.endsWith("." + metric)) {
+                ids.add(id);
+            }
+        }
+        if (ids.isEmpty()) {
+            return OptionalLong.empty();
+        }
+        long sum = 0;
+        for (JsonNode value :
+                get(path + "?get=" + String.join(",", ids), what, jobNotFound(jobId))) {
+            sum += value.path("value").asLong();
+        }
+        return OptionalLong.of(sum);
+    }
+
     private static OptionalDouble share(Double millisPerSecond) {
         return millisPerSecond == null || millisPerSecond.isNaN()
                 ? OptionalDouble.empty()

@@ -464,7 +464,7 @@ class ConfigLoaderTest {
                 .isEqualTo(
                         "unknown key 'monitoring'; Known keys: job, checkpoints, restart,"
                                 + " tenants, sources, sinks, validation, consistency, alerts,"
-                                + " observability");
+                                + " observability, backfill");
     }
 
     @ParameterizedTest
@@ -1695,6 +1695,45 @@ class ConfigLoaderTest {
     }
 
     // ---- helpers
+
+    @Test
+    void backfillDefaultsFollowTheJobsParallelism() {
+        SynclineConfig config = load("job: {parallelism: 3}\n" + VALID);
+
+        assertThat(config.backfill())
+                .isEqualTo(new BackfillSettings(1000, 50_000, 3, Duration.ofSeconds(10)));
+    }
+
+    @Test
+    void backfillTakesItsSettingsAndTheCommandLineOverridesThem() {
+        SynclineConfig config =
+                load(
+                        VALID
+                                + "backfill: {chunkSize: 200, rowsPerSplit: 5000, parallelism: 4,"
+                                + " commitTimeLag: 30s}\n");
+
+        assertThat(config.backfill())
+                .isEqualTo(new BackfillSettings(200, 5000, 4, Duration.ofSeconds(30)));
+        assertThat(config.backfill().with(50, null, 8))
+                .isEqualTo(new BackfillSettings(50, 5000, 8, Duration.ofSeconds(30)));
+    }
+
+    @Test
+    void badBackfillSettingsNameTheKeyAndTheFix() {
+        ConfigException e =
+                catchConfigException(
+                        () ->
+                                load(
+                                        VALID
+                                                + "backfill: {chunkSize: 0, commitTimeLag: 0s,"
+                                                + " chunksize: 10}\n"));
+
+        assertThat(problemAt(e, "backfill.chunkSize"))
+                .isEqualTo("must be between 1 and 100000, was 0");
+        assertThat(problemAt(e, "backfill.commitTimeLag"))
+                .startsWith("must be longer than 0: a change committed just before");
+        assertThat(problemAt(e, "backfill.chunksize")).contains("did you mean 'chunkSize'?");
+    }
 
     private SynclineConfig load(String yaml) {
         return load(yaml, Map.of());

@@ -148,6 +148,30 @@ public final class SequencedWorkload implements AutoCloseable {
     }
 
     /**
+     * Inserts {@code count} accounts at once (sequence number 1), which the background writer then
+     * updates like the accounts it created.
+     */
+    public void load(int count) throws SQLException {
+        long first = nextId.getAndAdd(count);
+        try (Connection source = postgres.connect(sourceDb());
+                PreparedStatement statement =
+                        source.prepareStatement(
+                                "INSERT INTO accounts SELECT i, (ARRAY['"
+                                        + String.join("', '", TENANTS)
+                                        + "'])[(i % 3 + 1)::int], 1, (i % 100000) / 100.0"
+                                        + " FROM generate_series(?, ?) i")) {
+            statement.setLong(1, first);
+            statement.setLong(2, first + count - 1);
+            statement.executeUpdate();
+        }
+        synchronized (ids) {
+            for (long id = first; id < first + count; id++) {
+                ids.add(id);
+            }
+        }
+    }
+
+    /**
      * Writes {@code count} changes now: new accounts and updates of existing ones.
      *
      * @throws SQLException if the source is unreachable

@@ -29,6 +29,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.stream.Collectors;
+import java.util.stream.IntStream;
 import org.apache.flink.types.Either;
 
 /**
@@ -172,6 +173,96 @@ public final class TableReader {
                 sql.toString(),
                 parameters,
                 (point, rows) -> rowsOf(rows, point, commitTimeLag, now));
+    }
+
+    /**
+     * What splitting {@code selection} into key ranges needs, read in one snapshot: how many rows
+     * it holds and the key of every {@code every}-th row after the first (rows {@code every + 1},
+     * {@code 2 * every + 1}, ...), in key order, each as the key columns' values as text.
+     */
+    public KeySample sample(Connection connection, RowSelection selection, long every)
+            throws SQLException {
+        if (every < 1) {
+            throw new IllegalArgumentException("every must be at least 1, was " + every);
+        }
+        if (selection.tenant() != null && !table.mayHold(selection.tenant())) {
+            return new KeySample(0, List.of());
+        }
+        List<String> key = table.binding().primaryKey();
+        List<Object> parameters = new ArrayList<>();
+        StringBuilder rows = new StringBuilder("SELECT ");
+        for (int i = 0; i < key.size(); i++) {
+            rows.append(SqlIdentifiers.quote(key.get(i))).append("::text AS key_").append(i);
+            rows.append(", ");
+        }
+        rows.append("row_number() OVER (ORDER BY ")
+                .append(key.stream().map(SqlIdentifiers::quote).collect(Collectors.joining(", ")))
+                .append(") AS row_no FROM ")
+                .append(table.qualifiedName());
+        where(rows, conditions(selection, parameters));
+        String keys =
+                "SELECT "
+                        + String.join(
+                                ", ",
+                                IntStream.range(0, key.size()).mapToObj(i -> "key_" + i).toList())
+                        + " FROM ("
+                        + rows
+                        + ") numbered WHERE row_no > 1 AND (row_no - 1) % "
+                        + every
+                        + " = 0 ORDER BY row_no";
+        boolean autoCommit = connection.getAutoCommit();
+        connection.setAutoCommit(false);
+        connection.setTransactionIsolation(Connection.TRANSACTION_REPEATABLE_READ);
+        connection.setReadOnly(true);
+        try {
+            long count;
+            try (PreparedStatement query =
+                    connection.prepareStatement("SELECT count(*) FROM (" + rows + ") counted")) {
+                for (int i = 0; i < parameters.size(); i++) {
+                    query.setObject(i + 1, parameters.get(i));
+                }
+                try (ResultSet result = query.executeQuery()) {
+                    result.next();
+                    count = result.getLong(1);
+                }
+            }
+            List<List<String>> boundaries = new ArrayList<>();
+            try (PreparedStatement query = connection.prepareStatement(keys)) {
+                for (int i = 0; i < parameters.size(); i++) {
+                    query.setObject(i + 1, parameters.get(i));
+                }
+                try (ResultSet result = query.executeQuery()) {
+                    while (result.next()) {
+                        List<String> boundary = new ArrayList<>(key.size());
+                        for (int i = 1; i <= key.size(); i++) {
+                            boundary.add(result.getString(i));
+                        }
+                        boundaries.add(boundary);
+                    }
+                }
+            }
+            connection.commit();
+            return new KeySample(count, boundaries);
+        } catch (SQLException | RuntimeException e) {
+            connection.rollback();
+            throw e;
+        } finally {
+            connection.setReadOnly(false);
+            connection.setAutoCommit(autoCommit);
+        }
+    }
+
+    /**
+     * How many rows a selection holds and the keys that cut it into ranges of equal size.
+     *
+     * @param rows the rows of the selection
+     * @param boundaries keys in ascending order, each the first of a range after the first range
+     */
+    public record KeySample(long rows, List<List<String>> boundaries) {
+
+        public KeySample {
+            boundaries = List.copyOf(boundaries);
+        }
     }
 
     private StringBuilder select() {
