@@ -7,6 +7,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import io.syncline.embedded.KafkaExtension;
 import io.syncline.embedded.PostgresExtension;
 import io.syncline.jobs.CliRun;
+import io.syncline.jobs.Poll;
 import io.syncline.jobs.config.ConfigLoader;
 import io.syncline.jobs.config.SynclineConfig;
 import io.syncline.jobs.faults.SequencedWorkload;
@@ -108,6 +109,11 @@ class ReconcileRepairITCase {
                 assertThat(differences(dir.resolve("again.json"))).isEmpty();
             } finally {
                 job.cancel().get();
+                // Until the job is gone its checkpoints may still be written under the temp dir.
+                Poll.until(
+                        TIMEOUT,
+                        "the job to be cancelled",
+                        () -> job.getJobStatus().get().isGloballyTerminalState());
             }
         }
     }
