@@ -2,6 +2,7 @@ package io.syncline.benchmarks;
 
 import io.syncline.benchmarks.DrainBenchmark.Drain;
 import io.syncline.benchmarks.Results.Figure;
+import io.syncline.embedded.EmbeddedPostgresServer;
 import java.io.IOException;
 import java.io.PrintStream;
 import java.nio.file.Files;
@@ -58,6 +59,26 @@ public final class BenchmarkRunner implements Callable<Integer> {
             description = "Change rates tried for the highest sustained rate, ascending.")
     List<Integer> rates;
 
+    @Option(
+            names = "--only-reconcile",
+            description =
+                    "Run only the reconcile measurement (R14, R15), on an embedded PostgreSQL of"
+                            + " its own.")
+    boolean onlyReconcile;
+
+    @Option(
+            names = "--reconcile-rows",
+            description = "Rows of the reconciled table (default: 100,000; 10,000 with --quick).")
+    Integer reconcileRows;
+
+    @Option(
+            names = "--reconcile-drift",
+            defaultValue = "0.01",
+            description =
+                    "Share of the reconciled table's rows drifted in the target (default:"
+                            + " ${DEFAULT-VALUE}).")
+    double reconcileDrift;
+
     private final PrintStream console;
     private Path resultFile;
     private Results results;
@@ -97,21 +118,50 @@ public final class BenchmarkRunner implements Callable<Integer> {
         if (rates != null && !rates.isEmpty()) {
             settings = settings.withRates(rates);
         }
-        results = run(settings);
+        int rows = reconcileRows != null ? reconcileRows : quick ? 10_000 : 100_000;
+        results = onlyReconcile ? runReconcile(rows) : run(settings, rows);
         String timestamp =
                 DateTimeFormatter.ofPattern("yyyyMMdd-HHmmss")
                         .withZone(ZoneOffset.UTC)
                         .format(Instant.parse(results.getStartedAt()));
-        resultFile = out.resolve(timestamp + (quick ? "-quick" : "") + ".json");
+        resultFile =
+                out.resolve(
+                        timestamp
+                                + (onlyReconcile ? "-reconcile" : "")
+                                + (quick ? "-quick" : "")
+                                + ".json");
         results.write(resultFile);
         console.println();
         console.println(results.table());
-        console.println(results.cpuTable("full pipeline, latency run"));
+        if (!onlyReconcile) {
+            console.println(results.cpuTable("full pipeline, latency run"));
+        }
         console.println("Results written to " + resultFile);
         return 0;
     }
 
-    private Results run(BenchmarkSettings settings) throws Exception {
+    /** Only the reconcile measurement, on a PostgreSQL server of its own. */
+    private Results runReconcile(int rows) throws Exception {
+        Results results = new Results();
+        results.startedAt(Instant.now().toString());
+        Progress progress = new Progress(console);
+        describeMachine(results);
+        results.getSettings().putAll(ReconcileBenchmark.settings(rows, reconcileDrift));
+        Path workDir = Files.createTempDirectory("syncline-bench-");
+        progress.step("starting PostgreSQL");
+        try (EmbeddedPostgresServer postgres = EmbeddedPostgresServer.start()) {
+            ReconcileBenchmark.report(
+                    results,
+                    new ReconcileBenchmark(postgres, workDir, rows, reconcileDrift, progress)
+                            .run());
+        } finally {
+            deleteQuietly(workDir);
+        }
+        results.durationSeconds(Results.round(progress.seconds()));
+        return results;
+    }
+
+    private Results run(BenchmarkSettings settings, int reconcileRows) throws Exception {
         Results results = new Results();
         Instant started = Instant.now();
         results.startedAt(started.toString());
@@ -129,6 +179,7 @@ public final class BenchmarkRunner implements Callable<Integer> {
         results.getSettings().put("latencyRunSeconds", settings.latencyDuration().toSeconds());
         results.getSettings().put("latencyBoundMs", settings.latencyBound().toMillis());
         results.getSettings().put("jdbcChanges", settings.jdbcRows());
+        results.getSettings().putAll(ReconcileBenchmark.settings(reconcileRows, reconcileDrift));
 
         Path workDir = Files.createTempDirectory("syncline-bench-");
         progress.step("starting PostgreSQL and Kafka");
@@ -174,10 +225,20 @@ public final class BenchmarkRunner implements Callable<Integer> {
             progress.step("jdbc: target-table sink against a plain batched upsert");
             JdbcSinkBenchmark.Outcome jdbc = new JdbcSinkBenchmark(env).run();
 
+            ReconcileBenchmark.Outcome reconcile =
+                    new ReconcileBenchmark(
+                                    env.postgres(),
+                                    workDir,
+                                    reconcileRows,
+                                    reconcileDrift,
+                                    progress)
+                            .run();
+
             SustainedBenchmark.Outcome sustained =
                     new SustainedBenchmark(env, workload, progress).run();
 
             report(results, settings, drains, producerRate, recordBytes, jdbc, sustained);
+            ReconcileBenchmark.report(results, reconcile);
         } finally {
             deleteQuietly(workDir);
         }

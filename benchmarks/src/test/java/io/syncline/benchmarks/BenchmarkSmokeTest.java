@@ -38,7 +38,10 @@ class BenchmarkSmokeTest {
                     .as("%s denominator", id)
                     .isGreaterThanOrEqualTo(0);
         }
-        for (String id : new String[] {"R1", "R2", "R3", "R4", "R7", "R8", "R11", "R12", "R13"}) {
+        for (String id :
+                new String[] {
+                    "R1", "R2", "R3", "R4", "R7", "R8", "R11", "R12", "R13", "R14", "R15"
+                }) {
             JsonNode ratio = results.path("ratios").path(id);
             assertThat(ratio.path("numerator").path("value").asDouble())
                     .as("%s Syncline throughput", id)
@@ -64,6 +67,32 @@ class BenchmarkSmokeTest {
         assertThat(latencyRun.path("sinceCommit").path("count").asLong()).isPositive();
         assertThat(results.path("cpuCores").path("full pipeline, latency run").size())
                 .as("CPU per component")
+                .isPositive();
+    }
+
+    @Test
+    void onlyReconcileReportsTheReconcileRatiosAlone() throws Exception {
+        BenchmarkRunner runner = new BenchmarkRunner(System.out);
+
+        int exitCode =
+                new CommandLine(runner)
+                        .execute("--only-reconcile", "--quick", "--out", out.toString());
+
+        assertThat(exitCode).isZero();
+        JsonNode results = new ObjectMapper().readTree(runner.resultFile().toFile());
+        assertThat(results.path("ratios").size()).isEqualTo(2);
+        for (String id : new String[] {"R14", "R15"}) {
+            assertThat(results.at("/ratios/" + id + "/numerator/value").asDouble())
+                    .as("%s reconcile rate", id)
+                    .isPositive();
+            assertThat(results.at("/ratios/" + id + "/denominator/value").asDouble())
+                    .as("%s plain read rate", id)
+                    .isPositive();
+        }
+        JsonNode reconcile = results.at("/measurements/reconcile");
+        assertThat(reconcile.path("rows").asLong()).isEqualTo(10_000);
+        assertThat(reconcile.path("differencesFound").asLong())
+                .isEqualTo(reconcile.path("driftedRows").asLong())
                 .isPositive();
     }
 }

@@ -10,8 +10,8 @@ import picocli.CommandLine.IExecutionExceptionHandler;
 
 /**
  * The {@code syncline} command line: run a job, check a configuration, run the demo, publish rule
- * sets, list, replay or discard errors, list, show or resolve conflicts, and submit, watch,
- * savepoint, stop, upgrade and resume the job on a Flink cluster.
+ * sets, list, replay or discard errors, list, show or resolve conflicts, reconcile sources with
+ * targets, and submit, watch, savepoint, stop, upgrade and resume the job on a Flink cluster.
  */
 @Command(
         name = "syncline",
@@ -27,6 +27,7 @@ import picocli.CommandLine.IExecutionExceptionHandler;
             ReportCommand.class,
             ErrorsCommand.class,
             ConflictsCommand.class,
+            ReconcileCommand.class,
             SubmitCommand.class,
             StatusCommand.class,
             SavepointCommand.class,

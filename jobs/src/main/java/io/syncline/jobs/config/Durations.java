@@ -58,7 +58,7 @@ public final class Durations {
     }
 
     /** The shortest exact form, e.g. {@code 5s} or {@code 1500ms}, for messages. */
-    static String format(Duration duration) {
+    public static String format(Duration duration) {
         long millis = duration.toMillis();
         if (millis != 0 && millis % 86_400_000 == 0) {
             return millis / 86_400_000 + "d";
