@@ -9,8 +9,6 @@ import io.syncline.jobs.config.ConfigLoader;
 import io.syncline.jobs.config.SynclineConfig;
 import io.syncline.jobs.faults.SequencedWorkload;
 import io.syncline.jobs.wiring.BackfillJobs;
-import io.syncline.jobs.wiring.JobEnvironments;
-import io.syncline.jobs.wiring.SyncJobFactory;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.sql.Connection;
@@ -154,11 +152,7 @@ class BackfillITCase {
     }
 
     private JobClient startStreaming(SynclineConfig config) throws Exception {
-        StreamExecutionEnvironment env = StreamExecutionEnvironment.getExecutionEnvironment();
-        JobEnvironments.configure(env, config);
-        env.getConfig().disableGenericTypes();
-        SyncJobFactory.create(config).build(env);
-        return env.executeAsync(config.job().name());
+        return SequencedWorkload.startSyncJob(config);
     }
 
     /** The workload's configuration at parallelism 2, with {@code sourceSettings} on its source. */

@@ -6,6 +6,9 @@ import io.syncline.embedded.EmbeddedKafkaBroker;
 import io.syncline.embedded.EmbeddedPostgresServer;
 import io.syncline.jobs.Poll;
 import io.syncline.jobs.TopicReader;
+import io.syncline.jobs.config.SynclineConfig;
+import io.syncline.jobs.wiring.JobEnvironments;
+import io.syncline.jobs.wiring.SyncJobFactory;
 import io.syncline.schema.ChangeEvent;
 import io.syncline.schema.FieldValue;
 import io.syncline.schema.Operation;
@@ -29,6 +32,8 @@ import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicLong;
+import org.apache.flink.core.execution.JobClient;
+import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -424,6 +429,18 @@ public final class SequencedWorkload implements AutoCloseable {
                 LOG.debug("Closing a broken source connection", e);
             }
         }
+    }
+
+    /**
+     * Starts the sync job of {@code config} on the test's MiniCluster, with generic types off so a
+     * Kryo fallback fails loudly.
+     */
+    public static JobClient startSyncJob(SynclineConfig config) throws Exception {
+        StreamExecutionEnvironment env = StreamExecutionEnvironment.getExecutionEnvironment();
+        JobEnvironments.configure(env, config);
+        env.getConfig().disableGenericTypes();
+        SyncJobFactory.create(config).build(env);
+        return env.executeAsync(config.job().name());
     }
 
     /** The replication slot of {@link #yaml}'s source: Syncline's default for its id. */

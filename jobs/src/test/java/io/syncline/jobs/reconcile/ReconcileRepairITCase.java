@@ -9,10 +9,7 @@ import io.syncline.embedded.PostgresExtension;
 import io.syncline.jobs.CliRun;
 import io.syncline.jobs.Poll;
 import io.syncline.jobs.config.ConfigLoader;
-import io.syncline.jobs.config.SynclineConfig;
 import io.syncline.jobs.faults.SequencedWorkload;
-import io.syncline.jobs.wiring.JobEnvironments;
-import io.syncline.jobs.wiring.SyncJobFactory;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -21,7 +18,6 @@ import java.util.List;
 import java.util.Set;
 import org.apache.flink.core.execution.JobClient;
 import org.apache.flink.runtime.testutils.MiniClusterResourceConfiguration;
-import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
 import org.apache.flink.test.junit5.MiniClusterExtension;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
@@ -182,11 +178,6 @@ class ReconcileRepairITCase {
     }
 
     private static JobClient start(Path file) throws Exception {
-        SynclineConfig config = ConfigLoader.load(file);
-        StreamExecutionEnvironment env = StreamExecutionEnvironment.getExecutionEnvironment();
-        JobEnvironments.configure(env, config);
-        env.getConfig().disableGenericTypes();
-        SyncJobFactory.create(config).build(env);
-        return env.executeAsync(config.job().name());
+        return SequencedWorkload.startSyncJob(ConfigLoader.load(file));
     }
 }

@@ -8,10 +8,7 @@ import io.syncline.jobs.CliRun;
 import io.syncline.jobs.Poll;
 import io.syncline.jobs.TopicReader;
 import io.syncline.jobs.config.ConfigLoader;
-import io.syncline.jobs.config.SynclineConfig;
 import io.syncline.jobs.faults.SequencedWorkload;
-import io.syncline.jobs.wiring.JobEnvironments;
-import io.syncline.jobs.wiring.SyncJobFactory;
 import io.syncline.schema.ChangeEvent;
 import io.syncline.schema.Operation;
 import java.nio.ByteBuffer;
@@ -29,7 +26,6 @@ import java.util.Set;
 import java.util.stream.Collectors;
 import org.apache.flink.core.execution.JobClient;
 import org.apache.flink.runtime.testutils.MiniClusterResourceConfiguration;
-import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
 import org.apache.flink.test.junit5.MiniClusterExtension;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.junit.jupiter.api.Test;
@@ -293,11 +289,6 @@ class ResyncITCase {
     }
 
     private static JobClient start(Path file) throws Exception {
-        SynclineConfig config = ConfigLoader.load(file);
-        StreamExecutionEnvironment env = StreamExecutionEnvironment.getExecutionEnvironment();
-        JobEnvironments.configure(env, config);
-        env.getConfig().disableGenericTypes();
-        SyncJobFactory.create(config).build(env);
-        return env.executeAsync(config.job().name());
+        return SequencedWorkload.startSyncJob(ConfigLoader.load(file));
     }
 }
