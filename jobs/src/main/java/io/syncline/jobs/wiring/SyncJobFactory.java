@@ -155,7 +155,8 @@ public final class SyncJobFactory {
                         new ResyncSources(
                                 rereadTables,
                                 sourceDatabases,
-                                RESYNC_CHUNK_ROWS,
+                                // Re-syncs read like backfills: as many rows per query.
+                                config.backfill().chunkSize(),
                                 new JdbcEndpoint(
                                         target.url(),
                                         target.username(),
@@ -163,9 +164,6 @@ public final class SyncJobFactory {
                                         "syncline resync status"),
                                 resyncs));
     }
-
-    /** Rows a re-sync request reads per query, between which the job checkpoints and streams. */
-    private static final int RESYNC_CHUNK_ROWS = 1_000;
 
     /** The table where the job records the re-sync requests it serves. */
     public static ResyncStatusTable resyncStatusTableOf(SynclineConfig config) {
