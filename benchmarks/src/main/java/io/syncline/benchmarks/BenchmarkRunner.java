@@ -58,6 +58,14 @@ public final class BenchmarkRunner implements Callable<Integer> {
             description = "Change rates tried for the highest sustained rate, ascending.")
     List<Integer> rates;
 
+    @Option(
+            names = "--only",
+            paramLabel = "<benchmark>",
+            description =
+                    "Run only this benchmark, against its baseline: backfill (R14). The results"
+                            + " file is then <timestamp>-<benchmark>.json.")
+    String only;
+
     private final PrintStream console;
     private Path resultFile;
     private Results results;
@@ -97,12 +105,22 @@ public final class BenchmarkRunner implements Callable<Integer> {
         if (rates != null && !rates.isEmpty()) {
             settings = settings.withRates(rates);
         }
-        results = run(settings);
+        if (only != null && !only.equals(BackfillBenchmark.VARIANT)) {
+            throw new CommandLine.ParameterException(
+                    new CommandLine(this),
+                    "--only " + only + " is not a benchmark that runs alone; known: backfill");
+        }
+        results = only == null ? run(settings) : runOnlyBackfill(settings);
         String timestamp =
                 DateTimeFormatter.ofPattern("yyyyMMdd-HHmmss")
                         .withZone(ZoneOffset.UTC)
                         .format(Instant.parse(results.getStartedAt()));
-        resultFile = out.resolve(timestamp + (quick ? "-quick" : "") + ".json");
+        resultFile =
+                out.resolve(
+                        timestamp
+                                + (only == null ? "" : "-" + only)
+                                + (quick ? "-quick" : "")
+                                + ".json");
         results.write(resultFile);
         console.println();
         console.println(results.table());
@@ -174,15 +192,50 @@ public final class BenchmarkRunner implements Callable<Integer> {
             progress.step("jdbc: target-table sink against a plain batched upsert");
             JdbcSinkBenchmark.Outcome jdbc = new JdbcSinkBenchmark(env).run();
 
+            BackfillBenchmark.Outcome backfill = new BackfillBenchmark(env, progress).run();
+
             SustainedBenchmark.Outcome sustained =
                     new SustainedBenchmark(env, workload, progress).run();
 
             report(results, settings, drains, producerRate, recordBytes, jdbc, sustained);
+            reportBackfill(results, backfill);
         } finally {
             deleteQuietly(workDir);
         }
         results.durationSeconds(Results.round(progress.seconds()));
         return results;
+    }
+
+    /** {@code --only backfill}: the backfill and its baseline, nothing else. */
+    private Results runOnlyBackfill(BenchmarkSettings settings) throws Exception {
+        Results results = new Results();
+        results.startedAt(Instant.now().toString());
+        Progress progress = new Progress(console);
+        describeMachine(results);
+        results.getSettings().put("quick", settings.quick());
+        results.getSettings().put("only", only);
+        results.getSettings().put("parallelism", settings.parallelism());
+        results.getSettings().put("checkpointIntervalMs", settings.checkpointInterval().toMillis());
+        Path workDir = Files.createTempDirectory("syncline-bench-");
+        progress.step("starting PostgreSQL and Kafka");
+        try (BenchEnvironment env = BenchEnvironment.start(settings, workDir)) {
+            reportBackfill(results, new BackfillBenchmark(env, progress).run());
+        } finally {
+            deleteQuietly(workDir);
+        }
+        results.durationSeconds(Results.round(progress.seconds()));
+        return results;
+    }
+
+    private static void reportBackfill(Results results, BackfillBenchmark.Outcome backfill) {
+        results.getSettings().put("backfillRows", backfill.rows());
+        results.ratio(
+                "R14",
+                "syncline backfill ÷ plain keyset JDBC copy, same rows into an empty table",
+                new Figure("syncline backfill (BATCH job)", backfill.backfillRate(), "rows/s"),
+                new Figure("plain keyset copy + batched upsert", backfill.plainRate(), "rows/s"),
+                null);
+        results.measurement("backfill", backfill);
     }
 
     private static void report(

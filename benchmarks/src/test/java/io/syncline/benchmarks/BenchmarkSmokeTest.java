@@ -38,7 +38,8 @@ class BenchmarkSmokeTest {
                     .as("%s denominator", id)
                     .isGreaterThanOrEqualTo(0);
         }
-        for (String id : new String[] {"R1", "R2", "R3", "R4", "R7", "R8", "R11", "R12", "R13"}) {
+        for (String id :
+                new String[] {"R1", "R2", "R3", "R4", "R7", "R8", "R11", "R12", "R13", "R14"}) {
             JsonNode ratio = results.path("ratios").path(id);
             assertThat(ratio.path("numerator").path("value").asDouble())
                     .as("%s Syncline throughput", id)
