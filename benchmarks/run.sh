@@ -4,7 +4,10 @@
 #   benchmarks/run.sh --quick         the same at smoke-test size (about a minute and a half)
 #   benchmarks/run.sh --jmh           the JMH micro-benchmarks of the per-record code (about 2 minutes)
 #   benchmarks/run.sh --jfr ...       also records a JFR profile of the run to benchmarks/target/run.jfr
-# Other options (--parallelism N, --checkpoint-interval 2s, --rates 4000,8000, --out DIR) go to the
+#   benchmarks/run.sh --only reconcile only R14/R15 (syncline reconcile of identical and drifted tables)
+#   benchmarks/run.sh --only backfill only R16 (syncline backfill against a plain JDBC copy, about a
+#                                     minute), results/<timestamp>-backfill.json; with --quick too
+# Other options (--parallelism N, --checkpoint-interval 2s, --rates 4000,8000, --out DIR, --only) go to the
 # runner; see --help. Logs go to benchmarks/target/benchmarks.log; JAVA_OPTS is passed to the JVM.
 set -euo pipefail
 root="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"

@@ -94,6 +94,11 @@ public final class BenchEnvironment implements AutoCloseable {
      * @param variant short lowercase id, e.g. {@code full_eo}
      */
     public SynclineConfig config(String variant) throws IOException {
+        return config(variant, SOURCE_DATABASE);
+    }
+
+    /** The configuration of a variant reading {@code sourceDatabase} instead of the workload's. */
+    public SynclineConfig config(String variant, String sourceDatabase) throws IOException {
         postgres.createDatabase(targetDatabase(variant));
         kafka.createTopic(changeTopic(variant), settings.parallelism());
         kafka.createTopic(errorTopic(variant), settings.parallelism());
@@ -167,7 +172,7 @@ public final class BenchEnvironment implements AutoCloseable {
                                 String.join(", ", WorkloadSchema.TENANTS),
                                 postgres.host(),
                                 postgres.port(),
-                                SOURCE_DATABASE,
+                                sourceDatabase,
                                 postgres.username(),
                                 postgres.password(),
                                 slotName(variant),

@@ -60,11 +60,13 @@ public final class BenchmarkRunner implements Callable<Integer> {
     List<Integer> rates;
 
     @Option(
-            names = "--only-reconcile",
+            names = "--only",
+            paramLabel = "<benchmark>",
             description =
-                    "Run only the reconcile measurement (R14, R15), on an embedded PostgreSQL of"
-                            + " its own.")
-    boolean onlyReconcile;
+                    "Run only this benchmark against its baseline: backfill (R16) or reconcile"
+                            + " (R14, R15, on a PostgreSQL of its own). The results file is then"
+                            + " <timestamp>-<benchmark>.json.")
+    String only;
 
     @Option(
             names = "--reconcile-rows",
@@ -78,6 +80,9 @@ public final class BenchmarkRunner implements Callable<Integer> {
                     "Share of the reconciled table's rows drifted in the target (default:"
                             + " ${DEFAULT-VALUE}).")
     double reconcileDrift;
+
+    /** The benchmarks {@code --only} runs alone. */
+    private static final List<String> ONLY = List.of(BackfillBenchmark.VARIANT, "reconcile");
 
     private final PrintStream console;
     private Path resultFile;
@@ -119,7 +124,18 @@ public final class BenchmarkRunner implements Callable<Integer> {
             settings = settings.withRates(rates);
         }
         int rows = reconcileRows != null ? reconcileRows : quick ? 10_000 : 100_000;
-        results = onlyReconcile ? runReconcile(rows) : run(settings, rows);
+        if (only != null && !ONLY.contains(only)) {
+            throw new CommandLine.ParameterException(
+                    new CommandLine(this),
+                    "--only " + only + " is not a benchmark that runs alone; known: " + ONLY);
+        }
+        if (only == null) {
+            results = run(settings, rows);
+        } else if (only.equals(BackfillBenchmark.VARIANT)) {
+            results = runOnlyBackfill(settings);
+        } else {
+            results = runReconcile(rows);
+        }
         String timestamp =
                 DateTimeFormatter.ofPattern("yyyyMMdd-HHmmss")
                         .withZone(ZoneOffset.UTC)
@@ -127,13 +143,13 @@ public final class BenchmarkRunner implements Callable<Integer> {
         resultFile =
                 out.resolve(
                         timestamp
-                                + (onlyReconcile ? "-reconcile" : "")
+                                + (only == null ? "" : "-" + only)
                                 + (quick ? "-quick" : "")
                                 + ".json");
         results.write(resultFile);
         console.println();
         console.println(results.table());
-        if (!onlyReconcile) {
+        if (only == null) {
             console.println(results.cpuTable("full pipeline, latency run"));
         }
         console.println("Results written to " + resultFile);
@@ -234,16 +250,51 @@ public final class BenchmarkRunner implements Callable<Integer> {
                                     progress)
                             .run();
 
+            BackfillBenchmark.Outcome backfill = new BackfillBenchmark(env, progress).run();
+
             SustainedBenchmark.Outcome sustained =
                     new SustainedBenchmark(env, workload, progress).run();
 
             report(results, settings, drains, producerRate, recordBytes, jdbc, sustained);
             ReconcileBenchmark.report(results, reconcile);
+            reportBackfill(results, backfill);
         } finally {
             deleteQuietly(workDir);
         }
         results.durationSeconds(Results.round(progress.seconds()));
         return results;
+    }
+
+    /** {@code --only backfill}: the backfill and its baseline, nothing else. */
+    private Results runOnlyBackfill(BenchmarkSettings settings) throws Exception {
+        Results results = new Results();
+        results.startedAt(Instant.now().toString());
+        Progress progress = new Progress(console);
+        describeMachine(results);
+        results.getSettings().put("quick", settings.quick());
+        results.getSettings().put("only", only);
+        results.getSettings().put("parallelism", settings.parallelism());
+        results.getSettings().put("checkpointIntervalMs", settings.checkpointInterval().toMillis());
+        Path workDir = Files.createTempDirectory("syncline-bench-");
+        progress.step("starting PostgreSQL and Kafka");
+        try (BenchEnvironment env = BenchEnvironment.start(settings, workDir)) {
+            reportBackfill(results, new BackfillBenchmark(env, progress).run());
+        } finally {
+            deleteQuietly(workDir);
+        }
+        results.durationSeconds(Results.round(progress.seconds()));
+        return results;
+    }
+
+    private static void reportBackfill(Results results, BackfillBenchmark.Outcome backfill) {
+        results.getSettings().put("backfillRows", backfill.rows());
+        results.ratio(
+                "R16",
+                "syncline backfill ÷ plain keyset JDBC copy, same rows into an empty table",
+                new Figure("syncline backfill (BATCH job)", backfill.backfillRate(), "rows/s"),
+                new Figure("plain keyset copy + batched upsert", backfill.plainRate(), "rows/s"),
+                null);
+        results.measurement("backfill", backfill);
     }
 
     private static void report(

@@ -40,7 +40,7 @@ class BenchmarkSmokeTest {
         }
         for (String id :
                 new String[] {
-                    "R1", "R2", "R3", "R4", "R7", "R8", "R11", "R12", "R13", "R14", "R15"
+                    "R1", "R2", "R3", "R4", "R7", "R8", "R11", "R12", "R13", "R14", "R15", "R16"
                 }) {
             JsonNode ratio = results.path("ratios").path(id);
             assertThat(ratio.path("numerator").path("value").asDouble())
@@ -76,7 +76,7 @@ class BenchmarkSmokeTest {
 
         int exitCode =
                 new CommandLine(runner)
-                        .execute("--only-reconcile", "--quick", "--out", out.toString());
+                        .execute("--only", "reconcile", "--quick", "--out", out.toString());
 
         assertThat(exitCode).isZero();
         JsonNode results = new ObjectMapper().readTree(runner.resultFile().toFile());
