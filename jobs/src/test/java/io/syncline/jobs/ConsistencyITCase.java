@@ -94,7 +94,7 @@ class ConsistencyITCase {
     @AfterEach
     void stop() throws Exception {
         if (job != null) {
-            job.cancel().get();
+            Poll.cancel(job);
         }
     }
 
@@ -571,7 +571,7 @@ class ConsistencyITCase {
                         finalNames(changes(name, c -> true)).equals(namesOf(expected))
                                 && conflictIds(name).values().stream().mapToLong(List::size).sum()
                                         == conflictsTableCount(name));
-        job.cancel().get();
+        Poll.cancel(job);
         job = null;
         return changes(name, c -> true).stream()
                 .collect(

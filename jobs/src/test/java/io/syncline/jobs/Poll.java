@@ -3,6 +3,7 @@ package io.syncline.jobs;
 import java.time.Duration;
 import java.util.concurrent.Callable;
 import java.util.concurrent.TimeUnit;
+import org.apache.flink.core.execution.JobClient;
 import org.assertj.core.api.Assertions;
 
 /** Waits for a condition by checking it repeatedly until a deadline; never waits a fixed time. */
@@ -20,5 +21,17 @@ public final class Poll {
             }
             TimeUnit.MILLISECONDS.sleep(100);
         }
+    }
+
+    /**
+     * Cancels {@code job} and returns once it is gone: until then its tasks may still write
+     * checkpoints into a test's temporary directory, which JUnit deletes after the test.
+     */
+    public static void cancel(JobClient job) throws Exception {
+        Poll.cancel(job);
+        until(
+                Duration.ofMinutes(2),
+                "job " + job.getJobID() + " to be cancelled",
+                () -> job.getJobStatus().get().isGloballyTerminalState());
     }
 }

@@ -417,7 +417,7 @@ final class SyncScenario implements AutoCloseable {
     @Override
     public void close() throws Exception {
         if (job != null) {
-            job.cancel().get();
+            Poll.cancel(job);
         }
         source.close();
     }

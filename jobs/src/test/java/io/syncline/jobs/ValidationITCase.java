@@ -118,7 +118,7 @@ class ValidationITCase {
     @AfterEach
     void stop() throws Exception {
         if (job != null) {
-            job.cancel().get();
+            Poll.cancel(job);
         }
         if (source != null) {
             source.close();

@@ -115,7 +115,7 @@ class BackfillITCase {
                 assertThat(writesDuring).as("updates while the backfill ran").isPositive();
                 assertThat(workload.targetRows()).hasSizeGreaterThanOrEqualTo(ACCOUNTS);
             } finally {
-                streaming.cancel().get();
+                Poll.cancel(streaming);
             }
         }
     }

@@ -395,7 +395,7 @@ class FaultToleranceITCase {
 
     /** Cancels the job and waits until it is gone, so that the next test has its slots. */
     private static void cancel(JobClient job) throws Exception {
-        job.cancel().get();
+        Poll.cancel(job);
         Poll.until(
                 TIMEOUT,
                 "job " + job.getJobID() + " to end",

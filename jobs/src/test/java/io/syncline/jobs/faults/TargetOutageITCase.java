@@ -187,7 +187,7 @@ class TargetOutageITCase {
                     .as("the checkpoint the job restored")
                     .isNotNull();
             assertThat(job.getJobStatus().get()).isEqualTo(JobStatus.RUNNING);
-            job.cancel().get();
+            Poll.cancel(job);
         }
     }
 
@@ -253,7 +253,7 @@ class TargetOutageITCase {
             assertThat(sum(job.getJobID(), ROWS_REJECTED)).isEqualTo(refused.size());
             assertThat(restarts(cluster, job.getJobID())).as("restarts").isZero();
             assertThat(job.getJobStatus().get()).isEqualTo(JobStatus.RUNNING);
-            job.cancel().get();
+            Poll.cancel(job);
         }
     }
 

@@ -92,7 +92,7 @@ class ObservabilityITCase {
     @AfterEach
     void stop() throws Exception {
         if (job != null) {
-            job.cancel().get();
+            Poll.cancel(job);
         }
         if (webhooks != null) {
             webhooks.close();

@@ -59,7 +59,7 @@ class IdleSourceWalITCase {
     @AfterEach
     void stop() throws Exception {
         if (job != null) {
-            job.cancel().get();
+            Poll.cancel(job);
         }
     }
 

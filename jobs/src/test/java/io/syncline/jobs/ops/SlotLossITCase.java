@@ -83,7 +83,7 @@ class SlotLossITCase {
     void cancelJobs() throws Exception {
         for (JobClient job : jobs) {
             if (!job.getJobStatus().get().isGloballyTerminalState()) {
-                job.cancel().get();
+                Poll.cancel(job);
             }
         }
     }

@@ -104,12 +104,7 @@ class ReconcileRepairITCase {
                 assertThat(again.exitCode()).as(again.out() + again.err()).isZero();
                 assertThat(differences(dir.resolve("again.json"))).isEmpty();
             } finally {
-                job.cancel().get();
-                // Until the job is gone its checkpoints may still be written under the temp dir.
-                Poll.until(
-                        TIMEOUT,
-                        "the job to be cancelled",
-                        () -> job.getJobStatus().get().isGloballyTerminalState());
+                Poll.cancel(job);
             }
         }
     }

@@ -148,7 +148,7 @@ class ResyncITCase {
                                         .filter(id -> Long.parseLong(id) <= lastIdBefore)
                                         .toList());
             } finally {
-                job.cancel().get();
+                Poll.cancel(job);
             }
         }
     }
@@ -199,7 +199,7 @@ class ResyncITCase {
                         .contains("(account of tenant acme, keys 1..5)")
                         .contains("served: " + inRange + (inRange == 1 ? " row" : " rows"));
             } finally {
-                job.cancel().get();
+                Poll.cancel(job);
             }
         }
     }

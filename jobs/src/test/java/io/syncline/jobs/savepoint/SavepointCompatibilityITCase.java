@@ -271,7 +271,7 @@ class SavepointCompatibilityITCase {
                 assertV2SavepointHoldsTheNewField(v2Savepoint, writer, restoredAfter);
             } finally {
                 if (!client.getJobStatus().get().isGloballyTerminalState()) {
-                    client.cancel().get();
+                    Poll.cancel(client);
                 }
             }
         }

@@ -108,7 +108,7 @@ class JdbcSinkSavepointITCase {
                 });
 
         assertThat(after.getJobStatus().get()).isEqualTo(JobStatus.RUNNING);
-        after.cancel().get();
+        Poll.cancel(after);
     }
 
     private static String failureOf(JobClient job) {
