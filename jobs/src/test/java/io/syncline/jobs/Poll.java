@@ -28,7 +28,7 @@ public final class Poll {
      * checkpoints into a test's temporary directory, which JUnit deletes after the test.
      */
     public static void cancel(JobClient job) throws Exception {
-        Poll.cancel(job);
+        job.cancel().get();
         until(
                 Duration.ofMinutes(2),
                 "job " + job.getJobID() + " to be cancelled",

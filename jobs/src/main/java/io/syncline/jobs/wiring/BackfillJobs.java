@@ -28,6 +28,7 @@ import org.apache.flink.configuration.CheckpointingOptions;
 import org.apache.flink.configuration.Configuration;
 import org.apache.flink.configuration.ExecutionOptions;
 import org.apache.flink.configuration.PipelineOptions;
+import org.apache.flink.configuration.TaskManagerOptions;
 import org.apache.flink.connector.base.DeliveryGuarantee;
 
 /**
@@ -164,6 +165,10 @@ public final class BackfillJobs {
         flink.set(ExecutionOptions.RUNTIME_MODE, RuntimeExecutionMode.BATCH);
         flink.removeConfig(CheckpointingOptions.CHECKPOINTING_INTERVAL);
         flink.set(PipelineOptions.NAME, plan.config().job().name() + " " + plan.runId());
+        // A local run's MiniCluster: a slot per subtask. Left alone, it sizes itself by the job
+        // graph, whose BATCH vertices leave their parallelism to the adaptive scheduler, and gets
+        // one slot, so the subtasks of each stage run one after the other. A cluster ignores it.
+        flink.set(TaskManagerOptions.NUM_TASK_SLOTS, plan.settings().parallelism());
         return flink;
     }
 
