@@ -21,6 +21,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.TreeMap;
+import java.util.TreeSet;
 import org.apache.flink.api.common.state.CheckpointListener;
 import org.apache.flink.api.common.state.ListState;
 import org.apache.flink.api.common.state.ListStateDescriptor;
@@ -315,7 +316,7 @@ public final class ResyncFunction extends KeyedProcessFunction<String, ControlCo
             return "entity type '"
                     + resync.getEntityType()
                     + "' is not mapped from any source table; use one of "
-                    + new java.util.TreeSet<>(sources.tables().keySet());
+                    + new TreeSet<>(sources.tables().keySet());
         }
         if (tables.stream().noneMatch(table -> table.mayHold(resync.getTenant()))) {
             return "no source table of entity type '"
