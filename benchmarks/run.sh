@@ -5,6 +5,7 @@
 #   benchmarks/run.sh --jmh           the JMH micro-benchmarks of the per-record code (about 2 minutes)
 #   benchmarks/run.sh --jfr ...       also records a JFR profile of the run to benchmarks/target/run.jfr
 #   benchmarks/run.sh --only reconcile only R14/R15 (syncline reconcile of identical and drifted tables)
+#   benchmarks/run.sh --only jdbc     only R8 (the JDBC target-table sink against a plain batched upsert)
 #   benchmarks/run.sh --only backfill only R16 (syncline backfill against a plain JDBC copy, about a
 #                                     minute), results/<timestamp>-backfill.json; with --quick too
 # Other options (--parallelism N, --checkpoint-interval 2s, --rates 4000,8000, --out DIR, --only) go to the

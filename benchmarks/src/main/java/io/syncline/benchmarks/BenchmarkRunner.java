@@ -63,8 +63,8 @@ public final class BenchmarkRunner implements Callable<Integer> {
             names = "--only",
             paramLabel = "<benchmark>",
             description =
-                    "Run only this benchmark against its baseline: backfill (R16) or reconcile"
-                            + " (R14, R15, on a PostgreSQL of its own). The results file is then"
+                    "Run only this benchmark against its baseline: backfill (R16), jdbc (R8) or"
+                            + " reconcile (R14, R15, on a PostgreSQL of its own). The results file is then"
                             + " <timestamp>-<benchmark>.json.")
     String only;
 
@@ -82,7 +82,8 @@ public final class BenchmarkRunner implements Callable<Integer> {
     double reconcileDrift;
 
     /** The benchmarks {@code --only} runs alone. */
-    private static final List<String> ONLY = List.of(BackfillBenchmark.VARIANT, "reconcile");
+    private static final List<String> ONLY =
+            List.of(BackfillBenchmark.VARIANT, "reconcile", "jdbc");
 
     private final PrintStream console;
     private Path resultFile;
@@ -131,8 +132,8 @@ public final class BenchmarkRunner implements Callable<Integer> {
         }
         if (only == null) {
             results = run(settings, rows);
-        } else if (only.equals(BackfillBenchmark.VARIANT)) {
-            results = runOnlyBackfill(settings);
+        } else if (only.equals(BackfillBenchmark.VARIANT) || only.equals("jdbc")) {
+            results = runOnly(settings);
         } else {
             results = runReconcile(rows);
         }
@@ -265,8 +266,8 @@ public final class BenchmarkRunner implements Callable<Integer> {
         return results;
     }
 
-    /** {@code --only backfill}: the backfill and its baseline, nothing else. */
-    private Results runOnlyBackfill(BenchmarkSettings settings) throws Exception {
+    /** {@code --only backfill} or {@code --only jdbc}: that benchmark and its baseline alone. */
+    private Results runOnly(BenchmarkSettings settings) throws Exception {
         Results results = new Results();
         results.startedAt(Instant.now().toString());
         Progress progress = new Progress(console);
@@ -278,12 +279,27 @@ public final class BenchmarkRunner implements Callable<Integer> {
         Path workDir = Files.createTempDirectory("syncline-bench-");
         progress.step("starting PostgreSQL and Kafka");
         try (BenchEnvironment env = BenchEnvironment.start(settings, workDir)) {
-            reportBackfill(results, new BackfillBenchmark(env, progress).run());
+            if (only.equals("jdbc")) {
+                progress.step("jdbc: target-table sink against a plain batched upsert");
+                reportJdbc(results, new JdbcSinkBenchmark(env).run());
+            } else {
+                reportBackfill(results, new BackfillBenchmark(env, progress).run());
+            }
         } finally {
             deleteQuietly(workDir);
         }
         results.durationSeconds(Results.round(progress.seconds()));
         return results;
+    }
+
+    private static void reportJdbc(Results results, JdbcSinkBenchmark.Outcome jdbc) {
+        results.ratio(
+                "R8",
+                "JDBC target-table sink ÷ plain batched upsert, same rows",
+                new Figure("JDBC target-table sink", jdbc.sinkRate(), "rows/s"),
+                new Figure("plain batched upsert", jdbc.plainRate(), "rows/s"),
+                null);
+        results.measurement("jdbc", jdbc);
     }
 
     private static void reportBackfill(Results results, BackfillBenchmark.Outcome backfill) {
@@ -354,12 +370,7 @@ public final class BenchmarkRunner implements Callable<Integer> {
                 new Figure("RocksDB", full, perSecond),
                 new Figure("heap", drain.get(JobVariant.FULL_HEAP).rate(), perSecond),
                 null);
-        results.ratio(
-                "R8",
-                "JDBC target-table sink ÷ plain batched upsert, same rows",
-                new Figure("JDBC target-table sink", jdbc.sinkRate(), "rows/s"),
-                new Figure("plain batched upsert", jdbc.plainRate(), "rows/s"),
-                null);
+        reportJdbc(results, jdbc);
         results.ratio(
                 "R9",
                 "highest sustained change rate ÷ 10,000/s",
@@ -416,7 +427,6 @@ public final class BenchmarkRunner implements Callable<Integer> {
         results.measurement(
                 "averageRecordBytes",
                 drains.backlog() == 0 ? 0 : recordBytes / Math.max(1, drains.backlog()));
-        results.measurement("jdbc", jdbc);
         results.measurement("sustainedSteps", sustained.steps());
         results.measurement("latencyRun", latency);
         results.cpu("full pipeline, backlog drain", drains.fullPipelineCpu());
