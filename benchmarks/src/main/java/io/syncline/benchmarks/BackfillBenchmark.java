@@ -172,28 +172,7 @@ final class BackfillBenchmark {
                 int to = Math.min(rows, from + COPY_ROWS_PER_LOAD - 1);
                 StringBuilder copy = new StringBuilder((to - from + 1) * 520);
                 for (long id = from; id <= to; id++) {
-                    copy.append(id)
-                            .append('\t')
-                            .append(factory.tenant())
-                            .append('\t')
-                            .append(factory.name(id))
-                            .append('\t')
-                            .append(factory.email(id))
-                            .append('\t')
-                            .append(factory.status())
-                            .append('\t')
-                            .append(factory.amount().toPlainString())
-                            .append('\t')
-                            .append(factory.quantity())
-                            .append('\t')
-                            .append(now)
-                            .append('\t')
-                            .append(now)
-                            .append('\t')
-                            .append(factory.notes())
-                            .append('\t')
-                            .append(factory.attributes())
-                            .append('\n');
+                    factory.appendCopyLine(copy, id, now);
                 }
                 connection
                         .unwrap(PGConnection.class)

@@ -1,6 +1,7 @@
 package io.syncline.benchmarks;
 
 import java.math.BigDecimal;
+import java.time.LocalDateTime;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Random;
@@ -128,5 +129,34 @@ final class RowFactory {
 
     String attributes() {
         return attributes.get(random.nextInt(attributes.size()));
+    }
+
+    /**
+     * Appends row {@code id} in PostgreSQL's COPY text format, in {@link WorkloadSchema#COLUMNS}
+     * order, created and updated at {@code now}.
+     */
+    void appendCopyLine(StringBuilder copy, long id, LocalDateTime now) {
+        copy.append(id)
+                .append('\t')
+                .append(tenant())
+                .append('\t')
+                .append(name(id))
+                .append('\t')
+                .append(email(id))
+                .append('\t')
+                .append(status())
+                .append('\t')
+                .append(amount().toPlainString())
+                .append('\t')
+                .append(quantity())
+                .append('\t')
+                .append(now)
+                .append('\t')
+                .append(now)
+                .append('\t')
+                .append(notes())
+                .append('\t')
+                .append(attributes())
+                .append('\n');
     }
 }

@@ -236,28 +236,7 @@ public final class Workload implements AutoCloseable {
                 for (int i = 0; i < rowsPerTable; i++) {
                     long id = newId();
                     live[t].add(id);
-                    copy.append(id)
-                            .append('\t')
-                            .append(rows.tenant())
-                            .append('\t')
-                            .append(rows.name(id))
-                            .append('\t')
-                            .append(rows.email(id))
-                            .append('\t')
-                            .append(rows.status())
-                            .append('\t')
-                            .append(rows.amount().toPlainString())
-                            .append('\t')
-                            .append(rows.quantity())
-                            .append('\t')
-                            .append(now)
-                            .append('\t')
-                            .append(now)
-                            .append('\t')
-                            .append(rows.notes())
-                            .append('\t')
-                            .append(rows.attributes())
-                            .append('\n');
+                    rows.appendCopyLine(copy, id, now);
                 }
                 connection
                         .unwrap(PGConnection.class)
