@@ -164,6 +164,9 @@ final class ConfigBinder {
         AlertSettings alerts = alerts(root.get("alerts"));
         ObservabilitySettings observability = observability(root.get("observability"), alerts);
         BackfillSettings backfill = backfill(root.get("backfill"), job);
+        SecuritySettings security =
+                SecurityBinder.bind(
+                        root.get("security"), tree.path("security"), entityTypes(sources));
         root.rejectUnknownKeys();
         return new SynclineConfig(
                 file,
@@ -177,7 +180,15 @@ final class ConfigBinder {
                 consistency,
                 observability,
                 alerts,
-                backfill);
+                backfill,
+                security);
+    }
+
+    /** The entity types the sources' tables map to. */
+    private static Set<String> entityTypes(List<SourceConfig> sources) {
+        Set<String> entityTypes = new java.util.TreeSet<>();
+        sources.forEach(s -> s.tables().forEach(t -> entityTypes.add(t.entityType())));
+        return entityTypes;
     }
 
     private JobSettings job(ConfigNode node) {
@@ -1474,7 +1485,7 @@ final class ConfigBinder {
      * The keys of a mapping keyed by names the user chooses (entity types, fields, options), in
      * file order; empty if absent or, with a problem, not a mapping.
      */
-    private static List<String> keys(ConfigNode node, JsonNode raw, String example) {
+    static List<String> keys(ConfigNode node, JsonNode raw, String example) {
         if (node.isAbsent()) {
             return List.of();
         }

@@ -13,6 +13,7 @@ import java.util.List;
  * @param observability quality and lag windows, thresholds, heartbeats and metrics
  * @param alerts where alerts go and how often
  * @param backfill how {@code syncline backfill} reads
+ * @param security classification, encryption keys, signed control commands, audit and retention
  */
 public record SynclineConfig(
         Path file,
@@ -26,7 +27,8 @@ public record SynclineConfig(
         ConsistencySettings consistency,
         ObservabilitySettings observability,
         AlertSettings alerts,
-        BackfillSettings backfill) {
+        BackfillSettings backfill,
+        SecuritySettings security) {
 
     public SynclineConfig {
         tenants = List.copyOf(tenants);

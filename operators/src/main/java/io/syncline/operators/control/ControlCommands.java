@@ -28,7 +28,8 @@ public final class ControlCommands {
      * Earlier versions of the {@link ControlCommand} schema, as released: commands published by an
      * earlier version of syncline stay readable (a new start reads the topic from its beginning).
      */
-    private static final List<String> PREVIOUS_SCHEMAS = List.of("ControlCommand-1.avsc");
+    private static final List<String> PREVIOUS_SCHEMAS =
+            List.of("ControlCommand-1.avsc", "ControlCommand-2.avsc");
 
     private static final BinaryMessageDecoder<ControlCommand> DECODER = decoder();
 

@@ -45,6 +45,14 @@ public final class ControlRouter extends ProcessFunction<ControlCommand, Control
     public static final OutputTag<ControlCommand> RESYNCS =
             new OutputTag<>("syncline-resyncs", new AvroTypeInfo<>(ControlCommand.class));
 
+    /** Erasures of data subjects, from {@code syncline erase}: to the protect stage. */
+    public static final OutputTag<ControlCommand> ERASURES =
+            new OutputTag<>("syncline-erasures", new AvroTypeInfo<>(ControlCommand.class));
+
+    /** New data key versions, from {@code syncline keys rotate}: to the protect stage. */
+    public static final OutputTag<ControlCommand> KEY_ROTATIONS =
+            new OutputTag<>("syncline-key-rotations", new AvroTypeInfo<>(ControlCommand.class));
+
     /** Stage name on errors about commands. */
     public static final String STAGE = "control";
 
@@ -100,6 +108,21 @@ public final class ControlRouter extends ProcessFunction<ControlCommand, Control
                     command.getResync().getEntityType(),
                     command.getCommandId());
             ctx.output(RESYNCS, command);
+        } else if (command.getType() == ControlCommandType.ERASE && command.getErasure() != null) {
+            LOG.info(
+                    "erasure of a subject of tenant {} received ({})",
+                    command.getErasure().getTenant(),
+                    command.getCommandId());
+            ctx.output(ERASURES, command);
+        } else if (command.getType() == ControlCommandType.KEY_ROTATION
+                && command.getKeyRotation() != null) {
+            LOG.info(
+                    "data key {} version {} of tenant {} received ({})",
+                    command.getKeyRotation().getKeyId(),
+                    command.getKeyRotation().getVersion(),
+                    command.getKeyRotation().getTenant(),
+                    command.getCommandId());
+            ctx.output(KEY_ROTATIONS, command);
         } else {
             ctx.output(
                     ErrorOutputs.ERRORS,
@@ -154,6 +177,8 @@ public final class ControlRouter extends ProcessFunction<ControlCommand, Control
                                     + command.getDecision().getConflictId()
                                     + " picks MERGED but carries no merged image";
             case RESYNC -> "it carries no re-sync request";
+            case ERASE -> "it carries no erasure request";
+            case KEY_ROTATION -> "it carries no key rotation";
             case UNKNOWN ->
                     command.getIssuedBy() == null
                             ? "its type is unknown to this version of syncline"
