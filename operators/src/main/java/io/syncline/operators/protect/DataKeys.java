@@ -1,0 +1,34 @@
+package io.syncline.operators.protect;
+
+/**
+ * The data keys field encryption uses, as the protect stage sees them: each tenant's current key
+ * (created on first use), every version still held (so old values stay readable), per-subject keys
+ * for crypto-shredding, and the keyed hash that names a subject without its id. Implementations
+ * cache what they read and are used by one thread.
+ */
+public interface DataKeys extends FieldCipher.KeyLookup, AutoCloseable {
+
+    /** {@code tenant}'s current data key version; created (version 1) if the tenant has none. */
+    DataKey current(String tenant);
+
+    /**
+     * The data key of one subject of {@code tenant}, named by its {@link #subjectHash}; created if
+     * the subject has none.
+     *
+     * @throws SubjectErasedException if the subject was erased: its key is destroyed for good
+     */
+    DataKey subjectKey(String tenant, String subjectHash);
+
+    /**
+     * The keyed hash (HMAC-SHA256 under a key of the tenant, hex) that names subject {@code
+     * subjectId} of {@code tenant} in erasure requests, audit records and key ids, so none of them
+     * holds the id itself. The same for the CLI and the job.
+     */
+    String subjectHash(String tenant, String subjectId);
+
+    /** Forgets cached current versions, so the next {@link #current} reads the key table again. */
+    void refresh();
+
+    @Override
+    void close();
+}
