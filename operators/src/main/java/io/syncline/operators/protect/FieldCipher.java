@@ -117,6 +117,25 @@ public final class FieldCipher {
         }
     }
 
+    /** The data key an encrypted value names. */
+    public record KeyRef(String keyId, int version) {}
+
+    /** The key id and version {@code value} names; empty if it is not in the encrypted format. */
+    public static Optional<KeyRef> keyRefOf(String value) {
+        if (!isEncrypted(value)) {
+            return Optional.empty();
+        }
+        String[] parts = value.substring(PREFIX.length()).split(":", -1);
+        if (parts.length != 3) {
+            return Optional.empty();
+        }
+        try {
+            return Optional.of(new KeyRef(parts[0], Integer.parseInt(parts[1])));
+        } catch (NumberFormatException e) {
+            return Optional.empty();
+        }
+    }
+
     /** Whether {@code value} is in the encrypted format (it may still fail to decrypt). */
     public static boolean isEncrypted(String value) {
         return value != null && value.startsWith(PREFIX);

@@ -1,0 +1,72 @@
+package io.syncline.operators.protect;
+
+import java.util.Collection;
+import java.util.Comparator;
+import java.util.List;
+import java.util.Set;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+import java.util.stream.Collectors;
+
+/**
+ * Masks confidential and restricted values in text that is shown or kept (error messages and
+ * payloads, log lines): by field name, in the {@code name=value} form Syncline's payloads use and
+ * in JSON, and by value, wherever a known value occurs.
+ */
+public final class Masking {
+
+    /** What a masked value reads as. */
+    public static final String MASK = "***";
+
+    /**
+     * Values shorter than this are not searched for in free text: masking every "M" or "42" would
+     * garble the message and hide nothing that identifies anyone.
+     */
+    static final int MIN_SCRUBBED_LENGTH = 3;
+
+    private Masking() {}
+
+    /**
+     * {@code text} with the values of fields named {@code names} masked, and every {@code value}.
+     */
+    public static String mask(String text, Set<String> names, Collection<String> values) {
+        if (text == null || text.isEmpty()) {
+            return text;
+        }
+        String masked = names.isEmpty() ? text : maskNamed(text, names);
+        return scrub(masked, values);
+    }
+
+    /** {@code text} with the values after {@code name=} and {@code "name":} masked. */
+    static String maskNamed(String text, Set<String> names) {
+        String alternatives = names.stream().map(Pattern::quote).collect(Collectors.joining("|"));
+        Pattern json =
+                Pattern.compile(
+                        "(\"(?:"
+                                + alternatives
+                                + ")\"\\s*:\\s*)(\"(?:[^\"\\\\]|\\\\.)*\"|[^,}\\]\\s]+)");
+        String masked =
+                json.matcher(text)
+                        .replaceAll(m -> Matcher.quoteReplacement(m.group(1) + "\"" + MASK + "\""));
+        Pattern assignment =
+                Pattern.compile("(\\b(?:" + alternatives + ")=)(?!\\*\\*\\*)[^,}\\]]*");
+        return assignment
+                .matcher(masked)
+                .replaceAll(m -> Matcher.quoteReplacement(m.group(1) + MASK));
+    }
+
+    /** {@code text} with every occurrence of each value masked, longest first. */
+    static String scrub(String text, Collection<String> values) {
+        List<String> sorted =
+                values.stream()
+                        .filter(v -> v != null && v.length() >= MIN_SCRUBBED_LENGTH)
+                        .distinct()
+                        .sorted(Comparator.comparingInt(String::length).reversed())
+                        .toList();
+        String scrubbed = text;
+        for (String value : sorted) {
+            scrubbed = scrubbed.replace(value, MASK);
+        }
+        return scrubbed;
+    }
+}
