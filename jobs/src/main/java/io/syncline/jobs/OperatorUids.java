@@ -54,6 +54,24 @@ public final class OperatorUids {
         return "resync";
     }
 
+    /**
+     * The protect stage: encrypts fields, drops changes of erased subjects (broadcast state of
+     * erased subject hashes).
+     */
+    public static String protect() {
+        return "protect";
+    }
+
+    /** The operator taking plaintext of masked fields out of every error. */
+    public static String protectErrors() {
+        return "protect-errors";
+    }
+
+    /** The operator giving replayed changes back the values their error record sealed. */
+    public static String unsealReplays() {
+        return "unseal-replays";
+    }
+
     /** The validation operator, keyed by tenant, holding referential-integrity state. */
     public static String validate() {
         return "validate";

@@ -3,6 +3,7 @@ package io.syncline.jobs;
 import io.syncline.operators.alert.AlertFunction;
 import io.syncline.operators.alert.AlertKeys;
 import io.syncline.operators.alert.AlertThresholds;
+import io.syncline.operators.audit.AuditOutputs;
 import io.syncline.operators.control.ControlRouter;
 import io.syncline.operators.decode.DecodeRouter;
 import io.syncline.operators.errors.ErrorOutputs;
@@ -15,6 +16,11 @@ import io.syncline.operators.observe.LateObservations;
 import io.syncline.operators.observe.ObservationOutputs;
 import io.syncline.operators.observe.ReplicationSlotProbe;
 import io.syncline.operators.observe.SourceLagMonitor;
+import io.syncline.operators.protect.Classification;
+import io.syncline.operators.protect.DataKeysFactory;
+import io.syncline.operators.protect.ErrorProtectFunction;
+import io.syncline.operators.protect.ProtectFunction;
+import io.syncline.operators.protect.ReplayUnsealFunction;
 import io.syncline.operators.quality.LatencyTargets;
 import io.syncline.operators.quality.PartialKeys;
 import io.syncline.operators.quality.QualityCombiner;
@@ -34,6 +40,7 @@ import io.syncline.operators.sink.EntityTypeRouter;
 import io.syncline.operators.sink.TargetTable;
 import io.syncline.operators.validate.ValidateFunction;
 import io.syncline.schema.Alert;
+import io.syncline.schema.AuditRecord;
 import io.syncline.schema.ChangeEvent;
 import io.syncline.schema.ConflictDecision;
 import io.syncline.schema.ConflictRecord;
@@ -188,6 +195,34 @@ public final class SyncJob {
         }
     }
 
+    /**
+     * What the protect stage needs: the fields' classification, and the data keys that encrypt and
+     * seal them ({@code null} when no key service is configured: masked values are then masked, not
+     * sealed, and nothing is encrypted).
+     */
+    public record Protection(Classification classification, DataKeysFactory keys) {
+
+        /** Nothing classified: no protect stage at all. */
+        public static final Protection NONE = new Protection(Classification.NONE, null);
+
+        public Protection {
+            Objects.requireNonNull(classification, "classification");
+        }
+
+        /** Whether changes pass a protect stage: something is encrypted or can be erased. */
+        boolean protectsChanges() {
+            return keys != null
+                    && (classification.encryptsAny()
+                            || classification.entities().values().stream()
+                                    .anyMatch(e -> e.subjectField() != null));
+        }
+
+        /** Whether errors pass a protect stage: some field is masked. */
+        boolean protectsErrors() {
+            return !classification.maskedAnywhere().isEmpty();
+        }
+    }
+
     /** Read-back sampling: the settings and each entity type's target table. */
     public record ReadBack(ReadBackSettings settings, Map<String, TargetTable> tables) {
 
@@ -224,6 +259,9 @@ public final class SyncJob {
 
     /** Where re-sync requests read their rows; {@code null} for a job that serves none. */
     private final ResyncSources resync;
+
+    /** Classification, encryption and erasure; {@link Protection#NONE} leaves the stage out. */
+    private final Protection protection;
 
     /**
      * @param sources the change sources, at least one
@@ -278,11 +316,19 @@ public final class SyncJob {
         this.observability = observability;
         this.faults = null;
         this.resync = null;
+        this.protection = Protection.NONE;
     }
 
-    /** {@code job}'s sources, stages and sinks with other observability, faults and re-syncs. */
+    /**
+     * {@code job}'s sources, stages and sinks with other observability, faults, re-syncs and
+     * protection.
+     */
     private SyncJob(
-            SyncJob job, Observability observability, FaultPlan faults, ResyncSources resync) {
+            SyncJob job,
+            Observability observability,
+            FaultPlan faults,
+            ResyncSources resync,
+            Protection protection) {
         this.sources = job.sources;
         this.validation = job.validation;
         this.consistency = job.consistency;
@@ -293,6 +339,7 @@ public final class SyncJob {
         this.observability = observability;
         this.faults = faults;
         this.resync = resync;
+        this.protection = protection;
     }
 
     /**
@@ -301,7 +348,8 @@ public final class SyncJob {
      * only in the graph of a job built this way.
      */
     public SyncJob withFaults(FaultPlan faults) {
-        return new SyncJob(this, observability, Objects.requireNonNull(faults, "faults"), resync);
+        return new SyncJob(
+                this, observability, Objects.requireNonNull(faults, "faults"), resync, protection);
     }
 
     /**
@@ -314,23 +362,24 @@ public final class SyncJob {
             throw new IllegalArgumentException("a sync job needs at least one source");
         }
         return new SyncJob(
-                List.copyOf(sources),
-                new Validation(
-                        control,
-                        validation.initialRules(),
-                        validation.maxParentWait(),
-                        validation.maxWaitingChildren()),
-                consistency,
-                changeTopic,
-                targetTables,
-                errorTopic,
-                errorsTable,
-                null);
+                        List.copyOf(sources),
+                        new Validation(
+                                control,
+                                validation.initialRules(),
+                                validation.maxParentWait(),
+                                validation.maxWaitingChildren()),
+                        consistency,
+                        changeTopic,
+                        targetTables,
+                        errorTopic,
+                        errorsTable,
+                        null)
+                .withProtection(protection);
     }
 
     /** This job without the quality, lag and alert stages (the benchmarks measure their cost). */
     public SyncJob withoutObservability() {
-        return new SyncJob(this, null, faults, resync);
+        return new SyncJob(this, null, faults, resync, protection);
     }
 
     /**
@@ -338,7 +387,21 @@ public final class SyncJob {
      * {@code resync}'s source tables and sends them through validation and resolve.
      */
     public SyncJob withResync(ResyncSources resync) {
-        return new SyncJob(this, observability, faults, Objects.requireNonNull(resync, "resync"));
+        return new SyncJob(
+                this, observability, faults, Objects.requireNonNull(resync, "resync"), protection);
+    }
+
+    /**
+     * This job with a protect stage: encrypted fields encrypted before the sinks, changes of erased
+     * subjects dropped, masked values taken out of errors (and sealed for replays).
+     */
+    public SyncJob withProtection(Protection protection) {
+        return new SyncJob(
+                this,
+                observability,
+                faults,
+                resync,
+                Objects.requireNonNull(protection, "protection"));
     }
 
     /** The quality, lag and alert stages' settings and sinks; {@code null} if left out. */
@@ -395,7 +458,8 @@ public final class SyncJob {
             decodedBySource.put(source.id(), decoded);
         }
         SingleOutputStreamOperator<ControlCommand> control = control(env);
-        changes.add(control.getSideOutput(ControlRouter.REPLAYS));
+        List<DataStream<AuditRecord>> audits = new ArrayList<>();
+        changes.add(unsealReplays(control.getSideOutput(ControlRouter.REPLAYS), audits));
         errors.add(control.getSideOutput(ErrorOutputs.ERRORS));
         if (resync != null) {
             SingleOutputStreamOperator<ChangeEvent> reread = resync(control);
@@ -409,8 +473,9 @@ public final class SyncJob {
         errors.add(resolved.getSideOutput(ErrorOutputs.ERRORS));
         recordConflicts(resolved.getSideOutput(ResolveFunction.CONFLICTS));
         writeBack(resolved);
-        SingleOutputStreamOperator<ChangeEvent> routed = route(injectFaults(resolved));
-        DataStream<ErrorRecord> allErrors = union(errors);
+        SingleOutputStreamOperator<ChangeEvent> routed =
+                route(injectFaults(protect(resolved, control, audits)));
+        DataStream<ErrorRecord> allErrors = protectErrors(union(errors));
         deliver(routed, allErrors);
         if (observability != null) {
             observe(env, decodedBySource, valid, resolved, routed, allErrors);
@@ -703,6 +768,64 @@ public final class SyncJob {
                                 consistency.maxParkedPerEntity()))
                 .uid(OperatorUids.resolve())
                 .name("resolve (duplicates, order, conflicts)");
+    }
+
+    /**
+     * Stage: replayed changes with the values their error record sealed given back; as they are
+     * when nothing is sealed.
+     */
+    public DataStream<ChangeEvent> unsealReplays(
+            DataStream<ChangeEvent> replays, List<DataStream<AuditRecord>> audits) {
+        if (protection.keys() == null || !protection.protectsErrors()) {
+            return replays;
+        }
+        SingleOutputStreamOperator<ChangeEvent> unsealed =
+                replays.process(
+                                new ReplayUnsealFunction(
+                                        protection.classification(), protection.keys()),
+                                new AvroTypeInfo<>(ChangeEvent.class))
+                        .uid(OperatorUids.unsealReplays())
+                        .name("unseal replays")
+                        .setParallelism(1);
+        audits.add(unsealed.getSideOutput(AuditOutputs.AUDIT));
+        return unsealed;
+    }
+
+    /**
+     * Stage: encrypted fields encrypted under their tenant's or subject's key, changes of erased
+     * subjects dropped; erasures and key rotations from the control topic.
+     */
+    public DataStream<ChangeEvent> protect(
+            DataStream<ChangeEvent> resolved,
+            SingleOutputStreamOperator<ControlCommand> control,
+            List<DataStream<AuditRecord>> audits) {
+        if (!protection.protectsChanges()) {
+            return resolved;
+        }
+        DataStream<ControlCommand> keyCommands =
+                control.getSideOutput(ControlRouter.ERASURES)
+                        .union(control.getSideOutput(ControlRouter.KEY_ROTATIONS));
+        SingleOutputStreamOperator<ChangeEvent> protectedChanges =
+                resolved.connect(keyCommands.broadcast(ProtectFunction.ERASED))
+                        .process(
+                                new ProtectFunction(protection.classification(), protection.keys()),
+                                new AvroTypeInfo<>(ChangeEvent.class))
+                        .uid(OperatorUids.protect())
+                        .name("protect (encrypt fields, drop erased subjects)");
+        audits.add(protectedChanges.getSideOutput(AuditOutputs.AUDIT));
+        return protectedChanges;
+    }
+
+    /** Stage: every error without plaintext of confidential and restricted fields. */
+    public DataStream<ErrorRecord> protectErrors(DataStream<ErrorRecord> errors) {
+        if (!protection.protectsErrors()) {
+            return errors;
+        }
+        return errors.map(
+                        new ErrorProtectFunction(protection.classification(), protection.keys()),
+                        new AvroTypeInfo<>(ErrorRecord.class))
+                .uid(OperatorUids.protectErrors())
+                .name("protect errors (mask, seal)");
     }
 
     /** Stage: every conflict to the conflicts topic and table. */

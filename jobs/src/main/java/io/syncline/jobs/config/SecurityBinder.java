@@ -79,6 +79,15 @@ final class SecurityBinder {
             }
         }
         node.rejectUnknownKeys();
+        if (subject != null && fields.getOrDefault(subject, FieldProtection.DEFAULT).encrypt()) {
+            node.get("subject")
+                    .problem(
+                            "names field '"
+                                    + subject
+                                    + "', which is encrypted; 'syncline erase' finds a subject's"
+                                    + " rows in the targets by this field, so it must stay in"
+                                    + " clear: remove 'encrypt: true' from it");
+        }
         if (subjectKeys && fields.values().stream().noneMatch(FieldProtection::encrypt)) {
             subjectKeysNode.problem(
                     "has no effect: no field of this entity type is encrypted; mark the personal"

@@ -18,6 +18,8 @@ import io.syncline.operators.jdbc.JdbcEndpoint;
 import io.syncline.operators.jdbc.PostgresConnections;
 import io.syncline.operators.observe.HeartbeatWriter;
 import io.syncline.operators.observe.ReplicationSlotProbe;
+import io.syncline.operators.protect.Classification;
+import io.syncline.operators.protect.EntityProtection;
 import io.syncline.operators.quality.QualityMetricsTable;
 import io.syncline.operators.quality.readback.ReadBackSettings;
 import io.syncline.operators.read.SourceTable;
@@ -26,6 +28,7 @@ import io.syncline.operators.resolve.EntityResolver;
 import io.syncline.operators.resolve.SourcePrecedence;
 import io.syncline.operators.resync.ResyncSources;
 import io.syncline.operators.resync.ResyncStatusTable;
+import io.syncline.operators.sink.TargetColumn;
 import io.syncline.operators.sink.TargetTable;
 import io.syncline.schema.ChangeEvent;
 import java.sql.Connection;
@@ -111,7 +114,8 @@ public final class SyncJobFactory {
                                                     table.entityType(), t -> new ArrayList<>())
                                             .add(table));
             for (DiscoveredTable table : tables) {
-                TargetTable targetTable = targetTableOf(target, table);
+                TargetTable targetTable =
+                        targetTableOf(target, table, config.security().classification());
                 prepareTargetTable(target, targetTable);
                 targetTables.put(table.mapping().entityType(), targetTable);
                 targetSinks.put(
@@ -162,7 +166,13 @@ public final class SyncJobFactory {
                                         target.username(),
                                         target.password(),
                                         "syncline resync status"),
-                                resyncs));
+                                resyncs))
+                .withProtection(protectionOf(config));
+    }
+
+    /** The protect stage's classification and data keys. */
+    public static SyncJob.Protection protectionOf(SynclineConfig config) {
+        return new SyncJob.Protection(config.security().classification(), null);
     }
 
     /** The table where the job records the re-sync requests it serves. */
@@ -322,11 +332,40 @@ public final class SyncJobFactory {
 
     /** The target table mirroring {@code table}. */
     public static TargetTable targetTableOf(TargetSettings target, DiscoveredTable table) {
+        return targetTableOf(target, table, Classification.NONE);
+    }
+
+    /**
+     * The target table mirroring {@code table}, where the fields {@code classification} encrypts
+     * are {@code text} columns: they hold the encrypted value's text, whatever the source's type.
+     */
+    public static TargetTable targetTableOf(
+            TargetSettings target, DiscoveredTable table, Classification classification) {
+        EntityProtection protection = classification.of(table.mapping().entityType());
+        for (String key : table.primaryKey()) {
+            if (protection.of(key).encrypt()) {
+                throw new IllegalStateException(
+                        "security.entities."
+                                + table.mapping().entityType()
+                                + ".fields."
+                                + key
+                                + " is part of the primary key of "
+                                + table.mapping().table()
+                                + " and cannot be encrypted: every encryption gives another"
+                                + " text, so the targets could not find the row again; remove"
+                                + " 'encrypt: true' from it");
+            }
+        }
+        List<TargetColumn> columns =
+                table.columns().stream()
+                        .map(
+                                c ->
+                                        protection.of(c.name()).encrypt()
+                                                ? new TargetColumn(c.name(), "text")
+                                                : c)
+                        .toList();
         return new TargetTable(
-                target.schema(),
-                table.mapping().targetTable(),
-                table.columns(),
-                table.primaryKey());
+                target.schema(), table.mapping().targetTable(), columns, table.primaryKey());
     }
 
     private static void prepareTargetTable(TargetSettings target, TargetTable table) {

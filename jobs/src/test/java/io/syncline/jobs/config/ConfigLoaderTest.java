@@ -12,6 +12,9 @@ import io.syncline.operators.alert.notify.NotifierSettings;
 import io.syncline.operators.alert.notify.PagerDutySettings;
 import io.syncline.operators.alert.notify.SlackSettings;
 import io.syncline.operators.alert.notify.SmsSettings;
+import io.syncline.operators.protect.Classification;
+import io.syncline.operators.protect.DataClass;
+import io.syncline.operators.protect.FieldProtection;
 import io.syncline.operators.quality.LatencyTargets;
 import io.syncline.operators.quality.QualityWindows;
 import io.syncline.operators.quality.SyncClass;
@@ -464,7 +467,7 @@ class ConfigLoaderTest {
                 .isEqualTo(
                         "unknown key 'monitoring'; Known keys: job, checkpoints, restart,"
                                 + " tenants, sources, sinks, validation, consistency, alerts,"
-                                + " observability, backfill");
+                                + " observability, backfill, security");
     }
 
     @ParameterizedTest
@@ -1733,6 +1736,70 @@ class ConfigLoaderTest {
         assertThat(problemAt(e, "backfill.commitTimeLag"))
                 .startsWith("must be longer than 0: a change committed just before");
         assertThat(problemAt(e, "backfill.chunksize")).contains("did you mean 'chunkSize'?");
+    }
+
+    @Test
+    void bindsFieldClassesEncryptionAndTheSubjectOfEachEntityType() {
+        SynclineConfig config =
+                load(
+                        VALID
+                                + """
+                                security:
+                                  entities:
+                                    customer:
+                                      subject: id
+                                      fields:
+                                        email: {class: confidential, encrypt: true}
+                                        phone: restricted
+                                        country: public
+                                """);
+
+        Classification classification = config.security().classification();
+        assertThat(classification.of("customer", "email"))
+                .isEqualTo(new FieldProtection(DataClass.CONFIDENTIAL, true));
+        assertThat(classification.of("customer", "phone"))
+                .isEqualTo(new FieldProtection(DataClass.RESTRICTED, false));
+        assertThat(classification.of("customer", "name")).isEqualTo(FieldProtection.DEFAULT);
+        assertThat(classification.of("customer").subjectField()).isEqualTo("id");
+        assertThat(classification.of("customer").masked()).containsExactly("email", "phone");
+        assertThat(classification.of("customer").encrypted()).containsExactly("email");
+    }
+
+    @Test
+    void withoutASecuritySectionNothingIsClassified() {
+        assertThat(load(VALID).security().classification().entities()).isEmpty();
+    }
+
+    @Test
+    void aClassificationProblemNamesTheClassesTheEntityTypesAndTheFix() {
+        ConfigException e =
+                catchConfigException(
+                        () ->
+                                load(
+                                        VALID
+                                                + """
+                                                security:
+                                                  entities:
+                                                    custmer:
+                                                      fields: {email: secret}
+                                                    customer:
+                                                      subject: id
+                                                      fields:
+                                                        id: {class: confidential, encrypt: true}
+                                                        tax_id: {class: internal, encrypt: true}
+                                                """));
+
+        assertThat(problemAt(e, "security.entities.custmer"))
+                .contains("no source table maps to entity type 'custmer'")
+                .contains("customer");
+        assertThat(problemAt(e, "security.entities.custmer.fields.email"))
+                .contains(
+                        "'secret' is not a class; use one of public, internal, confidential,"
+                                + " restricted");
+        assertThat(problemAt(e, "security.entities.customer.subject"))
+                .contains("which is encrypted");
+        assertThat(problemAt(e, "security.entities.customer.fields.tax_id.encrypt"))
+                .contains("also set class: confidential");
     }
 
     private SynclineConfig load(String yaml) {
