@@ -6,6 +6,7 @@ import io.syncline.operators.key.EntityKeys;
 import io.syncline.schema.ChangeEvent;
 import io.syncline.schema.ConflictDecision;
 import io.syncline.schema.ControlCommand;
+import io.syncline.schema.ErasureRequest;
 import io.syncline.schema.ResyncRequest;
 import io.syncline.schema.RuleSetDocument;
 import java.nio.charset.StandardCharsets;
@@ -167,6 +168,17 @@ public final class ControlTopicPublisher implements AutoCloseable {
         ControlCommand command =
                 ControlCommands.resync(requestId, request, clock.instant(), issuedBy);
         send(request.getTenant() + "/" + request.getEntityType(), command);
+        return command.getCommandId();
+    }
+
+    /**
+     * Publishes the erasure of a subject for the job to apply, keyed by tenant and subject hash.
+     *
+     * @return the command's id, {@code erase-<tenant>-<hash prefix>}
+     */
+    public String publishErasure(ErasureRequest erasure, String issuedBy) {
+        ControlCommand command = ControlCommands.erasure(erasure, clock.instant(), issuedBy);
+        send(erasure.getTenant() + "/" + erasure.getSubjectHash(), command);
         return command.getCommandId();
     }
 

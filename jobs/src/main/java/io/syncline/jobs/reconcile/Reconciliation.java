@@ -7,6 +7,7 @@ import io.syncline.jobs.config.TargetSettings;
 import io.syncline.jobs.wiring.DiscoveredTable;
 import io.syncline.jobs.wiring.SyncJobFactory;
 import io.syncline.jobs.wiring.TableDiscovery;
+import io.syncline.operators.protect.EntityProtection;
 import io.syncline.operators.retry.Sleeper;
 import io.syncline.operators.sink.SqlIdentifiers;
 import io.syncline.operators.sink.TargetColumn;
@@ -253,10 +254,13 @@ public final class Reconciliation {
         TargetSettings targetSettings = config.sinks().target();
         TargetTable targetTable = SyncJobFactory.targetTableOf(targetSettings, table);
         Set<String> targetColumns = targetColumns(targetConnections, targetTable);
+        EntityProtection protection = config.security().classification().of(mapping.entityType());
+        // Encrypted columns hold another ciphertext on every write: they cannot be compared.
         List<String> columns =
                 table.columns().stream()
                         .map(TargetColumn::name)
                         .filter(targetColumns::contains)
+                        .filter(column -> !protection.of(column).encrypt())
                         .toList();
         Map<String, TargetColumn> byName = new HashMap<>();
         table.columns().forEach(c -> byName.put(c.name(), c));

@@ -19,6 +19,7 @@ import io.syncline.operators.jdbc.PostgresConnections;
 import io.syncline.operators.observe.HeartbeatWriter;
 import io.syncline.operators.observe.ReplicationSlotProbe;
 import io.syncline.operators.protect.Classification;
+import io.syncline.operators.protect.DataKeysFactory;
 import io.syncline.operators.protect.EntityProtection;
 import io.syncline.operators.quality.QualityMetricsTable;
 import io.syncline.operators.quality.readback.ReadBackSettings;
@@ -172,7 +173,12 @@ public final class SyncJobFactory {
 
     /** The protect stage's classification and data keys. */
     public static SyncJob.Protection protectionOf(SynclineConfig config) {
-        return new SyncJob.Protection(config.security().classification(), null);
+        return new SyncJob.Protection(config.security().classification(), dataKeysOf(config));
+    }
+
+    /** Opens the data keys of {@code security.keys}; {@code null} when it is not configured. */
+    public static DataKeysFactory dataKeysOf(SynclineConfig config) {
+        return null;
     }
 
     /** The table where the job records the re-sync requests it serves. */

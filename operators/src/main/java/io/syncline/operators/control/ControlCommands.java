@@ -4,6 +4,7 @@ import io.syncline.schema.ChangeEvent;
 import io.syncline.schema.ConflictDecision;
 import io.syncline.schema.ControlCommand;
 import io.syncline.schema.ControlCommandType;
+import io.syncline.schema.ErasureRequest;
 import io.syncline.schema.ResyncRequest;
 import io.syncline.schema.RuleSetDocument;
 import java.io.IOException;
@@ -49,6 +50,29 @@ public final class ControlCommands {
                 .setIssuedAt(issuedAt)
                 .setIssuedBy(issuedBy)
                 .setResync(request)
+                .build();
+    }
+
+    /**
+     * The id of the command erasing subject {@code subjectHash} of {@code tenant}: {@code
+     * erase-<tenant>-<first 16 hex digits of the hash>}.
+     */
+    public static String erasureCommandId(String tenant, String subjectHash) {
+        return "erase-"
+                + tenant
+                + "-"
+                + subjectHash.substring(0, Math.min(16, subjectHash.length()));
+    }
+
+    /** A command that makes the job forget an erased subject and drop its later changes. */
+    public static ControlCommand erasure(
+            ErasureRequest erasure, Instant issuedAt, String issuedBy) {
+        return ControlCommand.newBuilder()
+                .setCommandId(erasureCommandId(erasure.getTenant(), erasure.getSubjectHash()))
+                .setType(ControlCommandType.ERASE)
+                .setIssuedAt(issuedAt)
+                .setIssuedBy(issuedBy)
+                .setErasure(erasure)
                 .build();
     }
 

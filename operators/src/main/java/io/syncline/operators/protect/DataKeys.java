@@ -26,6 +26,15 @@ public interface DataKeys extends FieldCipher.KeyLookup, AutoCloseable {
      */
     String subjectHash(String tenant, String subjectId);
 
+    /**
+     * Destroys the key of subject {@code subjectHash} of {@code tenant} for good
+     * (crypto-shredding): every value encrypted under it becomes unreadable, wherever a copy is
+     * kept, and no key is made for the subject again.
+     *
+     * @return whether the subject had a key to destroy
+     */
+    boolean destroySubjectKey(String tenant, String subjectHash);
+
     /** Forgets cached current versions, so the next {@link #current} reads the key table again. */
     void refresh();
 

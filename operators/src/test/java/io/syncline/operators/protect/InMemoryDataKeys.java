@@ -47,9 +47,14 @@ final class InMemoryDataKeys implements DataKeys {
 
     /** Destroys the subject's key, as an erasure does. */
     void destroySubject(String tenant, String subjectHash) {
+        destroySubjectKey(tenant, subjectHash);
+    }
+
+    @Override
+    public boolean destroySubjectKey(String tenant, String subjectHash) {
         String keyId = tenant + "~" + subjectHash.substring(0, 16);
-        keys.remove(keyId + ":1");
         destroyed.add(keyId);
+        return keys.remove(keyId + ":1") != null;
     }
 
     @Override
