@@ -19,6 +19,7 @@ import io.syncline.operators.observe.SourceLagMonitor;
 import io.syncline.operators.protect.Classification;
 import io.syncline.operators.protect.DataKeysFactory;
 import io.syncline.operators.protect.ErrorProtectFunction;
+import io.syncline.operators.protect.ErrorSealer;
 import io.syncline.operators.protect.ProtectFunction;
 import io.syncline.operators.protect.ReplayUnsealFunction;
 import io.syncline.operators.quality.LatencyTargets;
@@ -215,6 +216,11 @@ public final class SyncJob {
                     && (classification.encryptsAny()
                             || classification.entities().values().stream()
                                     .anyMatch(e -> e.subjectField() != null));
+        }
+
+        /** Seals the errors of this protection. */
+        public ErrorSealer errorSealer() {
+            return new ErrorSealer(classification, keys);
         }
 
         /** Whether errors pass a protect stage: some field is masked. */
@@ -822,7 +828,7 @@ public final class SyncJob {
             return errors;
         }
         return errors.map(
-                        new ErrorProtectFunction(protection.classification(), protection.keys()),
+                        new ErrorProtectFunction(protection.errorSealer()),
                         new AvroTypeInfo<>(ErrorRecord.class))
                 .uid(OperatorUids.protectErrors())
                 .name("protect errors (mask, seal)");

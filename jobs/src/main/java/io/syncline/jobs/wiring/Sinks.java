@@ -10,6 +10,7 @@ import io.syncline.operators.jdbc.JdbcEndpoint;
 import io.syncline.operators.jdbc.JdbcTableSink;
 import io.syncline.operators.jdbc.RejectionHandler;
 import io.syncline.operators.key.EntityKeys;
+import io.syncline.operators.protect.ErrorSealer;
 import io.syncline.operators.quality.ObservationKeys;
 import io.syncline.operators.quality.QualityMetricsTable;
 import io.syncline.operators.resolve.ConflictsTable;
@@ -148,6 +149,19 @@ public final class Sinks {
                 table.qualifiedName(),
                 new VersionGuardedUpsert(table),
                 ErrorQueueRejections.changes(errors));
+    }
+
+    /**
+     * As {@link #targetTable(TargetSettings, TargetTable, ErrorsTable)}, with the errors of refused
+     * changes sealed by {@code sealer}, as every other error is.
+     */
+    public static JdbcTableSink<ChangeEvent> targetTable(
+            TargetSettings target, TargetTable table, ErrorsTable errors, ErrorSealer sealer) {
+        return jdbc(
+                target,
+                table.qualifiedName(),
+                new VersionGuardedUpsert(table),
+                ErrorQueueRejections.changes(errors).sealedBy(sealer));
     }
 
     /**

@@ -78,6 +78,7 @@ public final class SyncJobFactory {
         Map<String, List<SourceTable>> rereadTables = new LinkedHashMap<>();
         Map<String, JdbcEndpoint> sourceDatabases = new LinkedHashMap<>();
         ErrorsTable errorsTable = errorsTableOf(config);
+        SyncJob.Protection protection = protectionOf(config);
         for (SourceConfig source : config.sources()) {
             List<DiscoveredTable> tables = TableDiscovery.discover(source);
             Publications.ensure(source, config.observability().heartbeat());
@@ -121,7 +122,8 @@ public final class SyncJobFactory {
                 targetTables.put(table.mapping().entityType(), targetTable);
                 targetSinks.put(
                         table.mapping().entityType(),
-                        Sinks.targetTable(target, targetTable, errorsTable));
+                        Sinks.targetTable(
+                                target, targetTable, errorsTable, protection.errorSealer()));
             }
         }
         KafkaSinkSettings kafka = config.sinks().kafka();
@@ -168,7 +170,7 @@ public final class SyncJobFactory {
                                         target.password(),
                                         "syncline resync status"),
                                 resyncs))
-                .withProtection(protectionOf(config));
+                .withProtection(protection);
     }
 
     /** The protect stage's classification and data keys. */

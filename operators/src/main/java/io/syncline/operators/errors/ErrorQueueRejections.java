@@ -5,6 +5,7 @@ import io.syncline.operators.jdbc.RejectedRow;
 import io.syncline.operators.jdbc.Rejection;
 import io.syncline.operators.jdbc.RejectionHandler;
 import io.syncline.operators.key.EntityKeys;
+import io.syncline.operators.protect.ErrorSealer;
 import io.syncline.operators.quality.ObservationKeys;
 import io.syncline.schema.Alert;
 import io.syncline.schema.ChangeEvent;
@@ -40,16 +41,36 @@ public final class ErrorQueueRejections<T> implements RejectionHandler<T> {
     // Null when the errors table is in the database of the refusing table.
     private final JdbcEndpoint errorsDatabase;
     private final RowDescription<T> rows;
+    // Takes confidential values out of the errors; null writes them as they are.
+    private final ErrorSealer sealer;
 
     private ErrorQueueRejections(
-            ErrorsTable errorsTable, JdbcEndpoint errorsDatabase, RowDescription<T> rows) {
+            ErrorsTable errorsTable,
+            JdbcEndpoint errorsDatabase,
+            RowDescription<T> rows,
+            ErrorSealer sealer) {
         this.errorsTable = Objects.requireNonNull(errorsTable, "errorsTable");
         this.errorsDatabase = errorsDatabase;
         this.rows = rows;
+        this.sealer = sealer;
+    }
+
+    private ErrorQueueRejections(
+            ErrorsTable errorsTable, JdbcEndpoint errorsDatabase, RowDescription<T> rows) {
+        this(errorsTable, errorsDatabase, rows, null);
     }
 
     private ErrorQueueRejections(ErrorsTable errorsTable, RowDescription<T> rows) {
         this(errorsTable, null, rows);
+    }
+
+    /**
+     * These rejections with the confidential and restricted values of their errors masked in the
+     * text and sealed in the change, as on the error topic.
+     */
+    public ErrorQueueRejections<T> sealedBy(ErrorSealer sealer) {
+        return new ErrorQueueRejections<>(
+                errorsTable, errorsDatabase, rows, Objects.requireNonNull(sealer, "sealer"));
     }
 
     /** For a target table: the refused change goes with its error, to be replayed. */
@@ -103,7 +124,8 @@ public final class ErrorQueueRejections<T> implements RejectionHandler<T> {
         ErrorsTableInsert insert = errorsTable.insertStatement();
         try (PreparedStatement statement = connection.prepareStatement(insert.query())) {
             for (RejectedRow<T> row : rejected) {
-                insert.statement(statement, errorOf(row, time));
+                ErrorRecord error = errorOf(row, time);
+                insert.statement(statement, sealer == null ? error : sealer.seal(error));
                 statement.addBatch();
             }
             statement.executeBatch();

@@ -2,7 +2,6 @@ package io.syncline.operators.protect;
 
 import io.syncline.schema.ErrorRecord;
 import java.util.Objects;
-import org.apache.flink.api.common.functions.OpenContext;
 import org.apache.flink.api.common.functions.RichMapFunction;
 
 /**
@@ -13,35 +12,19 @@ public final class ErrorProtectFunction extends RichMapFunction<ErrorRecord, Err
 
     private static final long serialVersionUID = 1L;
 
-    private final Classification classification;
-    private final DataKeysFactory keysFactory;
+    private final ErrorSealer sealer;
 
-    private transient ErrorProtection protection;
-    private transient DataKeys keys;
-
-    /**
-     * @param keysFactory the keys to seal with; {@code null} masks changes' values instead
-     */
-    public ErrorProtectFunction(Classification classification, DataKeysFactory keysFactory) {
-        this.classification = Objects.requireNonNull(classification, "classification");
-        this.keysFactory = keysFactory;
-    }
-
-    @Override
-    public void open(OpenContext openContext) {
-        protection = new ErrorProtection(classification, new FieldCipher());
-        keys = keysFactory == null ? null : keysFactory.open();
+    public ErrorProtectFunction(ErrorSealer sealer) {
+        this.sealer = Objects.requireNonNull(sealer, "sealer");
     }
 
     @Override
     public void close() {
-        if (keys != null) {
-            keys.close();
-        }
+        sealer.close();
     }
 
     @Override
     public ErrorRecord map(ErrorRecord error) {
-        return protection.protect(error, keys);
+        return sealer.seal(error);
     }
 }
