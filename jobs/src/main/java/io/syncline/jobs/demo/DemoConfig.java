@@ -129,6 +129,15 @@ final class DemoConfig {
                 # in 15 minutes, so a tenant whose accuracy keeps dipping raises one alert.
                 alerts:
                   rateLimit: 15m
+                # Customers' names and e-mail addresses are confidential: they never appear in
+                # logs, error records (masked in the text, sealed in the change for replays) or
+                # this console.
+                security:
+                  entities:
+                    customer:
+                      fields:
+                        name: confidential
+                        email: confidential
                 """
                 .formatted(
                         workDir.resolve("checkpoints").toUri(),
