@@ -3,6 +3,9 @@ package io.syncline.jobs;
 import io.syncline.operators.alert.AlertFunction;
 import io.syncline.operators.alert.AlertKeys;
 import io.syncline.operators.alert.AlertThresholds;
+import io.syncline.operators.audit.AuditOutputs;
+import io.syncline.operators.audit.AuditRecords;
+import io.syncline.operators.audit.ChangeAuditFunction;
 import io.syncline.operators.control.ControlRouter;
 import io.syncline.operators.decode.DecodeRouter;
 import io.syncline.operators.errors.ErrorOutputs;
@@ -34,6 +37,7 @@ import io.syncline.operators.sink.EntityTypeRouter;
 import io.syncline.operators.sink.TargetTable;
 import io.syncline.operators.validate.ValidateFunction;
 import io.syncline.schema.Alert;
+import io.syncline.schema.AuditRecord;
 import io.syncline.schema.ChangeEvent;
 import io.syncline.schema.ConflictDecision;
 import io.syncline.schema.ConflictRecord;
@@ -188,6 +192,22 @@ public final class SyncJob {
         }
     }
 
+    /**
+     * The audit trail: what every delivered change's audit record says, and its two sinks.
+     *
+     * @param records makes the audit record of a delivered change
+     * @param topic sink of every audit record to the audit topic
+     * @param table sink of every audit record into the audit table
+     */
+    public record Audit(AuditRecords records, Sink<AuditRecord> topic, Sink<AuditRecord> table) {
+
+        public Audit {
+            Objects.requireNonNull(records, "records");
+            Objects.requireNonNull(topic, "topic");
+            Objects.requireNonNull(table, "table");
+        }
+    }
+
     /** Read-back sampling: the settings and each entity type's target table. */
     public record ReadBack(ReadBackSettings settings, Map<String, TargetTable> tables) {
 
@@ -224,6 +244,9 @@ public final class SyncJob {
 
     /** Where re-sync requests read their rows; {@code null} for a job that serves none. */
     private final ResyncSources resync;
+
+    /** The audit trail's settings and sinks; {@code null} for a job without one. */
+    private final Audit audit;
 
     /**
      * @param sources the change sources, at least one
@@ -278,11 +301,24 @@ public final class SyncJob {
         this.observability = observability;
         this.faults = null;
         this.resync = null;
+        this.audit = null;
     }
 
     /** {@code job}'s sources, stages and sinks with other observability, faults and re-syncs. */
     private SyncJob(
             SyncJob job, Observability observability, FaultPlan faults, ResyncSources resync) {
+        this(job, observability, faults, resync, job.audit);
+    }
+
+    /**
+     * {@code job}'s sources, stages and sinks with other observability, faults, re-syncs, audit.
+     */
+    private SyncJob(
+            SyncJob job,
+            Observability observability,
+            FaultPlan faults,
+            ResyncSources resync,
+            Audit audit) {
         this.sources = job.sources;
         this.validation = job.validation;
         this.consistency = job.consistency;
@@ -293,6 +329,7 @@ public final class SyncJob {
         this.observability = observability;
         this.faults = faults;
         this.resync = resync;
+        this.audit = audit;
     }
 
     /**
@@ -307,25 +344,41 @@ public final class SyncJob {
     /**
      * This job's stages and sinks over other sources and another control source, without the
      * quality, lag and alert stages: the bounded backfill job, whose sources and control source all
-     * end.
+     * end. Its changes are audited as the job's are.
      */
     public SyncJob withSources(List<ChangeSource> sources, Source<ControlCommand, ?, ?> control) {
         if (sources.isEmpty()) {
             throw new IllegalArgumentException("a sync job needs at least one source");
         }
+        SyncJob job =
+                new SyncJob(
+                        List.copyOf(sources),
+                        new Validation(
+                                control,
+                                validation.initialRules(),
+                                validation.maxParentWait(),
+                                validation.maxWaitingChildren()),
+                        consistency,
+                        changeTopic,
+                        targetTables,
+                        errorTopic,
+                        errorsTable,
+                        null);
+        return audit == null ? job : job.withAudit(audit);
+    }
+
+    /**
+     * This job writing the audit trail: an audit record of every change it hands to the sinks, and
+     * those of the control commands, to the audit topic and table.
+     */
+    public SyncJob withAudit(Audit audit) {
         return new SyncJob(
-                List.copyOf(sources),
-                new Validation(
-                        control,
-                        validation.initialRules(),
-                        validation.maxParentWait(),
-                        validation.maxWaitingChildren()),
-                consistency,
-                changeTopic,
-                targetTables,
-                errorTopic,
-                errorsTable,
-                null);
+                this, observability, faults, resync, Objects.requireNonNull(audit, "audit"));
+    }
+
+    /** The audit trail's settings and sinks; {@code null} if the job writes none. */
+    public Audit audit() {
+        return audit;
     }
 
     /** This job without the quality, lag and alert stages (the benchmarks measure their cost). */
@@ -397,6 +450,8 @@ public final class SyncJob {
         SingleOutputStreamOperator<ControlCommand> control = control(env);
         changes.add(control.getSideOutput(ControlRouter.REPLAYS));
         errors.add(control.getSideOutput(ErrorOutputs.ERRORS));
+        List<DataStream<AuditRecord>> audits = new ArrayList<>();
+        audits.add(control.getSideOutput(AuditOutputs.AUDIT));
         if (resync != null) {
             SingleOutputStreamOperator<ChangeEvent> reread = resync(control);
             changes.add(reread);
@@ -412,6 +467,9 @@ public final class SyncJob {
         SingleOutputStreamOperator<ChangeEvent> routed = route(injectFaults(resolved));
         DataStream<ErrorRecord> allErrors = union(errors);
         deliver(routed, allErrors);
+        if (audit != null) {
+            audit(routed, audits);
+        }
         if (observability != null) {
             observe(env, decodedBySource, valid, resolved, routed, allErrors);
         }
@@ -785,6 +843,28 @@ public final class SyncJob {
                 .uid(OperatorUids.errorTopicSink())
                 .name("error topic (exactly once)");
         errors.sinkTo(errorsTable).uid(OperatorUids.errorsTableSink()).name("errors table");
+    }
+
+    /**
+     * Stage: the audit record of every change handed to the sinks, with the audit records other
+     * stages put on {@link AuditOutputs#AUDIT} (control commands, erasures), to the audit topic and
+     * table. Chained to the router, so it adds no exchange of the changes.
+     */
+    public void audit(DataStream<ChangeEvent> delivered, List<DataStream<AuditRecord>> others) {
+        DataStream<AuditRecord> records =
+                delivered
+                        .map(
+                                new ChangeAuditFunction(audit.records()),
+                                new AvroTypeInfo<>(AuditRecord.class))
+                        .uid(OperatorUids.auditChanges())
+                        .name("audit delivered changes");
+        for (DataStream<AuditRecord> other : others) {
+            records = records.union(other);
+        }
+        records.sinkTo(audit.topic())
+                .uid(OperatorUids.auditTopicSink())
+                .name("audit topic (exactly once)");
+        records.sinkTo(audit.table()).uid(OperatorUids.auditTableSink()).name("audit table");
     }
 
     /**

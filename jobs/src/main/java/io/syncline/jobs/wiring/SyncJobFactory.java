@@ -8,9 +8,10 @@ import io.syncline.jobs.config.SourceConfig;
 import io.syncline.jobs.config.SynclineConfig;
 import io.syncline.jobs.config.TargetSettings;
 import io.syncline.jobs.config.ValidationSettings;
-import io.syncline.jobs.control.ControlTopicPublisher;
 import io.syncline.operators.alert.AlertsTable;
 import io.syncline.operators.alert.notify.NotifierSink;
+import io.syncline.operators.audit.AuditRecords;
+import io.syncline.operators.audit.AuditTable;
 import io.syncline.operators.decode.TableBinding;
 import io.syncline.operators.errors.ErrorsTable;
 import io.syncline.operators.errors.Escalation;
@@ -37,17 +38,9 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.Optional;
-import java.util.Properties;
 import java.util.Set;
-import java.util.concurrent.ExecutionException;
-import java.util.concurrent.TimeUnit;
-import java.util.concurrent.TimeoutException;
 import org.apache.flink.api.connector.sink2.Sink;
 import org.apache.flink.connector.base.DeliveryGuarantee;
-import org.apache.kafka.clients.admin.Admin;
-import org.apache.kafka.clients.admin.AdminClientConfig;
-import org.apache.kafka.clients.admin.NewTopic;
 
 /**
  * Turns a validated configuration into a {@link SyncJob}: discovers the source tables, creates
@@ -120,8 +113,8 @@ public final class SyncJobFactory {
             }
         }
         KafkaSinkSettings kafka = config.sinks().kafka();
-        createMissingTopics(kafka, config.job().parallelism());
-        ControlTopicPublisher.ensureTopic(kafka);
+        Topics.prepare(config);
+        Topics.ensureControlTopic(kafka);
         prepareTable(target, errorsTable.qualifiedName(), errorsTable.createSql());
         ConflictsTable conflictsTable = conflictsTableOf(config);
         prepareTable(target, conflictsTable.qualifiedName(), conflictsTable.createSql());
@@ -129,40 +122,74 @@ public final class SyncJobFactory {
         prepareTable(target, resyncs.qualifiedName(), List.of(resyncs.createSql()));
         ValidationSettings validation = config.validation();
         ConsistencySettings consistency = config.consistency();
-        return new SyncJob(
-                        sources,
-                        new SyncJob.Validation(
-                                ControlSources.control(kafka),
-                                validation.rules(),
-                                validation.maxParentWait(),
-                                validation.maxWaitingChildren()),
-                        new SyncJob.Consistency(
-                                new EntityResolver(
-                                        consistency.entities(), new SourcePrecedence(priorities)),
-                                consistency.dedupTtl(),
-                                consistency.maxOutOfOrder(),
-                                consistency.maxPendingPerEntity(),
-                                consistency.maxParkedPerEntity(),
-                                Sinks.conflictTopic(kafka, guarantee),
-                                Sinks.conflictsTable(target, conflictsTable, errorsTable),
-                                writeBack),
-                        Sinks.changeTopic(kafka, guarantee),
-                        targetSinks,
-                        Sinks.errorTopic(kafka, guarantee),
-                        Sinks.errorsTable(target, errorsTable),
-                        observability(config, targetTables, errorsTable, guarantee))
-                .withResync(
-                        new ResyncSources(
-                                rereadTables,
-                                sourceDatabases,
-                                // Re-syncs read like backfills: as many rows per query.
-                                config.backfill().chunkSize(),
-                                new JdbcEndpoint(
-                                        target.url(),
-                                        target.username(),
-                                        target.password(),
-                                        "syncline resync status"),
-                                resyncs));
+        SyncJob job =
+                new SyncJob(
+                                sources,
+                                new SyncJob.Validation(
+                                        ControlSources.control(kafka),
+                                        validation.rules(),
+                                        validation.maxParentWait(),
+                                        validation.maxWaitingChildren()),
+                                new SyncJob.Consistency(
+                                        new EntityResolver(
+                                                consistency.entities(),
+                                                new SourcePrecedence(priorities)),
+                                        consistency.dedupTtl(),
+                                        consistency.maxOutOfOrder(),
+                                        consistency.maxPendingPerEntity(),
+                                        consistency.maxParkedPerEntity(),
+                                        Sinks.conflictTopic(kafka, guarantee),
+                                        Sinks.conflictsTable(target, conflictsTable, errorsTable),
+                                        writeBack),
+                                Sinks.changeTopic(kafka, guarantee),
+                                targetSinks,
+                                Sinks.errorTopic(kafka, guarantee),
+                                Sinks.errorsTable(target, errorsTable),
+                                observability(config, targetTables, errorsTable, guarantee))
+                        .withResync(
+                                new ResyncSources(
+                                        rereadTables,
+                                        sourceDatabases,
+                                        // Re-syncs read like backfills: as many rows per query.
+                                        config.backfill().chunkSize(),
+                                        new JdbcEndpoint(
+                                                target.url(),
+                                                target.username(),
+                                                target.password(),
+                                                "syncline resync status"),
+                                        resyncs));
+        return config.security().audit().enabled()
+                ? job.withAudit(audit(config, targetTables, errorsTable, guarantee))
+                : job;
+    }
+
+    /** The audit trail of {@code config}'s job: its records and sinks; creates its table. */
+    private static SyncJob.Audit audit(
+            SynclineConfig config,
+            Map<String, TargetTable> targetTables,
+            ErrorsTable errorsTable,
+            DeliveryGuarantee guarantee) {
+        TargetSettings target = config.sinks().target();
+        AuditTable auditTable = auditTableOf(config);
+        prepareTable(target, auditTable.qualifiedName(), auditTable.createSql());
+        Map<String, String> tableNames = new LinkedHashMap<>();
+        targetTables.forEach(
+                (entityType, table) ->
+                        tableNames.put(entityType, table.schema() + "." + table.table()));
+        return new SyncJob.Audit(
+                new AuditRecords(
+                        config.job().name(),
+                        AuditRecords.versionOf(SyncJobFactory.class),
+                        config.sinks().kafka().changeTopic(),
+                        tableNames),
+                Sinks.auditTopic(config.sinks().kafka(), guarantee),
+                Sinks.auditTable(target, auditTable, errorsTable));
+    }
+
+    /** The audit table of {@code config}. */
+    public static AuditTable auditTableOf(SynclineConfig config) {
+        TargetSettings target = config.sinks().target();
+        return new AuditTable(target.schema(), target.auditTable());
     }
 
     /** The table where the job records the re-sync requests it serves. */
@@ -362,40 +389,6 @@ public final class SyncJobFactory {
                             + ": "
                             + e.getMessage(),
                     e);
-        }
-    }
-
-    private static void createMissingTopics(KafkaSinkSettings kafka, int partitions) {
-        Properties admin = new Properties();
-        admin.putAll(kafka.properties());
-        admin.setProperty(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, kafka.bootstrapServers());
-        try (Admin client = Admin.create(admin)) {
-            Set<String> existing = client.listTopics().names().get(30, TimeUnit.SECONDS);
-            List<NewTopic> missing = new ArrayList<>();
-            for (String topic :
-                    List.of(
-                            kafka.changeTopic(),
-                            kafka.errorTopic(),
-                            kafka.conflictTopic(),
-                            kafka.qualityTopic(),
-                            kafka.alertTopic())) {
-                if (!existing.contains(topic)) {
-                    missing.add(new NewTopic(topic, Optional.of(partitions), Optional.empty()));
-                }
-            }
-            if (!missing.isEmpty()) {
-                client.createTopics(missing).all().get(30, TimeUnit.SECONDS);
-            }
-        } catch (ExecutionException | TimeoutException e) {
-            throw new IllegalStateException(
-                    "cannot create the topics at "
-                            + kafka.bootstrapServers()
-                            + ": "
-                            + e.getMessage(),
-                    e);
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            throw new IllegalStateException("interrupted while creating topics", e);
         }
     }
 }
