@@ -186,6 +186,7 @@ class AuditITCase {
                             "--id",
                             "7",
                             "--json");
+            LOG.info("syncline lineage --json printed:\n{}", json.out());
             assertThat(json.exitCode()).isZero();
             JsonNode entries = new ObjectMapper().readTree(json.out()).path("entries");
             assertThat(entries.findValuesAsText("what"))

@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import io.syncline.embedded.KafkaExtension;
 import io.syncline.embedded.PostgresExtension;
 import io.syncline.jobs.CliRun;
+import io.syncline.jobs.Poll;
 import io.syncline.jobs.config.ConfigLoader;
 import io.syncline.jobs.config.SynclineConfig;
 import io.syncline.jobs.wiring.SyncJobFactory;
@@ -31,6 +32,8 @@ import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.io.TempDir;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * {@code syncline cleanup} against real PostgreSQL tables, and the topics' retention against a real
@@ -43,6 +46,7 @@ class CleanupCommandITCase {
     @RegisterExtension static final PostgresExtension POSTGRES = new PostgresExtension();
     @RegisterExtension static final KafkaExtension KAFKA = new KafkaExtension();
 
+    private static final Logger LOG = LoggerFactory.getLogger(CleanupCommandITCase.class);
     private static final String DATABASE = "cleanup_cli";
     private static final long DAY_MILLIS = Duration.ofDays(1).toMillis();
 
@@ -98,6 +102,7 @@ class CleanupCommandITCase {
         Map<String, List<String>> before = rows();
 
         CliRun run = CliRun.of("cleanup", "-c", config.toString(), "--dry-run");
+        LOG.info("syncline cleanup --dry-run printed:\n{}{}", run.out(), run.err());
 
         assertThat(run.exitCode()).as(run.err()).isZero();
         assertThat(run.out().lines().findFirst().orElseThrow())
@@ -112,6 +117,7 @@ class CleanupCommandITCase {
     @Test
     void rowsOlderThanTheirRetentionGoAndWhatStillNeedsAPersonStays() throws Exception {
         CliRun run = CliRun.of("cleanup", "-c", config.toString(), "--batch", "1");
+        LOG.info("syncline cleanup printed:\n{}{}", run.out(), run.err());
 
         assertThat(run.exitCode()).as(run.err()).isZero();
         assertThat(columns(run, "public.syncline_errors"))
@@ -166,6 +172,16 @@ class CleanupCommandITCase {
                             assertThat(change.setting())
                                     .isEqualTo("security.retention.changes: 7y");
                         });
+        // The broker applies an altered config a moment after the controller accepted it.
+        Poll.until(
+                Duration.ofSeconds(30),
+                "the broker to apply the change topic's retention",
+                () ->
+                        describe("cleanup.changes")
+                                .get("cleanup.changes")
+                                .get("retention.ms")
+                                .value()
+                                .equals(sevenYears));
         Map<String, Config> configs =
                 describe(
                         "cleanup.changes",
