@@ -350,8 +350,7 @@ public final class SyncJob {
         if (sources.isEmpty()) {
             throw new IllegalArgumentException("a sync job needs at least one source");
         }
-        SyncJob job =
-                new SyncJob(
+        return new SyncJob(
                         List.copyOf(sources),
                         new Validation(
                                 control,
@@ -363,17 +362,18 @@ public final class SyncJob {
                         targetTables,
                         errorTopic,
                         errorsTable,
-                        null);
-        return audit == null ? job : job.withAudit(audit);
+                        null)
+                .withAudit(audit);
     }
 
     /**
      * This job writing the audit trail: an audit record of every change it hands to the sinks, and
      * those of the control commands, to the audit topic and table.
+     *
+     * @param audit the audit trail's records and sinks; {@code null} leaves it out
      */
     public SyncJob withAudit(Audit audit) {
-        return new SyncJob(
-                this, observability, faults, resync, Objects.requireNonNull(audit, "audit"));
+        return new SyncJob(this, observability, faults, resync, audit);
     }
 
     /** The audit trail's settings and sinks; {@code null} if the job writes none. */
@@ -848,7 +848,8 @@ public final class SyncJob {
     /**
      * Stage: the audit record of every change handed to the sinks, with the audit records other
      * stages put on {@link AuditOutputs#AUDIT} (control commands, erasures), to the audit topic and
-     * table. Chained to the router, so it adds no exchange of the changes.
+     * table. The map is chained to the router, so no change crosses the network for it; only the
+     * small audit records travel to the audit sinks, which also take the control stage's records.
      */
     public void audit(DataStream<ChangeEvent> delivered, List<DataStream<AuditRecord>> others) {
         DataStream<AuditRecord> records =

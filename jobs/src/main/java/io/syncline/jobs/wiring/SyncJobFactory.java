@@ -122,53 +122,55 @@ public final class SyncJobFactory {
         prepareTable(target, resyncs.qualifiedName(), List.of(resyncs.createSql()));
         ValidationSettings validation = config.validation();
         ConsistencySettings consistency = config.consistency();
-        SyncJob job =
-                new SyncJob(
-                                sources,
-                                new SyncJob.Validation(
-                                        ControlSources.control(kafka),
-                                        validation.rules(),
-                                        validation.maxParentWait(),
-                                        validation.maxWaitingChildren()),
-                                new SyncJob.Consistency(
-                                        new EntityResolver(
-                                                consistency.entities(),
-                                                new SourcePrecedence(priorities)),
-                                        consistency.dedupTtl(),
-                                        consistency.maxOutOfOrder(),
-                                        consistency.maxPendingPerEntity(),
-                                        consistency.maxParkedPerEntity(),
-                                        Sinks.conflictTopic(kafka, guarantee),
-                                        Sinks.conflictsTable(target, conflictsTable, errorsTable),
-                                        writeBack),
-                                Sinks.changeTopic(kafka, guarantee),
-                                targetSinks,
-                                Sinks.errorTopic(kafka, guarantee),
-                                Sinks.errorsTable(target, errorsTable),
-                                observability(config, targetTables, errorsTable, guarantee))
-                        .withResync(
-                                new ResyncSources(
-                                        rereadTables,
-                                        sourceDatabases,
-                                        // Re-syncs read like backfills: as many rows per query.
-                                        config.backfill().chunkSize(),
-                                        new JdbcEndpoint(
-                                                target.url(),
-                                                target.username(),
-                                                target.password(),
-                                                "syncline resync status"),
-                                        resyncs));
-        return config.security().audit().enabled()
-                ? job.withAudit(audit(config, targetTables, errorsTable, guarantee))
-                : job;
+        return new SyncJob(
+                        sources,
+                        new SyncJob.Validation(
+                                ControlSources.control(kafka),
+                                validation.rules(),
+                                validation.maxParentWait(),
+                                validation.maxWaitingChildren()),
+                        new SyncJob.Consistency(
+                                new EntityResolver(
+                                        consistency.entities(), new SourcePrecedence(priorities)),
+                                consistency.dedupTtl(),
+                                consistency.maxOutOfOrder(),
+                                consistency.maxPendingPerEntity(),
+                                consistency.maxParkedPerEntity(),
+                                Sinks.conflictTopic(kafka, guarantee),
+                                Sinks.conflictsTable(target, conflictsTable, errorsTable),
+                                writeBack),
+                        Sinks.changeTopic(kafka, guarantee),
+                        targetSinks,
+                        Sinks.errorTopic(kafka, guarantee),
+                        Sinks.errorsTable(target, errorsTable),
+                        observability(config, targetTables, errorsTable, guarantee))
+                .withResync(
+                        new ResyncSources(
+                                rereadTables,
+                                sourceDatabases,
+                                // Re-syncs read like backfills: as many rows per query.
+                                config.backfill().chunkSize(),
+                                new JdbcEndpoint(
+                                        target.url(),
+                                        target.username(),
+                                        target.password(),
+                                        "syncline resync status"),
+                                resyncs))
+                .withAudit(audit(config, targetTables, errorsTable, guarantee));
     }
 
-    /** The audit trail of {@code config}'s job: its records and sinks; creates its table. */
+    /**
+     * The audit trail of {@code config}'s job, its records and sinks, with its table created; null
+     * if {@code security.audit} turns it off.
+     */
     private static SyncJob.Audit audit(
             SynclineConfig config,
             Map<String, TargetTable> targetTables,
             ErrorsTable errorsTable,
             DeliveryGuarantee guarantee) {
+        if (!config.security().audit().enabled()) {
+            return null;
+        }
         TargetSettings target = config.sinks().target();
         AuditTable auditTable = auditTableOf(config);
         prepareTable(target, auditTable.qualifiedName(), auditTable.createSql());
