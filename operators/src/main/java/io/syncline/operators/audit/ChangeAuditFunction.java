@@ -7,7 +7,7 @@ import org.apache.flink.api.common.functions.MapFunction;
 
 /**
  * The audit record of every change handed to the sinks. Stateless and chained behind the router, so
- * auditing costs one small record per change and no network hop of its own.
+ * auditing costs one small record per change, never a copy of the change.
  */
 public final class ChangeAuditFunction implements MapFunction<ChangeEvent, AuditRecord> {
 
