@@ -195,6 +195,21 @@ public final class OperatorUids {
         return "sink-heartbeats";
     }
 
+    /** The audit record of every delivered change, chained to the router. */
+    public static String auditChanges() {
+        return "audit-changes";
+    }
+
+    /** The exactly-once Kafka sink of the audit topic. */
+    public static String auditTopicSink() {
+        return "sink-audit-topic";
+    }
+
+    /** The sink of every audit record into the audit table. */
+    public static String auditTableSink() {
+        return "sink-audit-table";
+    }
+
     /**
      * The fault injector of fault-tolerance tests, between resolve and the sinks; never in a real
      * job, and stateless.

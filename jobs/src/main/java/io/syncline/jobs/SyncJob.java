@@ -4,6 +4,8 @@ import io.syncline.operators.alert.AlertFunction;
 import io.syncline.operators.alert.AlertKeys;
 import io.syncline.operators.alert.AlertThresholds;
 import io.syncline.operators.audit.AuditOutputs;
+import io.syncline.operators.audit.AuditRecords;
+import io.syncline.operators.audit.ChangeAuditFunction;
 import io.syncline.operators.control.ControlRouter;
 import io.syncline.operators.decode.DecodeRouter;
 import io.syncline.operators.errors.ErrorOutputs;
@@ -229,6 +231,22 @@ public final class SyncJob {
         }
     }
 
+    /**
+     * The audit trail: what every delivered change's audit record says, and its two sinks.
+     *
+     * @param records makes the audit record of a delivered change
+     * @param topic sink of every audit record to the audit topic
+     * @param table sink of every audit record into the audit table
+     */
+    public record Audit(AuditRecords records, Sink<AuditRecord> topic, Sink<AuditRecord> table) {
+
+        public Audit {
+            Objects.requireNonNull(records, "records");
+            Objects.requireNonNull(topic, "topic");
+            Objects.requireNonNull(table, "table");
+        }
+    }
+
     /** Read-back sampling: the settings and each entity type's target table. */
     public record ReadBack(ReadBackSettings settings, Map<String, TargetTable> tables) {
 
@@ -268,6 +286,9 @@ public final class SyncJob {
 
     /** Classification, encryption and erasure; {@link Protection#NONE} leaves the stage out. */
     private final Protection protection;
+
+    /** The audit trail's settings and sinks; {@code null} for a job without one. */
+    private final Audit audit;
 
     /**
      * @param sources the change sources, at least one
@@ -323,6 +344,7 @@ public final class SyncJob {
         this.faults = null;
         this.resync = null;
         this.protection = Protection.NONE;
+        this.audit = null;
     }
 
     /**
@@ -334,7 +356,8 @@ public final class SyncJob {
             Observability observability,
             FaultPlan faults,
             ResyncSources resync,
-            Protection protection) {
+            Protection protection,
+            Audit audit) {
         this.sources = job.sources;
         this.validation = job.validation;
         this.consistency = job.consistency;
@@ -346,6 +369,7 @@ public final class SyncJob {
         this.faults = faults;
         this.resync = resync;
         this.protection = protection;
+        this.audit = audit;
     }
 
     /**
@@ -355,13 +379,18 @@ public final class SyncJob {
      */
     public SyncJob withFaults(FaultPlan faults) {
         return new SyncJob(
-                this, observability, Objects.requireNonNull(faults, "faults"), resync, protection);
+                this,
+                observability,
+                Objects.requireNonNull(faults, "faults"),
+                resync,
+                protection,
+                audit);
     }
 
     /**
      * This job's stages and sinks over other sources and another control source, without the
      * quality, lag and alert stages: the bounded backfill job, whose sources and control source all
-     * end.
+     * end. Its changes are audited as the job's are.
      */
     public SyncJob withSources(List<ChangeSource> sources, Source<ControlCommand, ?, ?> control) {
         if (sources.isEmpty()) {
@@ -380,12 +409,28 @@ public final class SyncJob {
                         errorTopic,
                         errorsTable,
                         null)
-                .withProtection(protection);
+                .withProtection(protection)
+                .withAudit(audit);
+    }
+
+    /**
+     * This job writing the audit trail: an audit record of every change it hands to the sinks, and
+     * those of the control commands, to the audit topic and table.
+     *
+     * @param audit the audit trail's records and sinks; {@code null} leaves it out
+     */
+    public SyncJob withAudit(Audit audit) {
+        return new SyncJob(this, observability, faults, resync, protection, audit);
+    }
+
+    /** The audit trail's settings and sinks; {@code null} if the job writes none. */
+    public Audit audit() {
+        return audit;
     }
 
     /** This job without the quality, lag and alert stages (the benchmarks measure their cost). */
     public SyncJob withoutObservability() {
-        return new SyncJob(this, null, faults, resync, protection);
+        return new SyncJob(this, null, faults, resync, protection, audit);
     }
 
     /**
@@ -394,7 +439,12 @@ public final class SyncJob {
      */
     public SyncJob withResync(ResyncSources resync) {
         return new SyncJob(
-                this, observability, faults, Objects.requireNonNull(resync, "resync"), protection);
+                this,
+                observability,
+                faults,
+                Objects.requireNonNull(resync, "resync"),
+                protection,
+                audit);
     }
 
     /**
@@ -407,7 +457,8 @@ public final class SyncJob {
                 observability,
                 faults,
                 resync,
-                Objects.requireNonNull(protection, "protection"));
+                Objects.requireNonNull(protection, "protection"),
+                audit);
     }
 
     /** The quality, lag and alert stages' settings and sinks; {@code null} if left out. */
@@ -465,6 +516,7 @@ public final class SyncJob {
         }
         SingleOutputStreamOperator<ControlCommand> control = control(env);
         List<DataStream<AuditRecord>> audits = new ArrayList<>();
+        audits.add(control.getSideOutput(AuditOutputs.AUDIT));
         changes.add(unsealReplays(control.getSideOutput(ControlRouter.REPLAYS), audits));
         errors.add(control.getSideOutput(ErrorOutputs.ERRORS));
         if (resync != null) {
@@ -483,6 +535,9 @@ public final class SyncJob {
                 route(injectFaults(protect(resolved, control, audits)));
         DataStream<ErrorRecord> allErrors = protectErrors(union(errors));
         deliver(routed, allErrors);
+        if (audit != null) {
+            audit(routed, audits);
+        }
         if (observability != null) {
             observe(env, decodedBySource, valid, resolved, routed, allErrors);
         }
@@ -914,6 +969,29 @@ public final class SyncJob {
                 .uid(OperatorUids.errorTopicSink())
                 .name("error topic (exactly once)");
         errors.sinkTo(errorsTable).uid(OperatorUids.errorsTableSink()).name("errors table");
+    }
+
+    /**
+     * Stage: the audit record of every change handed to the sinks, with the audit records other
+     * stages put on {@link AuditOutputs#AUDIT} (control commands, erasures), to the audit topic and
+     * table. The map is chained to the router, so no change crosses the network for it; only the
+     * small audit records travel to the audit sinks, which also take the control stage's records.
+     */
+    public void audit(DataStream<ChangeEvent> delivered, List<DataStream<AuditRecord>> others) {
+        DataStream<AuditRecord> records =
+                delivered
+                        .map(
+                                new ChangeAuditFunction(audit.records()),
+                                new AvroTypeInfo<>(AuditRecord.class))
+                        .uid(OperatorUids.auditChanges())
+                        .name("audit delivered changes");
+        for (DataStream<AuditRecord> other : others) {
+            records = records.union(other);
+        }
+        records.sinkTo(audit.topic())
+                .uid(OperatorUids.auditTopicSink())
+                .name("audit topic (exactly once)");
+        records.sinkTo(audit.table()).uid(OperatorUids.auditTableSink()).name("audit table");
     }
 
     /**

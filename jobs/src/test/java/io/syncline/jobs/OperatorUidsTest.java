@@ -19,6 +19,8 @@ import io.syncline.operators.alert.AlertThresholds;
 import io.syncline.operators.alert.AlertsTable;
 import io.syncline.operators.alert.notify.NotifierSettings;
 import io.syncline.operators.alert.notify.NotifierSink;
+import io.syncline.operators.audit.AuditRecords;
+import io.syncline.operators.audit.AuditTable;
 import io.syncline.operators.errors.ErrorsTable;
 import io.syncline.operators.errors.Escalation;
 import io.syncline.operators.faults.FaultPlan;
@@ -77,6 +79,8 @@ class OperatorUidsTest {
                 .containsExactly(
                         "Sink Committer: sink-alert-topic",
                         "Sink Committer: sink-alerts-table",
+                        "Sink Committer: sink-audit-table",
+                        "Sink Committer: sink-audit-topic",
                         "Sink Committer: sink-change-topic",
                         "Sink Committer: sink-conflict-topic",
                         "Sink Committer: sink-conflicts-table",
@@ -88,6 +92,7 @@ class OperatorUidsTest {
                         "Sink Committer: sink-target-customer",
                         "Sink Committer: sink-write-back-erp-customer",
                         "alerts",
+                        "audit-changes",
                         "control-router",
                         "decode-crm",
                         "decode-erp",
@@ -117,6 +122,8 @@ class OperatorUidsTest {
                         "route-write-back-erp",
                         "sink-alert-topic",
                         "sink-alerts-table",
+                        "sink-audit-table",
+                        "sink-audit-topic",
                         "sink-change-topic",
                         "sink-conflict-topic",
                         "sink-conflicts-table",
@@ -199,7 +206,8 @@ class OperatorUidsTest {
                         "syncline_conflicts",
                         "quality_metrics",
                         "syncline_alerts",
-                        CircuitBreakerSettings.DEFAULTS);
+                        CircuitBreakerSettings.DEFAULTS,
+                        "syncline_audit");
         ErrorsTable errors = new ErrorsTable("public", "syncline_errors", Escalation.defaults());
         KafkaSinkSettings kafka =
                 new KafkaSinkSettings(
@@ -212,7 +220,8 @@ class OperatorUidsTest {
                         Map.of(),
                         "conflicts",
                         "quality",
-                        "alerts");
+                        "alerts",
+                        "audit");
         List<SyncJob.ChangeSource> changeSources = new ArrayList<>();
         Map<String, Sink<ChangeEvent>> targetSinks = new LinkedHashMap<>();
         Map<String, Map<String, Sink<ChangeEvent>>> writeBack = new LinkedHashMap<>();
@@ -309,7 +318,16 @@ class OperatorUidsTest {
                                 sourceDatabases,
                                 1000,
                                 new JdbcEndpoint(target.url(), null, null, "resync status"),
-                                new ResyncStatusTable("public", ResyncStatusTable.DEFAULT_NAME)));
+                                new ResyncStatusTable("public", ResyncStatusTable.DEFAULT_NAME)))
+                .withAudit(
+                        new SyncJob.Audit(
+                                new AuditRecords(
+                                        "syncline", AuditRecords.DEV_VERSION, "changes", Map.of()),
+                                Sinks.auditTopic(kafka, DeliveryGuarantee.EXACTLY_ONCE),
+                                Sinks.auditTable(
+                                        target,
+                                        new AuditTable("public", "syncline_audit"),
+                                        errors)));
     }
 
     private static final HeartbeatSettings HEARTBEAT =

@@ -11,7 +11,8 @@ import picocli.CommandLine.IExecutionExceptionHandler;
 /**
  * The {@code syncline} command line: run a job, check a configuration, run the demo, publish rule
  * sets, list, replay or discard errors, list, show or resolve conflicts, reconcile sources with
- * targets, and submit, watch, savepoint, stop, upgrade and resume the job on a Flink cluster.
+ * targets, print an entity's lineage, delete what is older than its retention, and submit, watch,
+ * savepoint, stop, upgrade and resume the job on a Flink cluster.
  */
 @Command(
         name = "syncline",
@@ -35,7 +36,9 @@ import picocli.CommandLine.IExecutionExceptionHandler;
             UpgradeCommand.class,
             ResumeCommand.class,
             ResyncCommand.class,
-            EraseCommand.class
+            EraseCommand.class,
+            LineageCommand.class,
+            CleanupCommand.class
         })
 public final class SynclineCli {
 

@@ -1,8 +1,10 @@
 package io.syncline.jobs.config;
 
 /**
- * The audit trail (placeholder: filled in by the audit work).
+ * The audit trail: an audit record of every delivered change, control command and erasure, on the
+ * audit topic ({@code sinks.kafka.auditTopic}) and in the audit table ({@code
+ * sinks.target.auditTable}).
  *
- * @param enabled whether every delivered change and control command is audited
+ * @param enabled whether the job writes the audit topic and table; off, neither is created
  */
 public record AuditSettings(boolean enabled) {}

@@ -73,6 +73,8 @@ final class ConfigBinder {
     private static final String DEFAULT_ALERTS_TABLE = "syncline_alerts";
     private static final String DEFAULT_QUALITY_TOPIC = "syncline.quality";
     private static final String DEFAULT_ALERT_TOPIC = "syncline.alerts";
+    private static final String DEFAULT_AUDIT_TOPIC = "syncline.audit";
+    private static final String DEFAULT_AUDIT_TABLE = "syncline_audit";
     private static final Duration DEFAULT_OBSERVATION_MAX_DELAY = Duration.ofSeconds(10);
     private static final Duration DEFAULT_ALLOWED_LATENESS = Duration.ofMinutes(5);
     private static final double DEFAULT_READ_BACK_SAMPLE_RATE = 0.01;
@@ -469,6 +471,8 @@ final class ConfigBinder {
         String qualityTopic =
                 ownTopic(node, "qualityTopic", DEFAULT_QUALITY_TOPIC, "quality metrics", topics);
         String alertTopic = ownTopic(node, "alertTopic", DEFAULT_ALERT_TOPIC, "alerts", topics);
+        String auditTopic =
+                ownTopic(node, "auditTopic", DEFAULT_AUDIT_TOPIC, "audit records", topics);
         ConfigNode prefixNode = node.get("transactionalIdPrefix");
         String transactionalIdPrefix = prefixNode.text(job.name());
         // When absent it is the job name, whose problems are reported at job.name.
@@ -501,7 +505,8 @@ final class ConfigBinder {
                 properties,
                 conflictTopic,
                 qualityTopic,
-                alertTopic);
+                alertTopic,
+                auditTopic);
     }
 
     /**
@@ -639,6 +644,8 @@ final class ConfigBinder {
                         "quality metrics",
                         tables);
         String alertsTable = ownTable(node, "alertsTable", DEFAULT_ALERTS_TABLE, "alerts", tables);
+        String auditTable =
+                ownTable(node, "auditTable", DEFAULT_AUDIT_TABLE, "audit records", tables);
         node.rejectUnknownKeys();
         return new TargetSettings(
                 url,
@@ -653,7 +660,8 @@ final class ConfigBinder {
                 conflictsTable,
                 qualityMetricsTable,
                 alertsTable,
-                circuitBreaker);
+                circuitBreaker,
+                auditTable);
     }
 
     /**

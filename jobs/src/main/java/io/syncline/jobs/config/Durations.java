@@ -6,13 +6,20 @@ import java.util.Locale;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
-/** Parses and prints the durations of the configuration file: {@code 500ms}, {@code 5s}, ... */
+/**
+ * Parses and prints the durations of the configuration file: {@code 500ms}, {@code 5s}, ... up to
+ * {@code 7y} for retention periods, where a year is 365 days (retention periods of topics and
+ * tables are counted in days; no calendar is involved).
+ */
 public final class Durations {
 
     static final String ACCEPTED_FORMS =
-            "a whole number with a unit (500ms, 5s, 2m, 1h, 1d) or ISO-8601 (PT5S)";
+            "a whole number with a unit (500ms, 5s, 2m, 1h, 1d, 1y) or ISO-8601 (PT5S)";
 
-    private static final Pattern WITH_UNIT = Pattern.compile("(\\d+)\\s*(ms|s|m|h|d)");
+    private static final Pattern WITH_UNIT = Pattern.compile("(\\d+)\\s*(ms|s|m|h|d|y)");
+
+    private static final long DAYS_PER_YEAR = 365;
+    private static final long MILLIS_PER_DAY = 86_400_000L;
 
     private Durations() {}
 
@@ -34,8 +41,10 @@ public final class Durations {
                         return Duration.ofMinutes(amount);
                     case "h":
                         return Duration.ofHours(amount);
-                    default:
+                    case "d":
                         return Duration.ofDays(amount);
+                    default:
+                        return Duration.ofDays(Math.multiplyExact(amount, DAYS_PER_YEAR));
                 }
             }
             if (value.equals("0")) {
@@ -57,11 +66,14 @@ public final class Durations {
         throw new IllegalArgumentException("'" + text + problem + ACCEPTED_FORMS);
     }
 
-    /** The shortest exact form, e.g. {@code 5s} or {@code 1500ms}, for messages. */
+    /** The shortest exact form, e.g. {@code 5s}, {@code 1500ms} or {@code 7y}, for messages. */
     public static String format(Duration duration) {
         long millis = duration.toMillis();
-        if (millis != 0 && millis % 86_400_000 == 0) {
-            return millis / 86_400_000 + "d";
+        if (millis != 0 && millis % (DAYS_PER_YEAR * MILLIS_PER_DAY) == 0) {
+            return millis / (DAYS_PER_YEAR * MILLIS_PER_DAY) + "y";
+        }
+        if (millis != 0 && millis % MILLIS_PER_DAY == 0) {
+            return millis / MILLIS_PER_DAY + "d";
         }
         if (millis != 0 && millis % 3_600_000 == 0) {
             return millis / 3_600_000 + "h";

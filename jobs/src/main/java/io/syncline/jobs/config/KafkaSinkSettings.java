@@ -14,6 +14,7 @@ import java.util.Map;
  * @param conflictTopic every conflict, decided or parked, with both versions and the decision
  * @param qualityTopic each window's quality and lag per tenant and entity type
  * @param alertTopic every alert, fired and resolved
+ * @param auditTopic the audit trail, keyed and compacted by audit id
  */
 public record KafkaSinkSettings(
         String bootstrapServers,
@@ -25,7 +26,8 @@ public record KafkaSinkSettings(
         Map<String, String> properties,
         String conflictTopic,
         String qualityTopic,
-        String alertTopic) {
+        String alertTopic,
+        String auditTopic) {
 
     public KafkaSinkSettings {
         properties = Map.copyOf(properties);

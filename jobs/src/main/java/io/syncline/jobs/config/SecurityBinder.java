@@ -5,6 +5,7 @@ import io.syncline.operators.protect.Classification;
 import io.syncline.operators.protect.DataClass;
 import io.syncline.operators.protect.EntityProtection;
 import io.syncline.operators.protect.FieldProtection;
+import java.time.Duration;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.Set;
@@ -14,6 +15,8 @@ import java.util.Set;
  * the others; problems are reported like the rest of the file's, with path and fix.
  */
 final class SecurityBinder {
+
+    private static final Duration MIN_RETENTION = Duration.ofDays(1);
 
     private static final String FIELD_EXAMPLE = "{email: {class: confidential, encrypt: true}}";
 
@@ -163,7 +166,32 @@ final class SecurityBinder {
     // ---- retention
 
     private static RetentionSettings retention(ConfigNode node) {
+        RetentionSettings defaults = RetentionSettings.DEFAULTS;
+        RetentionSettings retention =
+                new RetentionSettings(
+                        period(node.get("changes"), defaults.changes()),
+                        period(node.get("audit"), defaults.audit()),
+                        period(node.get("errors"), defaults.errors()),
+                        period(node.get("conflicts"), defaults.conflicts()),
+                        period(node.get("quality"), defaults.quality()),
+                        period(node.get("alerts"), defaults.alerts()),
+                        node.get("alterExistingTopics").bool(defaults.alterExistingTopics()));
         node.rejectUnknownKeys();
-        return new RetentionSettings(true);
+        return retention;
+    }
+
+    /** A retention period: at least a day, since {@code syncline cleanup} runs daily or so. */
+    private static Duration period(ConfigNode node, Duration defaultPeriod) {
+        Duration period = node.duration(defaultPeriod);
+        if (period.compareTo(MIN_RETENTION) < 0) {
+            node.problem(
+                    "must be at least 1d, was "
+                            + Durations.format(period)
+                            + "; a shorter retention deletes records before anyone could look at"
+                            + " them; write e.g. "
+                            + Durations.format(defaultPeriod));
+            return defaultPeriod;
+        }
+        return period;
     }
 }

@@ -25,6 +25,7 @@ import java.time.Duration;
  *     its retries, or after {@code failureThreshold} failed attempts in a row, every writer fails
  *     at once for {@code openFor}, so that Flink restarts the job from its last checkpoint, and
  *     then one write probes the database
+ * @param auditTable table in {@code schema} holding the audit trail, for {@code syncline lineage}
  */
 public record TargetSettings(
         String url,
@@ -39,4 +40,5 @@ public record TargetSettings(
         String conflictsTable,
         String qualityMetricsTable,
         String alertsTable,
-        CircuitBreakerSettings circuitBreaker) {}
+        CircuitBreakerSettings circuitBreaker,
+        String auditTable) {}

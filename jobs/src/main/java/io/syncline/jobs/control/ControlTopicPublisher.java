@@ -1,6 +1,7 @@
 package io.syncline.jobs.control;
 
 import io.syncline.jobs.config.KafkaSinkSettings;
+import io.syncline.jobs.wiring.Topics;
 import io.syncline.operators.control.ControlCommands;
 import io.syncline.operators.key.EntityKeys;
 import io.syncline.schema.ChangeEvent;
@@ -15,20 +16,15 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
-import java.util.Optional;
 import java.util.Properties;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
-import org.apache.kafka.clients.admin.Admin;
-import org.apache.kafka.clients.admin.AdminClientConfig;
-import org.apache.kafka.clients.admin.NewTopic;
 import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerConfig;
 import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.clients.producer.RecordMetadata;
-import org.apache.kafka.common.errors.TopicExistsException;
 import org.apache.kafka.common.serialization.ByteArraySerializer;
 
 /**
@@ -78,37 +74,7 @@ public final class ControlTopicPublisher implements AutoCloseable {
      * @throws IllegalStateException naming the brokers and the topic if it cannot be created
      */
     public static void ensureTopic(KafkaSinkSettings kafka) {
-        Properties properties = new Properties();
-        kafka.properties().entrySet().stream()
-                .filter(e -> AdminClientConfig.configNames().contains(e.getKey()))
-                .forEach(e -> properties.setProperty(e.getKey(), e.getValue()));
-        properties.setProperty(
-                AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, kafka.bootstrapServers());
-        properties.setProperty(AdminClientConfig.CLIENT_ID_CONFIG, "syncline-control");
-        properties.setProperty(
-                AdminClientConfig.REQUEST_TIMEOUT_MS_CONFIG, "" + TIMEOUT.toMillis());
-        properties.setProperty(
-                AdminClientConfig.DEFAULT_API_TIMEOUT_MS_CONFIG, "" + TIMEOUT.toMillis());
-        try (Admin admin = Admin.create(properties)) {
-            admin.createTopics(
-                            List.of(
-                                    new NewTopic(
-                                            kafka.controlTopic(),
-                                            Optional.of(1),
-                                            Optional.empty())))
-                    .all()
-                    .get(TIMEOUT.toMillis(), TimeUnit.MILLISECONDS);
-        } catch (ExecutionException e) {
-            if (!(e.getCause() instanceof TopicExistsException)) {
-                throw cannotCreate(kafka, e.getCause());
-            }
-        } catch (TimeoutException e) {
-            throw cannotCreate(kafka, e);
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            throw new IllegalStateException(
-                    "interrupted while creating the control topic " + kafka.controlTopic(), e);
-        }
+        Topics.ensureControlTopic(kafka);
     }
 
     /** The topic commands go to. */
@@ -239,22 +205,6 @@ public final class ControlTopicPublisher implements AutoCloseable {
                         + cause.getMessage()
                         + "; is the broker running, and are sinks.kafka.bootstrapServers and"
                         + " sinks.kafka.properties right?",
-                cause);
-    }
-
-    private static IllegalStateException cannotCreate(KafkaSinkSettings kafka, Throwable cause) {
-        return new IllegalStateException(
-                "cannot create the control topic "
-                        + kafka.controlTopic()
-                        + " at "
-                        + kafka.bootstrapServers()
-                        + " within "
-                        + TIMEOUT.toSeconds()
-                        + "s: "
-                        + cause.getMessage()
-                        + "; is the broker running, and are sinks.kafka.bootstrapServers and"
-                        + " sinks.kafka.properties right? (or create it yourself with one"
-                        + " partition)",
                 cause);
     }
 

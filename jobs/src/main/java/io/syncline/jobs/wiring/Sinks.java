@@ -3,6 +3,7 @@ package io.syncline.jobs.wiring;
 import io.syncline.jobs.config.KafkaSinkSettings;
 import io.syncline.jobs.config.TargetSettings;
 import io.syncline.operators.alert.AlertsTable;
+import io.syncline.operators.audit.AuditTable;
 import io.syncline.operators.errors.ErrorQueueRejections;
 import io.syncline.operators.errors.ErrorsTable;
 import io.syncline.operators.errors.ErrorsTableRejections;
@@ -18,6 +19,7 @@ import io.syncline.operators.sink.AvroKafkaSerializer;
 import io.syncline.operators.sink.TargetTable;
 import io.syncline.operators.sink.VersionGuardedUpsert;
 import io.syncline.schema.Alert;
+import io.syncline.schema.AuditRecord;
 import io.syncline.schema.ChangeEvent;
 import io.syncline.schema.ConflictRecord;
 import io.syncline.schema.ErrorRecord;
@@ -116,6 +118,32 @@ public final class Sinks {
                                 alert -> bytes(() -> Alert.getEncoder().encode(alert)))
                         .build();
         return kafka(kafka, serializer, "alerts", guarantee);
+    }
+
+    /**
+     * The audit topic: every audit record in Avro single-object encoding, keyed by its audit id
+     * (the topic is compacted by it), in Kafka transactions committed on checkpoints.
+     */
+    public static KafkaSink<AuditRecord> auditTopic(
+            KafkaSinkSettings kafka, DeliveryGuarantee guarantee) {
+        KafkaRecordSerializationSchema<AuditRecord> serializer =
+                KafkaRecordSerializationSchema.<AuditRecord>builder()
+                        .setTopic(kafka.auditTopic())
+                        .setKeySerializationSchema(record -> utf8(record.getAuditId()))
+                        .setValueSerializationSchema(
+                                record -> bytes(() -> AuditRecord.getEncoder().encode(record)))
+                        .build();
+        return kafka(kafka, serializer, "audit", guarantee);
+    }
+
+    /** The audit table, appended to by inserts keyed by audit id. */
+    public static JdbcTableSink<AuditRecord> auditTable(
+            TargetSettings target, AuditTable table, ErrorsTable errors) {
+        return jdbc(
+                target,
+                table.qualifiedName(),
+                table.insertStatement(),
+                ErrorQueueRejections.audit(errors));
     }
 
     /** The quality metrics table, written by upserts keyed by window. */

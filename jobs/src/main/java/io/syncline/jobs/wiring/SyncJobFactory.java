@@ -8,9 +8,10 @@ import io.syncline.jobs.config.SourceConfig;
 import io.syncline.jobs.config.SynclineConfig;
 import io.syncline.jobs.config.TargetSettings;
 import io.syncline.jobs.config.ValidationSettings;
-import io.syncline.jobs.control.ControlTopicPublisher;
 import io.syncline.operators.alert.AlertsTable;
 import io.syncline.operators.alert.notify.NotifierSink;
+import io.syncline.operators.audit.AuditRecords;
+import io.syncline.operators.audit.AuditTable;
 import io.syncline.operators.decode.TableBinding;
 import io.syncline.operators.errors.ErrorsTable;
 import io.syncline.operators.errors.Escalation;
@@ -41,17 +42,9 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.Optional;
-import java.util.Properties;
 import java.util.Set;
-import java.util.concurrent.ExecutionException;
-import java.util.concurrent.TimeUnit;
-import java.util.concurrent.TimeoutException;
 import org.apache.flink.api.connector.sink2.Sink;
 import org.apache.flink.connector.base.DeliveryGuarantee;
-import org.apache.kafka.clients.admin.Admin;
-import org.apache.kafka.clients.admin.AdminClientConfig;
-import org.apache.kafka.clients.admin.NewTopic;
 
 /**
  * Turns a validated configuration into a {@link SyncJob}: discovers the source tables, creates
@@ -127,8 +120,8 @@ public final class SyncJobFactory {
             }
         }
         KafkaSinkSettings kafka = config.sinks().kafka();
-        createMissingTopics(kafka, config.job().parallelism());
-        ControlTopicPublisher.ensureTopic(kafka);
+        Topics.prepare(config);
+        Topics.ensureControlTopic(kafka);
         prepareTable(target, errorsTable.qualifiedName(), errorsTable.createSql());
         ConflictsTable conflictsTable = conflictsTableOf(config);
         prepareTable(target, conflictsTable.qualifiedName(), conflictsTable.createSql());
@@ -170,7 +163,8 @@ public final class SyncJobFactory {
                                         target.password(),
                                         "syncline resync status"),
                                 resyncs))
-                .withProtection(protection);
+                .withProtection(protection)
+                .withAudit(audit(config, targetTables, errorsTable, guarantee));
     }
 
     /** The protect stage's classification and data keys. */
@@ -181,6 +175,41 @@ public final class SyncJobFactory {
     /** Opens the data keys of {@code security.keys}; {@code null} when it is not configured. */
     public static DataKeysFactory dataKeysOf(SynclineConfig config) {
         return null;
+    }
+
+    /**
+     * The audit trail of {@code config}'s job, its records and sinks, with its table created; null
+     * if {@code security.audit} turns it off.
+     */
+    private static SyncJob.Audit audit(
+            SynclineConfig config,
+            Map<String, TargetTable> targetTables,
+            ErrorsTable errorsTable,
+            DeliveryGuarantee guarantee) {
+        if (!config.security().audit().enabled()) {
+            return null;
+        }
+        TargetSettings target = config.sinks().target();
+        AuditTable auditTable = auditTableOf(config);
+        prepareTable(target, auditTable.qualifiedName(), auditTable.createSql());
+        Map<String, String> tableNames = new LinkedHashMap<>();
+        targetTables.forEach(
+                (entityType, table) ->
+                        tableNames.put(entityType, table.schema() + "." + table.table()));
+        return new SyncJob.Audit(
+                new AuditRecords(
+                        config.job().name(),
+                        AuditRecords.versionOf(SyncJobFactory.class),
+                        config.sinks().kafka().changeTopic(),
+                        tableNames),
+                Sinks.auditTopic(config.sinks().kafka(), guarantee),
+                Sinks.auditTable(target, auditTable, errorsTable));
+    }
+
+    /** The audit table of {@code config}. */
+    public static AuditTable auditTableOf(SynclineConfig config) {
+        TargetSettings target = config.sinks().target();
+        return new AuditTable(target.schema(), target.auditTable());
     }
 
     /** The table where the job records the re-sync requests it serves. */
@@ -409,40 +438,6 @@ public final class SyncJobFactory {
                             + ": "
                             + e.getMessage(),
                     e);
-        }
-    }
-
-    private static void createMissingTopics(KafkaSinkSettings kafka, int partitions) {
-        Properties admin = new Properties();
-        admin.putAll(kafka.properties());
-        admin.setProperty(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, kafka.bootstrapServers());
-        try (Admin client = Admin.create(admin)) {
-            Set<String> existing = client.listTopics().names().get(30, TimeUnit.SECONDS);
-            List<NewTopic> missing = new ArrayList<>();
-            for (String topic :
-                    List.of(
-                            kafka.changeTopic(),
-                            kafka.errorTopic(),
-                            kafka.conflictTopic(),
-                            kafka.qualityTopic(),
-                            kafka.alertTopic())) {
-                if (!existing.contains(topic)) {
-                    missing.add(new NewTopic(topic, Optional.of(partitions), Optional.empty()));
-                }
-            }
-            if (!missing.isEmpty()) {
-                client.createTopics(missing).all().get(30, TimeUnit.SECONDS);
-            }
-        } catch (ExecutionException | TimeoutException e) {
-            throw new IllegalStateException(
-                    "cannot create the topics at "
-                            + kafka.bootstrapServers()
-                            + ": "
-                            + e.getMessage(),
-                    e);
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            throw new IllegalStateException("interrupted while creating topics", e);
         }
     }
 }

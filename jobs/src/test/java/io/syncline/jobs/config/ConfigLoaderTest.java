@@ -138,7 +138,8 @@ class ConfigLoaderTest {
                                 Map.of("compression.type", "lz4"),
                                 "syncline.conflicts",
                                 "syncline.quality",
-                                "syncline.alerts"));
+                                "syncline.alerts",
+                                "syncline.audit"));
         assertThat(config.sinks().target())
                 .isEqualTo(
                         new TargetSettings(
@@ -159,7 +160,8 @@ class ConfigLoaderTest {
                                 "syncline_conflicts",
                                 "quality_metrics",
                                 "syncline_alerts",
-                                new CircuitBreakerSettings(Duration.ofSeconds(30), 10)));
+                                new CircuitBreakerSettings(Duration.ofSeconds(30), 10),
+                                "syncline_audit"));
         assertThat(config.validation().rules().getVersion()).isEqualTo(1);
         assertThat(config.validation().rules().getFiles()).containsOnlyKeys("customer.schema.json");
         assertThat(config.validation().maxParentWait()).isEqualTo(Duration.ofSeconds(30));
@@ -306,7 +308,8 @@ class ConfigLoaderTest {
                                 Map.of(),
                                 "syncline.conflicts",
                                 "syncline.quality",
-                                "syncline.alerts"));
+                                "syncline.alerts",
+                                "syncline.audit"));
         assertThat(config.sinks().target())
                 .isEqualTo(
                         new TargetSettings(
@@ -327,7 +330,8 @@ class ConfigLoaderTest {
                                 "syncline_conflicts",
                                 "quality_metrics",
                                 "syncline_alerts",
-                                new CircuitBreakerSettings(Duration.ofSeconds(30), 10)));
+                                new CircuitBreakerSettings(Duration.ofSeconds(30), 10),
+                                "syncline_audit"));
     }
 
     @Test
@@ -436,7 +440,7 @@ class ConfigLoaderTest {
                                             "unknown key 'bootstrapServer'; did you mean 'bootstrapServers'?"
                                                     + " Known keys: bootstrapServers, changeTopic, errorTopic,"
                                                     + " controlTopic, conflictTopic, qualityTopic,"
-                                                    + " alertTopic, transactionalIdPrefix,"
+                                                    + " alertTopic, auditTopic, transactionalIdPrefix,"
                                                     + " transactionTimeout, properties");
                         });
     }
@@ -1800,6 +1804,86 @@ class ConfigLoaderTest {
                 .contains("which is encrypted");
         assertThat(problemAt(e, "security.entities.customer.fields.tax_id.encrypt"))
                 .contains("also set class: confidential");
+    }
+
+    @Test
+    void retentionDefaultsToWhatTheStandardsRequire() {
+        SynclineConfig config = load(VALID);
+
+        assertThat(config.security().retention()).isEqualTo(RetentionSettings.DEFAULTS);
+        assertThat(config.security().retention().audit()).isEqualTo(Duration.ofDays(7 * 365));
+        assertThat(config.security().audit().enabled()).isTrue();
+        assertThat(config.sinks().kafka().auditTopic()).isEqualTo("syncline.audit");
+        assertThat(config.sinks().target().auditTable()).isEqualTo("syncline_audit");
+    }
+
+    @Test
+    void retentionTakesAPeriodPerClassInYearsDaysOrIso() {
+        SynclineConfig config =
+                load(
+                        VALID
+                                + "security:\n"
+                                + "  audit: {enabled: false}\n"
+                                + "  retention: {changes: 10y, audit: 3650d, errors: 30d,"
+                                + " conflicts: P180D, quality: 2y, alerts: 1y,"
+                                + " alterExistingTopics: false}\n");
+
+        assertThat(config.security().retention())
+                .isEqualTo(
+                        new RetentionSettings(
+                                Duration.ofDays(3650),
+                                Duration.ofDays(3650),
+                                Duration.ofDays(30),
+                                Duration.ofDays(180),
+                                Duration.ofDays(730),
+                                Duration.ofDays(365),
+                                false));
+        assertThat(config.security().audit().enabled()).isFalse();
+    }
+
+    @Test
+    void aRetentionShorterThanADayOrUnknownNamesTheKeyAndTheFix() {
+        ConfigException e =
+                catchConfigException(
+                        () ->
+                                load(
+                                        VALID
+                                                + "security:\n"
+                                                + "  retention: {errors: 12h, audit: 7 years,"
+                                                + " metrics: 400d}\n"));
+
+        assertThat(problemAt(e, "security.retention.errors"))
+                .isEqualTo(
+                        "must be at least 1d, was 12h; a shorter retention deletes records before"
+                                + " anyone could look at them; write e.g. 90d");
+        assertThat(problemAt(e, "security.retention.audit"))
+                .isEqualTo(
+                        "'7 years' is not a duration; use a whole number with a unit (500ms, 5s,"
+                                + " 2m, 1h, 1d, 1y) or ISO-8601 (PT5S)");
+        assertThat(problemAt(e, "security.retention.metrics"))
+                .startsWith("unknown key 'metrics';")
+                .contains("changes, audit, errors, conflicts, quality, alerts");
+    }
+
+    @Test
+    void theAuditTopicAndTableMustBeTheirOwn() {
+        ConfigException e =
+                catchConfigException(
+                        () ->
+                                load(
+                                        VALID.replace(
+                                                        "bootstrapServers: localhost:9092",
+                                                        "bootstrapServers: localhost:9092\n"
+                                                                + "    auditTopic: syncline.changes")
+                                                .replace(
+                                                        "warehouse\n",
+                                                        "warehouse\n"
+                                                                + "    auditTable: syncline_errors\n")));
+
+        assertThat(problemAt(e, "sinks.kafka.auditTopic"))
+                .startsWith("is the same topic as changeTopic ('syncline.changes'); audit records");
+        assertThat(problemAt(e, "sinks.target.auditTable"))
+                .startsWith("is the same table as errorsTable ('syncline_errors'); audit records");
     }
 
     private SynclineConfig load(String yaml) {

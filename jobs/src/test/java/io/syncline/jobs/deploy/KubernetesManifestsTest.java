@@ -45,6 +45,7 @@ class KubernetesManifestsTest {
     private static final Path DEPLOYMENT = K8S.resolve("flink-deployment.yaml");
     private static final Path CONFIG_MAP = K8S.resolve("syncline-config.yaml");
     private static final Path BACKFILL = K8S.resolve("backfill-cronjob.yaml");
+    private static final Path CLEANUP = K8S.resolve("cleanup-cronjob.yaml");
 
     /** In flink-kubernetes-operator-api; the apiextensions.k8s.io/v1 form of the CRD. */
     private static final String CRD_RESOURCE =
@@ -56,6 +57,7 @@ class KubernetesManifestsTest {
     private static JsonNode deployment;
     private static JsonNode configMap;
     private static JsonNode backfill;
+    private static JsonNode cleanup;
 
     @BeforeAll
     static void load() throws IOException {
@@ -63,14 +65,33 @@ class KubernetesManifestsTest {
         deployment = YAML.readTree(DEPLOYMENT.toFile());
         configMap = YAML.readTree(CONFIG_MAP.toFile());
         backfill = YAML.readTree(BACKFILL.toFile());
+        cleanup = YAML.readTree(CLEANUP.toFile());
     }
 
     @Test
     void theBackfillCronJobRunsTheCliOnTheJobsImageConfigAndSecrets(@TempDir Path dir)
             throws IOException {
-        assertThat(backfill.path("apiVersion").asText()).isEqualTo("batch/v1");
-        assertThat(backfill.path("kind").asText()).isEqualTo("CronJob");
-        JsonNode spec = backfill.path("spec");
+        SynclineConfig loaded = assertRunsTheCli(backfill, "backfill", dir);
+        assertThat(loaded.backfill().parallelism()).isPositive();
+    }
+
+    @Test
+    void theCleanupCronJobRunsTheCliOnTheJobsImageConfigAndSecrets(@TempDir Path dir)
+            throws IOException {
+        SynclineConfig loaded = assertRunsTheCli(cleanup, "cleanup", dir);
+        assertThat(loaded.security().retention().audit()).isEqualTo(Duration.ofDays(7 * 365));
+    }
+
+    /**
+     * Checks that {@code cronJob} runs {@code syncline <subcommand> --config ...} on the
+     * deployment's image, never twice at once, with the ConfigMap mounted and the Secret's
+     * variables; returns the configuration as the pod loads it.
+     */
+    private static SynclineConfig assertRunsTheCli(JsonNode cronJob, String subcommand, Path dir)
+            throws IOException {
+        assertThat(cronJob.path("apiVersion").asText()).isEqualTo("batch/v1");
+        assertThat(cronJob.path("kind").asText()).isEqualTo("CronJob");
+        JsonNode spec = cronJob.path("spec");
         assertThat(spec.path("schedule").asText().split(" ")).hasSize(5);
         assertThat(spec.path("concurrencyPolicy").asText()).isEqualTo("Forbid");
         JsonNode pod = spec.path("jobTemplate").path("spec").path("template").path("spec");
@@ -87,10 +108,12 @@ class KubernetesManifestsTest {
                 .contains(deployment.path("spec").path("job").path("jarURI").asText().substring(8));
         List<String> args = new ArrayList<>();
         container.path("args").forEach(a -> args.add(a.asText()));
-        assertThat(args).startsWith("backfill", "--config");
+        assertThat(args).startsWith(subcommand, "--config");
         assertThat(SynclineCli.commandLine().parseArgs(args.toArray(String[]::new)).subcommand())
-                .as("the arguments parse as a backfill command")
-                .isNotNull();
+                .as("the arguments parse as a " + subcommand + " command")
+                .isNotNull()
+                .extracting(result -> result.commandSpec().name())
+                .isEqualTo(subcommand);
 
         JsonNode mount = container.path("volumeMounts").get(0);
         assertThat(Path.of(args.get(2)).getParent())
@@ -105,8 +128,7 @@ class KubernetesManifestsTest {
             }
         }
         assertThat(secrets).containsOnlyKeys(secretEnvironment().keySet());
-        SynclineConfig loaded = ConfigLoader.load(writeConfigMap(dir), secrets::get);
-        assertThat(loaded.backfill().parallelism()).isPositive();
+        return ConfigLoader.load(writeConfigMap(dir), secrets::get);
     }
 
     @Test

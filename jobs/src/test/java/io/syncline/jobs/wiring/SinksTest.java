@@ -73,6 +73,7 @@ class SinksTest {
                 properties,
                 "conflicts",
                 "quality",
-                "alerts");
+                "alerts",
+                "audit");
     }
 }

@@ -434,7 +434,8 @@ class WriteBackPeersITCase {
                 "syncline_conflicts",
                 "quality_metrics",
                 "syncline_alerts",
-                CircuitBreakerSettings.DEFAULTS);
+                CircuitBreakerSettings.DEFAULTS,
+                "syncline_audit");
     }
 
     /** A connection as Syncline's write-back sink opens it. */

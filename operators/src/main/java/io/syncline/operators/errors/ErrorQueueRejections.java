@@ -8,6 +8,7 @@ import io.syncline.operators.key.EntityKeys;
 import io.syncline.operators.protect.ErrorSealer;
 import io.syncline.operators.quality.ObservationKeys;
 import io.syncline.schema.Alert;
+import io.syncline.schema.AuditRecord;
 import io.syncline.schema.ChangeEvent;
 import io.syncline.schema.ConflictRecord;
 import io.syncline.schema.ErrorRecord;
@@ -105,6 +106,11 @@ public final class ErrorQueueRejections<T> implements RejectionHandler<T> {
     /** For the alerts table; the alert stays on the alerts topic. */
     public static ErrorQueueRejections<Alert> alerts(ErrorsTable errorsTable) {
         return new ErrorQueueRejections<>(errorsTable, new Alerts());
+    }
+
+    /** For the audit table; the record stays on the audit topic. */
+    public static ErrorQueueRejections<AuditRecord> audit(ErrorsTable errorsTable) {
+        return new ErrorQueueRejections<>(errorsTable, new Audits());
     }
 
     @Override
@@ -304,6 +310,42 @@ public final class ErrorQueueRejections<T> implements RejectionHandler<T> {
         @Override
         public String afterFix() {
             return "the alert is on the alerts topic";
+        }
+    }
+
+    private static final class Audits implements RowDescription<AuditRecord> {
+
+        private static final long serialVersionUID = 1L;
+
+        @Override
+        public ErrorRecord.Builder envelope(AuditRecord record) {
+            ErrorRecord.Builder builder =
+                    ErrorRecord.newBuilder()
+                            .setTenant(record.getTenant())
+                            .setEntityType(record.getEntityType())
+                            .setSourceId(record.getSourceId())
+                            .setSourcePosition(record.getSourcePosition());
+            if (record.getEntityId() != null) {
+                builder.setKey(
+                        EntityKeys.of(
+                                record.getTenant(), record.getEntityType(), record.getEntityId()));
+            }
+            return builder;
+        }
+
+        @Override
+        public String name(AuditRecord record) {
+            return record.getKind() + " audit record " + record.getAuditId();
+        }
+
+        @Override
+        public String identity(AuditRecord record) {
+            return "auditId=" + record.getAuditId();
+        }
+
+        @Override
+        public String afterFix() {
+            return "the record is on the audit topic";
         }
     }
 }
