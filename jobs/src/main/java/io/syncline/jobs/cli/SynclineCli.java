@@ -11,7 +11,8 @@ import picocli.CommandLine.IExecutionExceptionHandler;
 /**
  * The {@code syncline} command line: run a job, check a configuration, run the demo, publish rule
  * sets, list, replay or discard errors, list, show or resolve conflicts, reconcile sources with
- * targets, and submit, watch, savepoint, stop, upgrade and resume the job on a Flink cluster.
+ * targets, manage the data keys of field encryption, and submit, watch, savepoint, stop, upgrade
+ * and resume the job on a Flink cluster.
  */
 @Command(
         name = "syncline",
@@ -34,7 +35,8 @@ import picocli.CommandLine.IExecutionExceptionHandler;
             StopCommand.class,
             UpgradeCommand.class,
             ResumeCommand.class,
-            ResyncCommand.class
+            ResyncCommand.class,
+            KeysCommand.class
         })
 public final class SynclineCli {
 

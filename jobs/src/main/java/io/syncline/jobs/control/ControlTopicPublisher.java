@@ -6,6 +6,7 @@ import io.syncline.operators.key.EntityKeys;
 import io.syncline.schema.ChangeEvent;
 import io.syncline.schema.ConflictDecision;
 import io.syncline.schema.ControlCommand;
+import io.syncline.schema.KeyRotation;
 import io.syncline.schema.ResyncRequest;
 import io.syncline.schema.RuleSetDocument;
 import java.nio.charset.StandardCharsets;
@@ -167,6 +168,17 @@ public final class ControlTopicPublisher implements AutoCloseable {
         ControlCommand command =
                 ControlCommands.resync(requestId, request, clock.instant(), issuedBy);
         send(request.getTenant() + "/" + request.getEntityType(), command);
+        return command.getCommandId();
+    }
+
+    /**
+     * Publishes a tenant's new data key version for the job to encrypt with, keyed by the tenant.
+     *
+     * @return the command's id, {@code key-rotation-<keyId>-v<version>}
+     */
+    public String publishKeyRotation(KeyRotation rotation, String issuedBy) {
+        ControlCommand command = ControlCommands.keyRotation(rotation, clock.instant(), issuedBy);
+        send(rotation.getTenant(), command);
         return command.getCommandId();
     }
 

@@ -65,7 +65,7 @@ public record KeyRow(
 
     /** What wrapped it, as {@code syncline keys list} shows it. */
     public String wrappedByText() {
-        return wrappedBy == null ? "-" : wrappedBy + " v" + wrappedByVersion;
+        return wrappedBy == null ? "-" : wrappedBy + " version " + wrappedByVersion;
     }
 
     @Override
