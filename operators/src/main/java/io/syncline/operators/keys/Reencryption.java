@@ -113,8 +113,8 @@ public final class Reencryption {
 
     /**
      * How many of {@code tenant}'s values in {@code table} are under a version of its key other
-     * than {@code version}: what a pass left (values that failed, or the job wrote meanwhile with
-     * the old version before it switched).
+     * than {@code key}'s: what a pass left (values that failed, or the job wrote meanwhile with the
+     * old version before it switched).
      */
     public long remaining(Connection connection, EncryptedTable table, String tenant, DataKey key)
             throws SQLException {
