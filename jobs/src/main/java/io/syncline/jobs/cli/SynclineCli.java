@@ -11,8 +11,9 @@ import picocli.CommandLine.IExecutionExceptionHandler;
 /**
  * The {@code syncline} command line: run a job, check a configuration, run the demo, publish rule
  * sets, list, replay or discard errors, list, show or resolve conflicts, reconcile sources with
- * targets, print an entity's lineage, delete what is older than its retention, and submit, watch,
- * savepoint, stop, upgrade and resume the job on a Flink cluster.
+ * targets, print an entity's lineage, delete what is older than its retention, manage the data keys
+ * of field encryption, erase data subjects, and submit, watch, savepoint, stop, upgrade and resume
+ * the job on a Flink cluster.
  */
 @Command(
         name = "syncline",
@@ -38,7 +39,8 @@ import picocli.CommandLine.IExecutionExceptionHandler;
             ResyncCommand.class,
             EraseCommand.class,
             LineageCommand.class,
-            CleanupCommand.class
+            CleanupCommand.class,
+            KeysCommand.class
         })
 public final class SynclineCli {
 

@@ -168,7 +168,10 @@ final class ConfigBinder {
         BackfillSettings backfill = backfill(root.get("backfill"), job);
         SecuritySettings security =
                 SecurityBinder.bind(
-                        root.get("security"), tree.path("security"), entityTypes(sources));
+                        root.get("security"),
+                        tree.path("security"),
+                        entityTypes(sources),
+                        file.toAbsolutePath().getParent());
         root.rejectUnknownKeys();
         return new SynclineConfig(
                 file,

@@ -1,14 +1,24 @@
 package io.syncline.jobs.config;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import io.syncline.operators.keys.AzureKeyVaultSettings;
+import io.syncline.operators.keys.KeyTable;
 import io.syncline.operators.protect.Classification;
 import io.syncline.operators.protect.DataClass;
 import io.syncline.operators.protect.EntityProtection;
 import io.syncline.operators.protect.FieldProtection;
+import java.net.URI;
+import java.net.URISyntaxException;
+import java.nio.file.InvalidPathException;
+import java.nio.file.Path;
 import java.time.Duration;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.Set;
+import java.util.TreeMap;
+import java.util.regex.Pattern;
 
 /**
  * Binds the {@code security} section. Each part has its own method, so each stays readable next to
@@ -26,11 +36,13 @@ final class SecurityBinder {
      * The section; every part has its defaults when absent.
      *
      * @param entityTypes the entity types the sources' tables map to, which classification may name
+     * @param baseDirectory the configuration file's directory, which relative paths start from
      */
-    static SecuritySettings bind(ConfigNode node, JsonNode raw, Set<String> entityTypes) {
+    static SecuritySettings bind(
+            ConfigNode node, JsonNode raw, Set<String> entityTypes, Path baseDirectory) {
         Classification classification =
                 classification(node.get("entities"), raw.path("entities"), entityTypes);
-        KeySettings keys = keys(node.get("keys"), raw.path("keys"), classification);
+        KeySettings keys = keys(node.get("keys"), classification, baseDirectory);
         ControlAuthSettings control = control(node.get("control"), raw.path("control"));
         AuditSettings audit = audit(node.get("audit"));
         RetentionSettings retention = retention(node.get("retention"));
@@ -138,13 +150,211 @@ final class SecurityBinder {
 
     // ---- keys (key service and key table)
 
-    private static KeySettings keys(ConfigNode node, JsonNode raw, Classification classification) {
+    private static final String KEYS_EXAMPLE =
+            "{service: pkcs12, keyStore: syncline-keys.p12, password:"
+                    + " ${SYNCLINE_KEYSTORE_PASSWORD}}";
+    private static final String DEFAULT_KEYSTORE = "syncline-keys.p12";
+    private static final Duration DEFAULT_KEY_REFRESH = Duration.ofMinutes(1);
+    private static final Pattern KEY_TABLE =
+            Pattern.compile("(?:[A-Za-z_][A-Za-z0-9_$]*\\.)?[A-Za-z_][A-Za-z0-9_$]*");
+    // Key Vault's own rules for key names and versions.
+    private static final Pattern AZURE_KEY_NAME = Pattern.compile("[0-9A-Za-z-]{1,127}");
+    private static final Pattern AZURE_KEY_VERSION = Pattern.compile("[0-9A-Za-z]{1,64}");
+    private static final Set<String> LOOPBACK_HOSTS = Set.of("localhost", "127.0.0.1", "[::1]");
+
+    private static KeySettings keys(
+            ConfigNode node, Classification classification, Path baseDirectory) {
         if (node.isAbsent()) {
+            firstEncryptedField(classification)
+                    .ifPresent(
+                            field ->
+                                    node.problem(
+                                            "is required: "
+                                                    + field
+                                                    + " is encrypted, and data keys need a key"
+                                                    + " service; add e.g. keys: "
+                                                    + KEYS_EXAMPLE
+                                                    + ", then run syncline keys init -c <this"
+                                                    + " file> to create the keystore and the key"
+                                                    + " table"));
             return null;
         }
-        String service = node.get("service").text("pkcs12");
+        ConfigNode serviceNode = node.get("service");
+        String service = serviceNode.text(KeySettings.PKCS12);
+        ConfigNode keyStoreNode = node.get("keyStore");
+        ConfigNode passwordNode = node.get("password");
+        ConfigNode azureNode = node.get("azure");
+        ConfigNode tableNode = node.get("table");
+        String table = tableNode.text(KeyTable.DEFAULT_NAME);
+        if (!KEY_TABLE.matcher(table).matches()) {
+            tableNode.problem(
+                    "'"
+                            + table
+                            + "' is not a table name; write name or schema.name, e.g. "
+                            + KeyTable.DEFAULT_NAME);
+        }
+        ConfigNode refreshNode = node.get("refresh");
+        Duration refresh = refreshNode.duration(DEFAULT_KEY_REFRESH);
+        if (refresh.isZero() || refresh.isNegative()) {
+            refreshNode.problem("must be above zero, e.g. 1m");
+            refresh = DEFAULT_KEY_REFRESH;
+        }
+        Path keyStore = null;
+        String password = null;
+        AzureKeyVaultSettings azure = null;
+        if (KeySettings.AZURE_KEY_VAULT.equals(service)) {
+            for (ConfigNode local : List.of(keyStoreNode, passwordNode)) {
+                if (!local.isAbsent()) {
+                    local.problem(
+                            "applies only to service pkcs12 (Azure Key Vault keeps the"
+                                    + " key-encryption key); remove it");
+                }
+            }
+            if (azureNode.isAbsent()) {
+                azureNode.problem(
+                        "is required with service azure-key-vault; e.g. {vaultUrl:"
+                                + " https://syncline-prod.vault.azure.net, keyName: syncline-kek,"
+                                + " tenantId: <directory id>, clientId: <application id>,"
+                                + " clientSecret: ${AZURE_CLIENT_SECRET}}");
+            } else {
+                azure = azure(azureNode);
+            }
+        } else if (KeySettings.PKCS12.equals(service)) {
+            if (!azureNode.isAbsent()) {
+                azureNode.problem(
+                        "applies only to service azure-key-vault; remove it, or set service:"
+                                + " azure-key-vault");
+            }
+            keyStore = keyStore(keyStoreNode, baseDirectory);
+            if (passwordNode.isAbsent()) {
+                passwordNode.problem(
+                        "is required: the password of the PKCS12 keystore; e.g. password:"
+                                + " ${SYNCLINE_KEYSTORE_PASSWORD}, with the variable set where"
+                                + " the job and syncline keys run");
+            } else {
+                password = passwordNode.requiredText("${SYNCLINE_KEYSTORE_PASSWORD}");
+            }
+        } else {
+            serviceNode.problem(
+                    "'"
+                            + service
+                            + "' is not a key service; use pkcs12 (a local keystore file that"
+                            + " syncline keys init creates) or azure-key-vault");
+        }
         node.rejectUnknownKeys();
-        return new KeySettings(service);
+        return new KeySettings(service, keyStore, password, table, refresh, azure);
+    }
+
+    /** The keystore's path as written, resolved against the configuration file's directory. */
+    private static Path keyStore(ConfigNode node, Path baseDirectory) {
+        String text = node.text(DEFAULT_KEYSTORE);
+        if (text.isBlank()) {
+            node.problem("must not be empty; e.g. " + DEFAULT_KEYSTORE);
+            return null;
+        }
+        try {
+            Path path = Path.of(text);
+            return (path.isAbsolute() || baseDirectory == null ? path : baseDirectory.resolve(path))
+                    .toAbsolutePath()
+                    .normalize();
+        } catch (InvalidPathException e) {
+            node.problem("'" + text + "' is not a file path: " + e.getReason());
+            return null;
+        }
+    }
+
+    private static AzureKeyVaultSettings azure(ConfigNode node) {
+        String vaultUrl =
+                url(node.require("vaultUrl", "https://syncline-prod.vault.azure.net"), null);
+        ConfigNode keyNameNode = node.get("keyName");
+        String keyName = keyNameNode.requiredText("syncline-kek");
+        if (keyName != null && !AZURE_KEY_NAME.matcher(keyName).matches()) {
+            keyNameNode.problem(
+                    "'"
+                            + keyName
+                            + "' is not a Key Vault key name: 1 to 127 letters, digits and"
+                            + " dashes");
+            keyName = null;
+        }
+        ConfigNode keyVersionNode = node.get("keyVersion");
+        String keyVersion = keyVersionNode.text(null);
+        if (keyVersion != null && !AZURE_KEY_VERSION.matcher(keyVersion).matches()) {
+            keyVersionNode.problem(
+                    "'"
+                            + keyVersion
+                            + "' is not a Key Vault key version (letters and digits, e.g."
+                            + " 0698c2156c1a4e1da5b6bab6f6422fd6); leave it out to use the key's"
+                            + " current version");
+        }
+        String tenantId = node.get("tenantId").requiredText("the directory (tenant) id of the app");
+        String clientId =
+                node.get("clientId").requiredText("the application (client) id of the app");
+        String clientSecret = node.get("clientSecret").requiredText("${AZURE_CLIENT_SECRET}");
+        String authority = url(node.get("authority"), AzureKeyVaultSettings.DEFAULT_AUTHORITY);
+        node.rejectUnknownKeys();
+        if (vaultUrl == null
+                || keyName == null
+                || tenantId == null
+                || clientId == null
+                || clientSecret == null
+                || authority == null) {
+            return null;
+        }
+        return new AzureKeyVaultSettings(
+                vaultUrl, keyName, keyVersion, tenantId, clientId, clientSecret, authority);
+    }
+
+    /**
+     * An https URL without query or fragment; http only to this machine (a local stand-in). {@code
+     * null} with a problem if it is not one.
+     */
+    private static String url(ConfigNode node, String defaultValue) {
+        String text = node.text(defaultValue);
+        if (text == null) {
+            return null;
+        }
+        URI uri;
+        try {
+            uri = new URI(text);
+        } catch (URISyntaxException e) {
+            uri = null;
+        }
+        boolean https = uri != null && "https".equals(uri.getScheme());
+        boolean localHttp =
+                uri != null
+                        && "http".equals(uri.getScheme())
+                        && LOOPBACK_HOSTS.contains(uri.getHost());
+        if (uri == null
+                || uri.getHost() == null
+                || (!https && !localHttp)
+                || uri.getRawQuery() != null
+                || uri.getRawFragment() != null) {
+            node.problem(
+                    "'"
+                            + text
+                            + "' is not an https URL without query; write e.g. "
+                            + (defaultValue != null
+                                    ? defaultValue
+                                    : "https://syncline-prod.vault.azure.net"));
+            return null;
+        }
+        return text;
+    }
+
+    /**
+     * The path of the first encrypted field, e.g. {@code security.entities.customer.fields.email}.
+     */
+    private static Optional<String> firstEncryptedField(Classification classification) {
+        return new TreeMap<>(classification.entities())
+                .entrySet().stream()
+                        .filter(e -> !e.getValue().encrypted().isEmpty())
+                        .findFirst()
+                        .map(
+                                e ->
+                                        "security.entities."
+                                                + e.getKey()
+                                                + ".fields."
+                                                + e.getValue().encrypted().iterator().next());
     }
 
     // ---- control (signed commands and roles)

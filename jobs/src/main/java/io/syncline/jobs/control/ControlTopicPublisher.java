@@ -8,6 +8,7 @@ import io.syncline.schema.ChangeEvent;
 import io.syncline.schema.ConflictDecision;
 import io.syncline.schema.ControlCommand;
 import io.syncline.schema.ErasureRequest;
+import io.syncline.schema.KeyRotation;
 import io.syncline.schema.ResyncRequest;
 import io.syncline.schema.RuleSetDocument;
 import java.nio.charset.StandardCharsets;
@@ -145,6 +146,17 @@ public final class ControlTopicPublisher implements AutoCloseable {
     public String publishErasure(ErasureRequest erasure, String issuedBy) {
         ControlCommand command = ControlCommands.erasure(erasure, clock.instant(), issuedBy);
         send(erasure.getTenant() + "/" + erasure.getSubjectHash(), command);
+        return command.getCommandId();
+    }
+
+    /**
+     * Publishes a tenant's new data key version for the job to encrypt with, keyed by the tenant.
+     *
+     * @return the command's id, {@code key-rotation-<keyId>-v<version>}
+     */
+    public String publishKeyRotation(KeyRotation rotation, String issuedBy) {
+        ControlCommand command = ControlCommands.keyRotation(rotation, clock.instant(), issuedBy);
+        send(rotation.getTenant(), command);
         return command.getCommandId();
     }
 

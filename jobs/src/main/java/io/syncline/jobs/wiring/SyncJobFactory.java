@@ -174,7 +174,7 @@ public final class SyncJobFactory {
 
     /** Opens the data keys of {@code security.keys}; {@code null} when it is not configured. */
     public static DataKeysFactory dataKeysOf(SynclineConfig config) {
-        return null;
+        return config.security().keys() == null ? null : KeyRings.factory(config);
     }
 
     /**

@@ -5,6 +5,7 @@ import io.syncline.schema.ConflictDecision;
 import io.syncline.schema.ControlCommand;
 import io.syncline.schema.ControlCommandType;
 import io.syncline.schema.ErasureRequest;
+import io.syncline.schema.KeyRotation;
 import io.syncline.schema.ResyncRequest;
 import io.syncline.schema.RuleSetDocument;
 import java.io.IOException;
@@ -132,6 +133,26 @@ public final class ControlCommands {
                 .setIssuedAt(issuedAt)
                 .setIssuedBy(issuedBy)
                 .setDecision(decision)
+                .build();
+    }
+
+    /**
+     * The id of the command that announces version {@code version} of data key {@code keyId}:
+     * {@code key-rotation-<keyId>-v<version>}.
+     */
+    public static String keyRotationCommandId(String keyId, int version) {
+        return "key-rotation-" + keyId + "-v" + version;
+    }
+
+    /** A command that tells the job to encrypt with the new version {@code rotation} names. */
+    public static ControlCommand keyRotation(
+            KeyRotation rotation, Instant issuedAt, String issuedBy) {
+        return ControlCommand.newBuilder()
+                .setCommandId(keyRotationCommandId(rotation.getKeyId(), rotation.getVersion()))
+                .setType(ControlCommandType.KEY_ROTATION)
+                .setIssuedAt(issuedAt)
+                .setIssuedBy(issuedBy)
+                .setKeyRotation(rotation)
                 .build();
     }
 

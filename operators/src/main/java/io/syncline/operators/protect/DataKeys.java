@@ -35,7 +35,11 @@ public interface DataKeys extends FieldCipher.KeyLookup, AutoCloseable {
      */
     boolean destroySubjectKey(String tenant, String subjectHash);
 
-    /** Forgets cached current versions, so the next {@link #current} reads the key table again. */
+    /**
+     * Forgets cached current versions (and cached subject keys), so the next {@link #current} reads
+     * the key table again: how a rotation announced on the control topic takes effect at once, and
+     * a subject key destroyed elsewhere stops being used.
+     */
     void refresh();
 
     @Override
