@@ -119,8 +119,8 @@ class SecurityITCase {
                 // Encrypted under the subject's key (customers) or the tenant's (contracts), and
                 // back to the source's values.
                 Map<String, String> ada = targetRow("customers", 1);
-                assertThat(ada.get("email")).startsWith("syncline:v1:acme~");
-                assertThat(ada.get("ssn")).startsWith("syncline:v1:acme~");
+                assertThat(ada.get("email")).startsWith("syncline:v1:acme/");
+                assertThat(ada.get("ssn")).startsWith("syncline:v1:acme/");
                 assertThat(decrypt(keys, "acme", "customer", "email", ada.get("email")))
                         .isEqualTo(email(1));
                 assertThat(decrypt(keys, "acme", "customer", "ssn", ada.get("ssn")))
@@ -148,7 +148,7 @@ class SecurityITCase {
                 // The change topic carries the same encrypted values.
                 ChangeEvent adaOnTopic = changesOf("acme/customer/1").get(0);
                 assertThat(adaOnTopic.getAfter().get("email").getValue().toString())
-                        .startsWith("syncline:v1:acme~");
+                        .startsWith("syncline:v1:acme/");
 
                 // Rotation: the running job encrypts new values under version 2; version 1 values
                 // stay readable.
@@ -174,7 +174,7 @@ class SecurityITCase {
                 for (ErrorRecord error : errors) {
                     assertThat(error.toString()).doesNotContain(secretsOf(99));
                     assertThat(error.getChange().getAfter().get("email").getValue().toString())
-                            .startsWith("syncline:v1:acme~");
+                            .startsWith("syncline:v1:acme/");
                 }
                 assertThat(errorsTableText()).isNotEmpty().doesNotContain(secretsOf(99));
 
