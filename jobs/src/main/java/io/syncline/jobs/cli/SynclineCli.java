@@ -34,7 +34,8 @@ import picocli.CommandLine.IExecutionExceptionHandler;
             StopCommand.class,
             UpgradeCommand.class,
             ResumeCommand.class,
-            ResyncCommand.class
+            ResyncCommand.class,
+            SignersCommand.class
         })
 public final class SynclineCli {
 
