@@ -186,6 +186,7 @@ class ControlAuthITCase {
                         config.toString(),
                         "--signing-key",
                         annKey.toString());
+        LOG.info("syncline rules publish --signing-key printed: {}", signed.out());
         assertThat(signed.exitCode()).as(signed.err()).isZero();
         assertThat(signed.out())
                 .isEqualTo(
@@ -195,6 +196,17 @@ class ControlAuthITCase {
         awaitJudgedByRuleSet(4);
 
         assertThat(refusals().keySet()).containsExactly("rules-v1", "rules-v2", "rules-v3");
+        CliRun listed =
+                CliRun.of(
+                        "errors",
+                        "list",
+                        "--code",
+                        ErrorCodes.CONTROL_COMMAND_UNAUTHORIZED,
+                        "-c",
+                        config.toString());
+        LOG.info("syncline errors list printed:\n{}", listed.out());
+        assertThat(listed.exitCode()).as(listed.err()).isZero();
+        assertThat(listed.out()).endsWith("\n3 open errors\n");
         Map<String, List<String>> alertsTable = securityAlertsInTable();
         assertThat(alertsTable.keySet())
                 .containsExactly(

@@ -3,10 +3,8 @@ package io.syncline.operators.control;
 import io.syncline.schema.ControlCommandType;
 import java.io.Serializable;
 import java.util.Collection;
-import java.util.Collections;
 import java.util.LinkedHashMap;
 import java.util.List;
-import java.util.Map;
 import java.util.stream.Collectors;
 
 /**
@@ -140,11 +138,6 @@ public final class ControlAuth implements Serializable {
                                 .map(ControlRole::configName)
                                 .collect(Collectors.joining(", "))
                         + " may");
-    }
-
-    /** The configured signers, by name. */
-    public Map<String, ControlSigner> signers() {
-        return Collections.unmodifiableMap(signers);
     }
 
     /** {@code text} from a record's header, quoted, printable and cut short: it is anyone's. */
