@@ -539,13 +539,21 @@ public final class SyncJob {
             audit(routed, audits);
         }
         if (observability != null) {
-            observe(env, decodedBySource, valid, resolved, routed, allErrors);
+            observe(
+                    env,
+                    decodedBySource,
+                    valid,
+                    resolved,
+                    routed,
+                    allErrors,
+                    control.getSideOutput(ControlRouter.SECURITY_ALERTS));
         }
     }
 
     /**
      * Stages: what every stage observed, and the failures and read-backs, into the quality windows
-     * and alerts; heartbeats written into the sources and measured as source lag.
+     * and alerts, with the security alerts of refused control commands; heartbeats written into the
+     * sources and measured as source lag.
      */
     private void observe(
             StreamExecutionEnvironment env,
@@ -553,7 +561,8 @@ public final class SyncJob {
             SingleOutputStreamOperator<ChangeEvent> valid,
             SingleOutputStreamOperator<ChangeEvent> resolved,
             SingleOutputStreamOperator<ChangeEvent> routed,
-            DataStream<ErrorRecord> errors) {
+            DataStream<ErrorRecord> errors,
+            DataStream<Alert> securityAlerts) {
         Map<String, SingleOutputStreamOperator<ChangeEvent>> observed = new LinkedHashMap<>();
         decodedBySource.forEach((id, decoded) -> observed.put(OperatorUids.decode(id), decoded));
         observed.put(OperatorUids.validate(), valid);
@@ -568,7 +577,7 @@ public final class SyncJob {
         readBack(routed).ifPresent(stream -> observations.put(OperatorUids.readBack(), stream));
         Set<String> heartbeatStages = new HashSet<>();
         decodedBySource.keySet().forEach(id -> heartbeatStages.add(OperatorUids.decode(id)));
-        alert(measure(observations, heartbeatStages));
+        alert(measure(observations, heartbeatStages), securityAlerts);
         beat(env);
     }
 
@@ -714,9 +723,12 @@ public final class SyncJob {
     /** The quality metrics of each window and the lag readings of each source. */
     public record Measured(DataStream<QualityMetrics> metrics, DataStream<SourceLag> sourceLags) {}
 
-    /** Stage: alerts from the metrics and source lags, to the alerts topic, table and notifiers. */
-    public void alert(Measured measured) {
-        SingleOutputStreamOperator<Alert> alerts =
+    /**
+     * Stage: alerts from the metrics and source lags, and the security alerts of refused control
+     * commands, to the alerts topic, table and notifiers.
+     */
+    public void alert(Measured measured, DataStream<Alert> securityAlerts) {
+        SingleOutputStreamOperator<Alert> thresholdAlerts =
                 measured.metrics()
                         .keyBy(AlertKeys.metrics())
                         .connect(measured.sourceLags().keyBy(AlertKeys.sourceLags()))
@@ -725,6 +737,7 @@ public final class SyncJob {
                                 new AvroTypeInfo<>(Alert.class))
                         .uid(OperatorUids.alerts())
                         .name("alerts (thresholds, one open alert per condition)");
+        DataStream<Alert> alerts = thresholdAlerts.union(securityAlerts);
         alerts.sinkTo(observability.alertTopic())
                 .uid(OperatorUids.alertTopicSink())
                 .name("alert topic (exactly once)");

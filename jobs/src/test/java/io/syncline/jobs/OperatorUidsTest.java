@@ -2,6 +2,7 @@ package io.syncline.jobs;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.syncline.jobs.config.ControlAuthSettings;
 import io.syncline.jobs.config.HeartbeatSettings;
 import io.syncline.jobs.config.KafkaSinkSettings;
 import io.syncline.jobs.config.SourceConfig;
@@ -262,7 +263,7 @@ class OperatorUidsTest {
         return new SyncJob(
                         changeSources,
                         new SyncJob.Validation(
-                                ControlSources.control(kafka),
+                                ControlSources.control(kafka, ControlAuthSettings.none()),
                                 null,
                                 Duration.ofSeconds(30),
                                 10_000),

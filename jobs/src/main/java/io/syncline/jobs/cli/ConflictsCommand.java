@@ -10,11 +10,13 @@ import io.syncline.jobs.control.ConflictsStore;
 import io.syncline.jobs.control.ConflictsStore.ConflictFilter;
 import io.syncline.jobs.control.ConflictsStore.StoredConflict;
 import io.syncline.jobs.control.ControlTopicPublisher;
+import io.syncline.jobs.control.SigningKey;
 import io.syncline.operators.resolve.ConflictsTable;
 import io.syncline.operators.validate.FieldValues;
 import io.syncline.schema.ChangeEvent;
 import io.syncline.schema.ConflictDecision;
 import io.syncline.schema.ConflictPick;
+import io.syncline.schema.ControlCommandType;
 import io.syncline.schema.FieldKind;
 import io.syncline.schema.FieldValue;
 import java.io.IOException;
@@ -24,6 +26,7 @@ import java.nio.ByteBuffer;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.sql.SQLException;
+import java.time.Clock;
 import java.time.DateTimeException;
 import java.time.Instant;
 import java.time.LocalDate;
@@ -329,6 +332,8 @@ public final class ConflictsCommand extends CommandGroup {
                                 + " are converted to the fields' kinds; null is SQL NULL).")
         String pick;
 
+        @Mixin SigningOptions signing;
+
         @Override
         void checkArguments() {
             if (pickOf(pick) == ConflictPick.MERGED && !Files.isRegularFile(Path.of(pick))) {
@@ -345,6 +350,7 @@ public final class ConflictsCommand extends CommandGroup {
 
         @Override
         int run(SynclineConfig config, ConflictsStore store) throws SQLException {
+            SigningKey key = signing.key(config, ControlCommandType.CONFLICT_DECISION);
             StoredConflict conflict = find(store, id);
             if (conflict == null) {
                 return SynclineCli.FAILED;
@@ -391,11 +397,11 @@ public final class ConflictsCommand extends CommandGroup {
                             .build();
             String commandId;
             try (ControlTopicPublisher publisher =
-                    new ControlTopicPublisher(config.sinks().kafka())) {
+                    new ControlTopicPublisher(config.sinks().kafka(), Clock.systemUTC(), key)) {
                 commandId =
                         publisher.publishDecision(
                                 decision,
-                                "syncline conflicts resolve by " + System.getProperty("user.name"));
+                                "syncline conflicts resolve by " + SigningOptions.issuer(key));
                 publisher.flush();
             }
             if (merged != null) {

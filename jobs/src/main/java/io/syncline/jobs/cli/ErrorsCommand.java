@@ -5,8 +5,11 @@ import io.syncline.jobs.control.ControlTopicPublisher;
 import io.syncline.jobs.control.ErrorsStore;
 import io.syncline.jobs.control.ErrorsStore.ErrorFilter;
 import io.syncline.jobs.control.ErrorsStore.StoredError;
+import io.syncline.jobs.control.SigningKey;
 import io.syncline.operators.errors.ErrorsTable;
+import io.syncline.schema.ControlCommandType;
 import java.sql.SQLException;
+import java.time.Clock;
 import java.time.Instant;
 import java.time.LocalDate;
 import java.time.OffsetDateTime;
@@ -327,10 +330,6 @@ public final class ErrorsCommand extends CommandGroup {
             return open;
         }
 
-        String issuedBy(String action) {
-            return "syncline errors " + action + " by " + System.getProperty("user.name");
-        }
-
         String note(String action) {
             return note != null ? note : action + " by " + System.getProperty("user.name");
         }
@@ -346,8 +345,12 @@ public final class ErrorsCommand extends CommandGroup {
             sortOptions = false)
     static final class ReplayErrors extends StatusChange {
 
+        @Mixin SigningOptions signing;
+
         @Override
         int run(SynclineConfig config, ErrorsStore store) throws SQLException {
+            // Before anything is selected or marked: a key that cannot sign stops it all.
+            SigningKey key = dryRun ? null : signing.key(config, ControlCommandType.REPLAY);
             List<StoredError> selected = selectOpen(store);
             List<StoredError> replayable =
                     selected.stream().filter(e -> e.change() != null).toList();
@@ -369,7 +372,7 @@ public final class ErrorsCommand extends CommandGroup {
                                             + ")");
                 }
             }
-            int replayed = dryRun ? 0 : replay(config, store, replayable);
+            int replayed = dryRun ? 0 : replay(config, store, replayable, key);
             for (StoredError error : withoutChange) {
                 out().println(
                                 "skipped "
@@ -421,16 +424,17 @@ public final class ErrorsCommand extends CommandGroup {
             return 0;
         }
 
-        private int replay(SynclineConfig config, ErrorsStore store, List<StoredError> errors)
+        private int replay(
+                SynclineConfig config, ErrorsStore store, List<StoredError> errors, SigningKey key)
                 throws SQLException {
             if (errors.isEmpty()) {
                 return 0;
             }
-            String issuedBy = issuedBy("replay");
+            String issuedBy = "syncline errors replay by " + SigningOptions.issuer(key);
             String note = note("replayed");
             int replayed = 0;
             try (ControlTopicPublisher publisher =
-                    new ControlTopicPublisher(config.sinks().kafka())) {
+                    new ControlTopicPublisher(config.sinks().kafka(), Clock.systemUTC(), key)) {
                 for (int from = 0; from < errors.size(); from += BATCH) {
                     List<String> ids =
                             errors.subList(from, Math.min(errors.size(), from + BATCH)).stream()

@@ -4,6 +4,7 @@ import io.syncline.jobs.config.ConfigLoader;
 import io.syncline.jobs.config.Durations;
 import io.syncline.jobs.config.SynclineConfig;
 import io.syncline.jobs.config.TargetSettings;
+import io.syncline.jobs.control.SigningKey;
 import io.syncline.jobs.reconcile.Difference;
 import io.syncline.jobs.reconcile.JobResyncRepair;
 import io.syncline.jobs.reconcile.ReconcileException;
@@ -19,6 +20,7 @@ import io.syncline.jobs.resync.ResyncRequests;
 import io.syncline.jobs.wiring.SyncJobFactory;
 import io.syncline.operators.jdbc.PostgresConnections;
 import io.syncline.operators.retry.Sleeper;
+import io.syncline.schema.ControlCommandType;
 import java.io.IOException;
 import java.io.PrintWriter;
 import java.nio.file.Path;
@@ -75,6 +77,8 @@ final class ReconcileCommand implements Callable<Integer> {
                     "Re-sync the differing rows through the running sync job, then reconcile"
                             + " again.")
     boolean repair;
+
+    @Mixin SigningOptions signing;
 
     @Option(
             names = "--tenant",
@@ -154,12 +158,14 @@ final class ReconcileCommand implements Callable<Integer> {
         ReconcileSettings settings = settings();
         SynclineConfig config = ConfigLoader.load(configOption.config);
         checkEntityTypes(config);
+        // Before reconciling, which may take long, so that a key that cannot sign fails at once.
+        SigningKey key = repair ? signing.key(config, ControlCommandType.RESYNC) : null;
         try {
             ReconcileRun run = reconcile(config, settings, json);
             if (run.differences() == 0 || !repair) {
                 return run.differences() == 0 ? 0 : DIFFERENCES;
             }
-            if (!repair(config, run)) {
+            if (!repair(config, run, key)) {
                 return DIFFERENCES;
             }
             out().println();
@@ -333,13 +339,13 @@ final class ReconcileCommand implements Callable<Integer> {
     }
 
     /** Whether the job served every re-sync request; says why not when it did not. */
-    private boolean repair(SynclineConfig config, ReconcileRun run) {
+    private boolean repair(SynclineConfig config, ReconcileRun run, SigningKey key) {
         List<RepairPlan.Request> plan = RepairPlan.of(run);
-        ResyncRequests resyncs = new ResyncRequests(config);
+        ResyncRequests resyncs = new ResyncRequests(config, key);
         ReconcileRepair repairs =
                 new JobResyncRepair(
                         resyncs,
-                        "syncline reconcile " + run.runId(),
+                        "syncline reconcile " + run.runId() + " by " + SigningOptions.issuer(key),
                         Clock.systemUTC(),
                         line -> out().println("  " + line));
         try {

@@ -2,8 +2,10 @@ package io.syncline.jobs.cli;
 
 import io.syncline.jobs.config.ConfigLoader;
 import io.syncline.jobs.config.SynclineConfig;
+import io.syncline.jobs.control.SigningKey;
 import io.syncline.jobs.resync.ResyncRequests;
 import io.syncline.operators.resync.ResyncStatus;
+import io.syncline.schema.ControlCommandType;
 import java.io.PrintWriter;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -12,6 +14,7 @@ import java.util.List;
 import java.util.concurrent.Callable;
 import java.util.concurrent.TimeoutException;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Spec;
@@ -76,6 +79,8 @@ public final class ResyncCommand implements Callable<Integer> {
     @Option(names = "--no-wait", description = "Publish the request and return.")
     boolean noWait;
 
+    @Mixin SigningOptions signing;
+
     @Spec CommandSpec spec;
 
     @Override
@@ -83,7 +88,8 @@ public final class ResyncCommand implements Callable<Integer> {
         PrintWriter out = spec.commandLine().getOut();
         PrintWriter err = spec.commandLine().getErr();
         SynclineConfig loaded = ConfigLoader.load(config);
-        ResyncRequests requests = new ResyncRequests(loaded);
+        SigningKey key = signing.key(loaded, ControlCommandType.RESYNC);
+        ResyncRequests requests = new ResyncRequests(loaded, key);
         String requestId;
         try {
             requestId =
@@ -93,7 +99,7 @@ public final class ResyncCommand implements Callable<Integer> {
                             ids,
                             fromKey,
                             toKey,
-                            "syncline resync by " + System.getProperty("user.name"));
+                            "syncline resync by " + SigningOptions.issuer(key));
         } catch (IllegalArgumentException e) {
             err.println(e.getMessage());
             return SynclineCli.BAD_ARGUMENT;

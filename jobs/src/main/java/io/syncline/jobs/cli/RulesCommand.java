@@ -4,11 +4,15 @@ import io.syncline.jobs.config.ConfigLoader;
 import io.syncline.jobs.config.RuleFiles;
 import io.syncline.jobs.config.SynclineConfig;
 import io.syncline.jobs.control.ControlTopicPublisher;
+import io.syncline.jobs.control.SigningKey;
 import io.syncline.operators.validate.RuleSetException;
+import io.syncline.schema.ControlCommandType;
 import io.syncline.schema.RuleSetDocument;
 import java.nio.file.Path;
+import java.time.Clock;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.ParameterException;
@@ -58,6 +62,8 @@ public final class RulesCommand implements Runnable {
                 description = "The YAML configuration file of the job (for its brokers).")
         Path config;
 
+        @Mixin SigningOptions signing;
+
         @Spec CommandSpec spec;
 
         @Override
@@ -70,17 +76,22 @@ public final class RulesCommand implements Runnable {
                 return SynclineCli.BAD_CONFIG;
             }
             SynclineConfig loaded = ConfigLoader.load(config);
+            SigningKey key = signing.key(loaded, ControlCommandType.RULE_SET);
             String topic;
             try (ControlTopicPublisher publisher =
-                    new ControlTopicPublisher(loaded.sinks().kafka())) {
+                    new ControlTopicPublisher(loaded.sinks().kafka(), Clock.systemUTC(), key)) {
                 publisher.publishRuleSet(
-                        document, "syncline rules publish by " + System.getProperty("user.name"));
+                        document, "syncline rules publish by " + SigningOptions.issuer(key));
                 publisher.flush();
                 topic = publisher.topic();
             }
             spec.commandLine()
                     .getOut()
-                    .printf("published rule set version %d to %s%n", document.getVersion(), topic);
+                    .printf(
+                            "published rule set version %d to %s%s%n",
+                            document.getVersion(),
+                            topic,
+                            key == null ? "" : ", signed by " + key.signer());
             return 0;
         }
     }

@@ -40,7 +40,8 @@ import picocli.CommandLine.IExecutionExceptionHandler;
             EraseCommand.class,
             LineageCommand.class,
             CleanupCommand.class,
-            KeysCommand.class
+            KeysCommand.class,
+            SignersCommand.class
         })
 public final class SynclineCli {
 

@@ -1,6 +1,9 @@
 package io.syncline.jobs.config;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import io.syncline.operators.control.ControlRole;
+import io.syncline.operators.control.ControlSignatures;
+import io.syncline.operators.control.ControlSigner;
 import io.syncline.operators.keys.AzureKeyVaultSettings;
 import io.syncline.operators.keys.KeyTable;
 import io.syncline.operators.protect.Classification;
@@ -11,6 +14,7 @@ import java.net.URI;
 import java.net.URISyntaxException;
 import java.nio.file.InvalidPathException;
 import java.nio.file.Path;
+import java.security.PublicKey;
 import java.time.Duration;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -29,6 +33,9 @@ final class SecurityBinder {
     private static final Duration MIN_RETENTION = Duration.ofDays(1);
 
     private static final String FIELD_EXAMPLE = "{email: {class: confidential, encrypt: true}}";
+
+    private static final String SIGNER_EXAMPLE =
+            "{alice: {role: steward, publicKey: MCowBQYDK2VwAyEA...}}";
 
     private SecurityBinder() {}
 
@@ -360,9 +367,74 @@ final class SecurityBinder {
     // ---- control (signed commands and roles)
 
     private static ControlAuthSettings control(ConfigNode node, JsonNode raw) {
-        boolean requireSigned = node.get("requireSigned").bool(false);
+        ConfigNode signersNode = node.get("signers");
+        JsonNode rawSigners = raw.path("signers");
+        Map<String, ControlSigner> signers = new LinkedHashMap<>();
+        List<String> names = ConfigBinder.keys(signersNode, rawSigners, SIGNER_EXAMPLE);
+        for (String name : names) {
+            ControlSigner signer = signer(signersNode.get(name), name);
+            if (signer != null) {
+                signers.put(name, signer);
+            }
+        }
+        ConfigNode requireSignedNode = node.get("requireSigned");
+        boolean requireSigned = requireSignedNode.bool(!names.isEmpty());
         node.rejectUnknownKeys();
-        return new ControlAuthSettings(requireSigned);
+        if (requireSigned && names.isEmpty()) {
+            requireSignedNode.problem(
+                    "refuses unsigned commands, but no signer is configured to sign any; add"
+                            + " security.control.signers (create one with 'syncline signers"
+                            + " create'), or set requireSigned: false");
+            requireSigned = false;
+        }
+        // Signers with problems are left out; the problems stop the start anyway.
+        return new ControlAuthSettings(signers, requireSigned && !signers.isEmpty());
+    }
+
+    /** {@code alice: {role: admin, publicKey: MCowBQYDK2VwAyEA...}}. */
+    private static ControlSigner signer(ConfigNode node, String name) {
+        ConfigNode roleNode = node.get("role");
+        String roleName = roleNode.requiredText("steward");
+        ConfigNode keyNode = node.get("publicKey");
+        String publicKeyText =
+                keyNode.requiredText("MCowBQYDK2VwAyEA... (from 'syncline signers create')");
+        node.rejectUnknownKeys();
+        if (!ControlSigner.NAME.matcher(name).matches()) {
+            node.problem(
+                    "'"
+                            + name
+                            + "' is not a signer name; use letters, digits, '.', '_' and '-' only,"
+                            + " at most 64, e.g. alice or ops-bot");
+            return null;
+        }
+        ControlRole role = null;
+        if (roleName != null) {
+            role =
+                    ControlRole.named(roleName)
+                            .orElseGet(
+                                    () -> {
+                                        roleNode.problem(
+                                                "'"
+                                                        + roleName
+                                                        + "' is not a role; use one of "
+                                                        + String.join(
+                                                                ", ", ControlRole.configNames()));
+                                        return null;
+                                    });
+        }
+        PublicKey publicKey = null;
+        if (publicKeyText != null) {
+            try {
+                publicKey = ControlSignatures.publicKey(publicKeyText);
+            } catch (IllegalArgumentException e) {
+                keyNode.problem(
+                        e.getMessage()
+                                + "; paste the publicKey that 'syncline signers create' printed"
+                                + " (base64 of an Ed25519 X.509 SubjectPublicKeyInfo, e.g. from"
+                                + " 'openssl pkey -pubout -outform DER | base64')");
+            }
+        }
+        return role == null || publicKey == null ? null : new ControlSigner(name, role, publicKey);
     }
 
     // ---- audit

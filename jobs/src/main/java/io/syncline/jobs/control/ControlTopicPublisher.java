@@ -3,6 +3,7 @@ package io.syncline.jobs.control;
 import io.syncline.jobs.config.KafkaSinkSettings;
 import io.syncline.jobs.wiring.Topics;
 import io.syncline.operators.control.ControlCommands;
+import io.syncline.operators.control.ControlSignatures;
 import io.syncline.operators.key.EntityKeys;
 import io.syncline.schema.ChangeEvent;
 import io.syncline.schema.ConflictDecision;
@@ -38,6 +39,9 @@ import org.apache.kafka.common.serialization.ByteArraySerializer;
  * replay-<errorId>-<attempt>} for the attempt-th replay of an error and {@code
  * decision-<conflictId>} for the decision of a conflict, so a command published twice (e.g. after a
  * timeout) is recognisable as the same command.
+ *
+ * <p>Given a {@link SigningKey}, it signs every record (see {@link ControlSignatures}), so that a
+ * job with {@code security.control.signers} accepts it.
  */
 public final class ControlTopicPublisher implements AutoCloseable {
 
@@ -46,6 +50,7 @@ public final class ControlTopicPublisher implements AutoCloseable {
 
     private final KafkaSinkSettings kafka;
     private final Clock clock;
+    private final SigningKey signingKey;
     private final KafkaProducer<byte[], byte[]> producer;
     private final List<Sent> sent = new ArrayList<>();
 
@@ -58,9 +63,20 @@ public final class ControlTopicPublisher implements AutoCloseable {
      * As {@link #ControlTopicPublisher(KafkaSinkSettings)}, stamping commands with {@code clock}.
      */
     public ControlTopicPublisher(KafkaSinkSettings kafka, Clock clock) {
+        this(kafka, clock, null);
+    }
+
+    /**
+     * As {@link #ControlTopicPublisher(KafkaSinkSettings, Clock)}, signing every record with {@code
+     * signingKey}.
+     *
+     * @param signingKey the key to sign with, {@code null} to publish unsigned records
+     */
+    public ControlTopicPublisher(KafkaSinkSettings kafka, Clock clock, SigningKey signingKey) {
         ensureTopic(kafka);
         this.kafka = kafka;
         this.clock = clock;
+        this.signingKey = signingKey;
         this.producer =
                 new KafkaProducer<>(
                         producerProperties(kafka),
@@ -190,13 +206,25 @@ public final class ControlTopicPublisher implements AutoCloseable {
     }
 
     private void send(String key, ControlCommand command) {
+        byte[] value = ControlCommands.encode(command);
         ProducerRecord<byte[], byte[]> record =
                 new ProducerRecord<>(
                         kafka.controlTopic(),
                         0,
                         command.getIssuedAt().toEpochMilli(),
                         key.getBytes(StandardCharsets.UTF_8),
-                        ControlCommands.encode(command));
+                        value);
+        if (signingKey != null) {
+            signingKey.checkMaySend(command.getType());
+            record.headers()
+                    .add(
+                            ControlSignatures.SIGNER_HEADER,
+                            signingKey.signer().getBytes(StandardCharsets.UTF_8))
+                    .add(
+                            ControlSignatures.SIGNATURE_HEADER,
+                            ControlSignatures.sign(signingKey.key(), kafka.controlTopic(), value)
+                                    .getBytes(StandardCharsets.US_ASCII));
+        }
         try {
             sent.add(new Sent(command.getCommandId(), producer.send(record)));
         } catch (RuntimeException e) {

@@ -5,6 +5,7 @@ import io.syncline.jobs.config.SynclineConfig;
 import io.syncline.jobs.config.TableMapping;
 import io.syncline.jobs.config.TargetSettings;
 import io.syncline.jobs.control.ControlTopicPublisher;
+import io.syncline.jobs.control.SigningKey;
 import io.syncline.jobs.wiring.SyncJobFactory;
 import io.syncline.operators.jdbc.PostgresConnections;
 import io.syncline.operators.resync.ResyncStatus;
@@ -34,14 +35,24 @@ public final class ResyncRequests {
 
     private final SynclineConfig config;
     private final Clock clock;
+    private final SigningKey signingKey;
 
+    /** Publishes unsigned requests. */
     public ResyncRequests(SynclineConfig config) {
-        this(config, Clock.systemUTC());
+        this(config, null);
     }
 
-    ResyncRequests(SynclineConfig config, Clock clock) {
+    /**
+     * @param signingKey the key requests are signed with, {@code null} to publish them unsigned
+     */
+    public ResyncRequests(SynclineConfig config, SigningKey signingKey) {
+        this(config, Clock.systemUTC(), signingKey);
+    }
+
+    ResyncRequests(SynclineConfig config, Clock clock, SigningKey signingKey) {
         this.config = config;
         this.clock = clock;
+        this.signingKey = signingKey;
     }
 
     /**
@@ -69,7 +80,7 @@ public final class ResyncRequests {
                         .setToKey(toKey)
                         .build();
         try (ControlTopicPublisher publisher =
-                new ControlTopicPublisher(config.sinks().kafka(), clock)) {
+                new ControlTopicPublisher(config.sinks().kafka(), clock, signingKey)) {
             publisher.publishResync(requestId, request, issuedBy);
             publisher.flush();
         }

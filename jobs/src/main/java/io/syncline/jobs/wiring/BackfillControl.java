@@ -1,6 +1,8 @@
 package io.syncline.jobs.wiring;
 
+import io.syncline.jobs.config.ControlAuthSettings;
 import io.syncline.jobs.config.KafkaSinkSettings;
+import io.syncline.operators.control.ControlAuth;
 import io.syncline.operators.control.ControlCommandDeserializer;
 import io.syncline.schema.ControlCommand;
 import io.syncline.schema.ControlCommandType;
@@ -18,14 +20,16 @@ import org.apache.kafka.clients.consumer.ConsumerRecord;
  * The control topic as a backfill reads it: from its beginning to its end when the job starts, and
  * only its rule sets, so the backfill validates with the rule set in force. Replays, conflict
  * decisions and re-sync requests are the streaming job's to carry out, and unreadable records its
- * to report: the backfill drops them.
+ * to report: the backfill drops them, and so it drops rule sets the control reader refused
+ * (unsigned or from a role that may not send them), which the streaming job reports.
  */
 public final class BackfillControl {
 
     private BackfillControl() {}
 
-    /** The control topic up to its current end, rule sets only. */
-    public static KafkaSource<ControlCommand> ruleSets(KafkaSinkSettings kafka) {
+    /** The control topic up to its current end, accepted rule sets only. */
+    public static KafkaSource<ControlCommand> ruleSets(
+            KafkaSinkSettings kafka, ControlAuthSettings auth) {
         Properties consumer = new Properties();
         consumer.putAll(kafka.properties());
         consumer.keySet().removeIf(key -> key.toString().startsWith("compression"));
@@ -38,17 +42,21 @@ public final class BackfillControl {
                 .setGroupId(kafka.transactionalIdPrefix() + "-backfill-control")
                 .setStartingOffsets(OffsetsInitializer.earliest())
                 .setBounded(OffsetsInitializer.latest())
-                .setDeserializer(new RuleSetsOnly())
+                .setDeserializer(new RuleSetsOnly(auth.auth()))
                 .setProperties(consumer)
                 .build();
     }
 
-    /** The control topic's rule-set commands; every other command is left out. */
+    /** The control topic's accepted rule-set commands; every other command is left out. */
     static final class RuleSetsOnly implements KafkaRecordDeserializationSchema<ControlCommand> {
 
         private static final long serialVersionUID = 1L;
 
-        private final ControlCommandDeserializer commands = new ControlCommandDeserializer();
+        private final ControlCommandDeserializer commands;
+
+        RuleSetsOnly(ControlAuth auth) {
+            this.commands = new ControlCommandDeserializer(auth);
+        }
 
         @Override
         public void open(DeserializationSchema.InitializationContext context) throws Exception {
@@ -64,7 +72,8 @@ public final class BackfillControl {
                     new Collector<>() {
                         @Override
                         public void collect(ControlCommand command) {
-                            if (command.getType() == ControlCommandType.RULE_SET) {
+                            if (command.getType() == ControlCommandType.RULE_SET
+                                    && command.getRejection() == null) {
                                 out.collect(command);
                             }
                         }

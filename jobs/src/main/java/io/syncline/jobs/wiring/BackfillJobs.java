@@ -152,7 +152,9 @@ public final class BackfillJobs {
                                         new SyncJob.ChangeSource(
                                                 "backfill-" + sourceId,
                                                 new BackfillSource(run, clock))));
-        return sync.withSources(sources, BackfillControl.ruleSets(config.sinks().kafka()));
+        return sync.withSources(
+                sources,
+                BackfillControl.ruleSets(config.sinks().kafka(), config.security().control()));
     }
 
     /**

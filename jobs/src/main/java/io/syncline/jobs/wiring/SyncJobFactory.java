@@ -132,7 +132,7 @@ public final class SyncJobFactory {
         return new SyncJob(
                         sources,
                         new SyncJob.Validation(
-                                ControlSources.control(kafka),
+                                ControlSources.control(kafka, config.security().control()),
                                 validation.rules(),
                                 validation.maxParentWait(),
                                 validation.maxWaitingChildren()),

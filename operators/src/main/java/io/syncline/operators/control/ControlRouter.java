@@ -1,5 +1,6 @@
 package io.syncline.operators.control;
 
+import io.syncline.operators.audit.AuditOutputs;
 import io.syncline.operators.errors.ErrorCodes;
 import io.syncline.operators.errors.ErrorOutputs;
 import io.syncline.operators.errors.ErrorRecords;
@@ -7,6 +8,7 @@ import io.syncline.operators.validate.RuleSet;
 import io.syncline.operators.validate.RuleSetException;
 import io.syncline.operators.validate.RuleSetParser;
 import io.syncline.operators.validate.ValidationCodes;
+import io.syncline.schema.Alert;
 import io.syncline.schema.ChangeEvent;
 import io.syncline.schema.ConflictDecision;
 import io.syncline.schema.ConflictPick;
@@ -14,8 +16,10 @@ import io.syncline.schema.ControlCommand;
 import io.syncline.schema.ControlCommandType;
 import io.syncline.schema.ErrorRecord;
 import io.syncline.schema.RuleSetDocument;
+import java.time.Clock;
 import java.time.Instant;
 import java.util.List;
+import java.util.Objects;
 import org.apache.flink.formats.avro.typeutils.AvroTypeInfo;
 import org.apache.flink.streaming.api.functions.ProcessFunction;
 import org.apache.flink.util.Collector;
@@ -29,6 +33,11 @@ import org.slf4j.LoggerFactory;
  * {@link #DECISIONS} (to the resolve stage), re-sync requests to {@link #RESYNCS} (to be read from
  * their source), and rule sets that do not compile, incomplete and unreadable commands go to the
  * error queue, so the rule set in force stays.
+ *
+ * <p>A command the control reader refused (unsigned, badly signed, or from a role that may not send
+ * it) is never carried out: it goes to the error queue, raises a critical alert on {@link
+ * #SECURITY_ALERTS} and is logged. Every command, carried out or not, leaves an entry on {@link
+ * AuditOutputs#AUDIT}.
  */
 public final class ControlRouter extends ProcessFunction<ControlCommand, ControlCommand> {
 
@@ -53,14 +62,56 @@ public final class ControlRouter extends ProcessFunction<ControlCommand, Control
     public static final OutputTag<ControlCommand> KEY_ROTATIONS =
             new OutputTag<>("syncline-key-rotations", new AvroTypeInfo<>(ControlCommand.class));
 
+    /** Security alerts of refused commands: to the alert topic, table and notifiers. */
+    public static final OutputTag<Alert> SECURITY_ALERTS =
+            new OutputTag<>("syncline-security-alerts", new AvroTypeInfo<>(Alert.class));
+
     /** Stage name on errors about commands. */
     public static final String STAGE = "control";
 
     private static final long serialVersionUID = 1L;
     private static final Logger LOG = LoggerFactory.getLogger(ControlRouter.class);
 
+    private final Clock clock;
+
+    public ControlRouter() {
+        this(Clock.systemUTC());
+    }
+
+    /**
+     * @param clock tells when a refused command was noticed, the time of its alert
+     */
+    public ControlRouter(Clock clock) {
+        this.clock = Objects.requireNonNull(clock, "clock");
+    }
+
     @Override
     public void processElement(ControlCommand command, Context ctx, Collector<ControlCommand> out) {
+        if (command.getRejection() != null) {
+            refuse(command, ctx);
+            return;
+        }
+        String notApplied = route(command, ctx, out);
+        ctx.output(AuditOutputs.AUDIT, CommandRecords.accepted(command, notApplied));
+    }
+
+    /**
+     * Never carries out a refused command: to the errors, the security alerts, the log and the
+     * audit trail, without its data.
+     */
+    private void refuse(ControlCommand command, Context ctx) {
+        LOG.warn("refused control {}: {}", CommandRecords.summary(command), command.getRejection());
+        ctx.output(ErrorOutputs.ERRORS, CommandRecords.refusal(command));
+        ctx.output(SECURITY_ALERTS, CommandRecords.securityAlert(command, clock.instant()));
+        ctx.output(AuditOutputs.AUDIT, CommandRecords.refused(command));
+    }
+
+    /**
+     * Carries out an accepted command.
+     *
+     * @return the code of the error it went to instead, {@code null} if it was carried out
+     */
+    private String route(ControlCommand command, Context ctx, Collector<ControlCommand> out) {
         if (command.getType() == ControlCommandType.RULE_SET && command.getRuleSet() != null) {
             try {
                 checkVersion(command.getRuleSet(), RuleSetParser.parse(command.getRuleSet()));
@@ -82,6 +133,7 @@ public final class ControlRouter extends ProcessFunction<ControlCommand, Control
                                         + String.join("; ", e.problems())
                                         + "; fix the rule file and publish it again",
                                 command.getRuleSet().getRules()));
+                return ValidationCodes.RULE_SET_INVALID;
             }
         } else if (command.getType() == ControlCommandType.REPLAY && command.getReplay() != null) {
             ctx.output(
@@ -139,7 +191,9 @@ public final class ControlRouter extends ProcessFunction<ControlCommand, Control
                                     + " 'syncline errors replay', 'syncline conflicts"
                                     + " resolve' or 'syncline resync'",
                             command.toString()));
+            return ErrorCodes.CONTROL_COMMAND_INVALID;
         }
+        return null;
     }
 
     /** A decision to merge must carry the image to apply. */

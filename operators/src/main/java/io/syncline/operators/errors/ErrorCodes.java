@@ -27,6 +27,12 @@ public final class ErrorCodes {
     public static final String CONTROL_COMMAND_INVALID = "CONTROL_COMMAND_INVALID";
 
     /**
+     * A message on the control topic was refused: unsigned where signatures are required, signed by
+     * an unknown key, with a signature that does not verify, or by a role not allowed to send it.
+     */
+    public static final String CONTROL_COMMAND_UNAUTHORIZED = "CONTROL_COMMAND_UNAUTHORIZED";
+
+    /**
      * A change could not wait behind its entity's parked manual conflict: the entity's backlog is
      * full.
      */

@@ -36,7 +36,8 @@ class ControlCommandsTest {
 
     private static final Instant ISSUED = Instant.parse("2024-05-01T10:00:00Z");
 
-    private final ControlCommandDeserializer deserializer = new ControlCommandDeserializer();
+    private final ControlCommandDeserializer deserializer =
+            new ControlCommandDeserializer(ControlAuth.unauthenticated());
 
     @Test
     void ruleSetCommandRoundTripsWithItsVersionAsId() {
