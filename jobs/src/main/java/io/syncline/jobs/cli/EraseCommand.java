@@ -4,14 +4,17 @@ import io.syncline.jobs.config.ConfigLoader;
 import io.syncline.jobs.config.KafkaSinkSettings;
 import io.syncline.jobs.config.SynclineConfig;
 import io.syncline.jobs.control.ControlTopicPublisher;
+import io.syncline.jobs.control.SigningKey;
 import io.syncline.jobs.erase.Erasure;
 import io.syncline.jobs.wiring.SyncJobFactory;
 import io.syncline.operators.protect.DataKeys;
 import io.syncline.operators.protect.DataKeysFactory;
+import io.syncline.schema.ControlCommandType;
 import io.syncline.schema.ErasureRequest;
 import java.io.PrintWriter;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
+import java.time.Clock;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -25,6 +28,7 @@ import org.apache.kafka.clients.producer.ProducerConfig;
 import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.common.serialization.ByteArraySerializer;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Spec;
@@ -80,6 +84,8 @@ public final class EraseCommand implements Callable<Integer> {
                             + " ${DEFAULT-VALUE}).")
     Duration settle;
 
+    @Mixin SigningOptions signing;
+
     @Spec CommandSpec spec;
 
     @Override
@@ -96,6 +102,8 @@ public final class EraseCommand implements Callable<Integer> {
                             + " subject: customer_id for their contracts)");
             return SynclineCli.BAD_ARGUMENT;
         }
+        // Checked before anything is erased: a job that requires signatures would refuse it.
+        SigningKey signingKey = signing.key(loaded, ControlCommandType.ERASE);
         DataKeysFactory keysFactory = SyncJobFactory.dataKeysOf(loaded);
         if (keysFactory == null) {
             err.println(
@@ -112,11 +120,12 @@ public final class EraseCommand implements Callable<Integer> {
             first.forEach(table -> entityKeys.addAll(table.entityKeys()));
             String commandId;
             try (ControlTopicPublisher publisher =
-                    new ControlTopicPublisher(loaded.sinks().kafka())) {
+                    new ControlTopicPublisher(
+                            loaded.sinks().kafka(), Clock.systemUTC(), signingKey)) {
                 commandId =
                         publisher.publishErasure(
                                 new ErasureRequest(tenant, subjectHash, List.copyOf(entityKeys)),
-                                "syncline erase by " + System.getProperty("user.name"));
+                                "syncline erase by " + SigningOptions.issuer(signingKey));
                 publisher.flush();
             }
             Thread.sleep(settle.toMillis());

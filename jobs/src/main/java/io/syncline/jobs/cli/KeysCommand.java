@@ -4,6 +4,7 @@ import io.syncline.jobs.config.ConfigLoader;
 import io.syncline.jobs.config.KeySettings;
 import io.syncline.jobs.config.SynclineConfig;
 import io.syncline.jobs.control.ControlTopicPublisher;
+import io.syncline.jobs.control.SigningKey;
 import io.syncline.jobs.wiring.KeyRings;
 import io.syncline.jobs.wiring.KeyRings.EncryptedTargetTable;
 import io.syncline.operators.jdbc.JdbcEndpoint;
@@ -20,11 +21,13 @@ import io.syncline.operators.keys.Reencryption.EncryptedTable;
 import io.syncline.operators.keys.Reencryption.FieldResult;
 import io.syncline.operators.keys.WrappedKey;
 import io.syncline.operators.protect.DataKey;
+import io.syncline.schema.ControlCommandType;
 import io.syncline.schema.KeyRotation;
 import java.io.PrintWriter;
 import java.security.SecureRandom;
 import java.sql.Connection;
 import java.sql.SQLException;
+import java.time.Clock;
 import java.time.Instant;
 import java.time.ZoneOffset;
 import java.time.format.DateTimeFormatter;
@@ -184,8 +187,12 @@ public final class KeysCommand extends CommandGroup {
                 description = "The tenant whose key to rotate.")
         String tenant;
 
+        @Mixin SigningOptions signing;
+
         @Override
         int run(SynclineConfig config, KeySettings keys) {
+            // Checked before the key rotates: a job that requires signatures would refuse it.
+            SigningKey signingKey = signing.key(config, ControlCommandType.KEY_ROTATION);
             DataKey key;
             try (KeyRing ring = KeyRings.factory(config).open()) {
                 key = ring.rotate(tenant);
@@ -195,11 +202,12 @@ public final class KeysCommand extends CommandGroup {
                             tenant, key.keyId(), key.version(), retired(key.version()));
             KeyRotation rotation = new KeyRotation(tenant, key.keyId(), key.version());
             try (ControlTopicPublisher publisher =
-                    new ControlTopicPublisher(config.sinks().kafka())) {
+                    new ControlTopicPublisher(
+                            config.sinks().kafka(), Clock.systemUTC(), signingKey)) {
                 String commandId =
                         publisher.publishKeyRotation(
                                 rotation,
-                                "syncline keys rotate by " + System.getProperty("user.name"));
+                                "syncline keys rotate by " + SigningOptions.issuer(signingKey));
                 publisher.flush();
                 out().printf(
                                 "published %s to %s: the running job encrypts with version %d as"
