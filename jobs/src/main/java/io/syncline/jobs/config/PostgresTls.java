@@ -1,7 +1,6 @@
 package io.syncline.jobs.config;
 
 import io.syncline.operators.jdbc.Tls13SocketFactory;
-import java.io.Serializable;
 import java.net.URLEncoder;
 import java.nio.charset.StandardCharsets;
 import java.util.Arrays;
@@ -24,13 +23,12 @@ import java.util.Properties;
  * @param clientCert absolute path of the PEM client certificate for mutual TLS, or null
  * @param clientKey absolute path of its private key, unencrypted PKCS#8 DER, or null
  */
-public record PostgresTls(Mode mode, String rootCert, String clientCert, String clientKey)
-        implements Serializable {
+public record PostgresTls(Mode mode, String rootCert, String clientCert, String clientKey) {
 
     /** Plaintext, as without a {@code tls:} block. */
     public static final PostgresTls DISABLED = new PostgresTls(Mode.DISABLE, null, null, null);
 
-    /** The URL parameters (driver properties) this record sets; a URL must not set them too. */
+    /** pgjdbc's TLS properties: with a {@code tls} block, a URL must not set them itself. */
     static final List<String> DRIVER_PROPERTIES =
             List.of("ssl", "sslmode", "sslrootcert", "sslcert", "sslkey", "sslfactory");
 
