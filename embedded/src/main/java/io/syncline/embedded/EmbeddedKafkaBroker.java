@@ -4,8 +4,10 @@ import java.net.BindException;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.Collection;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Objects;
 import java.util.Properties;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
@@ -36,6 +38,9 @@ import scala.Option;
  * with 2 partitions, and transactions may last up to 15 minutes ({@code
  * transaction.max.timeout.ms}), so exactly-once producers must use a {@code transaction.timeout.ms}
  * of at most 900000.
+ *
+ * <p>Started {@linkplain #startWithTls with TLS}, its only client listener is an SSL one, TLS 1.3
+ * only; clients then need {@link #clientProperties()} or settings like them.
  */
 public final class EmbeddedKafkaBroker implements AutoCloseable {
 
@@ -51,15 +56,21 @@ public final class EmbeddedKafkaBroker implements AutoCloseable {
     private final Path logDirectory;
     private final int port;
     private final int controllerPort;
+    private final KafkaServerTls tls;
     private final AtomicBoolean closed = new AtomicBoolean();
     private final Thread shutdownHook;
 
     private EmbeddedKafkaBroker(
-            KafkaRaftServer server, Path logDirectory, int port, int controllerPort) {
+            KafkaRaftServer server,
+            Path logDirectory,
+            int port,
+            int controllerPort,
+            KafkaServerTls tls) {
         this.server = server;
         this.logDirectory = logDirectory;
         this.port = port;
         this.controllerPort = controllerPort;
+        this.tls = tls;
         // Like zonky does for PostgreSQL: a demo stopped with Ctrl-C leaves no files behind.
         this.shutdownHook = new Thread(this::close, "kafka-" + port + "-closer");
         Runtime.getRuntime().addShutdownHook(shutdownHook);
@@ -77,13 +88,26 @@ public final class EmbeddedKafkaBroker implements AutoCloseable {
      * @throws IllegalStateException if the broker does not start, e.g. the port is taken
      */
     public static EmbeddedKafkaBroker start(int port) {
+        return start(port, null);
+    }
+
+    /**
+     * Starts a broker on free ports whose only client listener is SSL, TLS 1.3 only.
+     *
+     * @throws IllegalStateException if the broker does not start
+     */
+    public static EmbeddedKafkaBroker startWithTls(KafkaServerTls tls) {
+        return start(0, Objects.requireNonNull(tls, "tls"));
+    }
+
+    private static EmbeddedKafkaBroker start(int port, KafkaServerTls tls) {
         Local.checkPort(port);
         Local.checkPortFree(port, "Kafka");
         // A free port found here can be taken by someone else before the broker binds it.
         int attempts = port == 0 ? MAX_ATTEMPTS_ON_FREE_PORTS : 1;
         for (int attempt = 1; ; attempt++) {
             try {
-                return startOnce(port == 0 ? Local.freePort() : port);
+                return startOnce(port == 0 ? Local.freePort() : port, tls);
             } catch (IllegalStateException e) {
                 if (attempt >= attempts || !causedByBindFailure(e)) {
                     throw e;
@@ -93,7 +117,7 @@ public final class EmbeddedKafkaBroker implements AutoCloseable {
         }
     }
 
-    private static EmbeddedKafkaBroker startOnce(int port) {
+    private static EmbeddedKafkaBroker startOnce(int port, KafkaServerTls tls) {
         long startNanos = System.nanoTime();
         int controllerPort = Local.freePort();
         while (controllerPort == port) {
@@ -103,12 +127,13 @@ public final class EmbeddedKafkaBroker implements AutoCloseable {
         KafkaRaftServer server = null;
         EmbeddedKafkaBroker broker = null;
         try {
-            KafkaConfig config = new KafkaConfig(config(port, controllerPort, logDirectory), false);
+            KafkaConfig config =
+                    new KafkaConfig(config(port, controllerPort, logDirectory, tls), false);
             format(logDirectory);
             server = new KafkaRaftServer(config, Time.SYSTEM, Option.empty());
             // Returns once the broker is registered with the controller and unfenced.
             server.startup();
-            broker = new EmbeddedKafkaBroker(server, logDirectory, port, controllerPort);
+            broker = new EmbeddedKafkaBroker(server, logDirectory, port, controllerPort, tls);
             broker.awaitReady();
             LOG.info(
                     "Kafka started on {} in {} ms (logs in {})",
@@ -127,14 +152,17 @@ public final class EmbeddedKafkaBroker implements AutoCloseable {
         }
     }
 
-    private static Properties config(int port, int controllerPort, Path logDirectory) {
+    private static Properties config(
+            int port, int controllerPort, Path logDirectory, KafkaServerTls tls) {
+        String listener = tls == null ? "PLAINTEXT" : "SSL";
         Properties p = new Properties();
         p.put("process.roles", "broker,controller");
         p.put("node.id", String.valueOf(NODE_ID));
         p.put("controller.quorum.voters", NODE_ID + "@" + HOST + ":" + controllerPort);
         p.put(
                 "listeners",
-                "PLAINTEXT://"
+                listener
+                        + "://"
                         + HOST
                         + ":"
                         + port
@@ -142,10 +170,17 @@ public final class EmbeddedKafkaBroker implements AutoCloseable {
                         + HOST
                         + ":"
                         + controllerPort);
-        p.put("advertised.listeners", "PLAINTEXT://" + HOST + ":" + port);
-        p.put("listener.security.protocol.map", "PLAINTEXT:PLAINTEXT,CONTROLLER:PLAINTEXT");
+        p.put("advertised.listeners", listener + "://" + HOST + ":" + port);
+        p.put(
+                "listener.security.protocol.map",
+                listener + ":" + listener + ",CONTROLLER:PLAINTEXT");
         p.put("controller.listener.names", "CONTROLLER");
-        p.put("inter.broker.listener.name", "PLAINTEXT");
+        // The broker also connects to itself here, e.g. to write transaction markers.
+        p.put("inter.broker.listener.name", listener);
+        if (tls != null) {
+            p.putAll(storeSettings(tls));
+            p.put("ssl.client.auth", tls.requireClientCertificate() ? "required" : "none");
+        }
         p.put("log.dirs", logDirectory.toString());
 
         // A single node: internal topics cannot have more than one replica.
@@ -184,6 +219,48 @@ public final class EmbeddedKafkaBroker implements AutoCloseable {
                 .write(metaProperties.toProperties());
     }
 
+    /**
+     * TLS 1.3 only, the key and trust stores of {@code tls}, host names checked: what the broker's
+     * SSL listener and its clients (the broker itself included) use.
+     */
+    private static Map<String, String> storeSettings(KafkaServerTls tls) {
+        return Map.of(
+                "ssl.protocol",
+                "TLSv1.3",
+                "ssl.enabled.protocols",
+                "TLSv1.3",
+                "ssl.endpoint.identification.algorithm",
+                "https",
+                "ssl.keystore.type",
+                "PKCS12",
+                "ssl.keystore.location",
+                tls.keystore().toString(),
+                "ssl.keystore.password",
+                tls.password(),
+                "ssl.key.password",
+                tls.password(),
+                "ssl.truststore.type",
+                "PKCS12",
+                "ssl.truststore.location",
+                tls.truststore().toString(),
+                "ssl.truststore.password",
+                tls.password());
+    }
+
+    /**
+     * What a client needs besides {@code bootstrap.servers}: nothing on a plaintext broker; on one
+     * with TLS, SSL with the broker's own trust store and key store, which are trusted as a client
+     * certificate too.
+     */
+    public Map<String, String> clientProperties() {
+        if (tls == null) {
+            return Map.of();
+        }
+        Map<String, String> properties = new HashMap<>(storeSettings(tls));
+        properties.put("security.protocol", "SSL");
+        return Map.copyOf(properties);
+    }
+
     private void awaitReady() throws Exception {
         long deadline = System.nanoTime() + READY_TIMEOUT.toNanos();
         try (Admin admin = admin()) {
@@ -206,7 +283,7 @@ public final class EmbeddedKafkaBroker implements AutoCloseable {
         return HOST + ":" + port;
     }
 
-    /** The port of the PLAINTEXT listener. */
+    /** The port of the client listener (PLAINTEXT, or SSL with TLS). */
     public int port() {
         return port;
     }
@@ -263,11 +340,11 @@ public final class EmbeddedKafkaBroker implements AutoCloseable {
     }
 
     private Admin admin() {
-        return Admin.create(
-                Map.of(
-                        AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers(),
-                        AdminClientConfig.REQUEST_TIMEOUT_MS_CONFIG, 10_000,
-                        AdminClientConfig.DEFAULT_API_TIMEOUT_MS_CONFIG, 30_000));
+        Map<String, Object> properties = new HashMap<>(clientProperties());
+        properties.put(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers());
+        properties.put(AdminClientConfig.REQUEST_TIMEOUT_MS_CONFIG, 10_000);
+        properties.put(AdminClientConfig.DEFAULT_API_TIMEOUT_MS_CONFIG, 30_000);
+        return Admin.create(properties);
     }
 
     /**
@@ -291,7 +368,7 @@ public final class EmbeddedKafkaBroker implements AutoCloseable {
         try {
             server =
                     new KafkaRaftServer(
-                            new KafkaConfig(config(port, controllerPort, logDirectory), false),
+                            new KafkaConfig(config(port, controllerPort, logDirectory, tls), false),
                             Time.SYSTEM,
                             Option.empty());
             server.startup();

@@ -2,9 +2,12 @@ package io.syncline.embedded;
 
 import io.zonky.test.db.postgres.embedded.EmbeddedPostgres;
 import java.io.IOException;
+import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.nio.file.attribute.PosixFilePermissions;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
@@ -12,6 +15,8 @@ import java.sql.SQLException;
 import java.sql.Statement;
 import java.time.Duration;
 import java.util.List;
+import java.util.Map;
+import java.util.Objects;
 import java.util.OptionalLong;
 import java.util.Properties;
 import java.util.concurrent.TimeUnit;
@@ -28,6 +33,10 @@ import org.slf4j.LoggerFactory;
  * <p>Authentication is {@code trust} for TCP connections from localhost, including replication
  * connections; the user is {@code postgres} and its password is set to {@code postgres} anyway, so
  * clients that insist on sending one work too.
+ *
+ * <p>Started {@linkplain #startWithTls with TLS}, it serves TLS 1.3 only and accepts only {@code
+ * hostssl} connections (optionally only with a client certificate), so a plaintext client is
+ * refused; its own connections ({@link #connect}) then use TLS too.
  */
 public final class EmbeddedPostgresServer implements AutoCloseable {
 
@@ -42,13 +51,21 @@ public final class EmbeddedPostgresServer implements AutoCloseable {
     // class loader (Flink user code).
     private static final Driver DRIVER = new Driver();
 
+    // The files the server reads its TLS settings from, in its data directory.
+    private static final String SERVER_CERTIFICATE = "server.crt";
+    private static final String SERVER_KEY = "server.key";
+    private static final String CLIENT_CA = "root.crt";
+
     private volatile EmbeddedPostgres postgres;
     private final Path dataDirectory;
+    private final PostgresServerTls tls;
     private final AtomicBoolean closed = new AtomicBoolean();
 
-    private EmbeddedPostgresServer(EmbeddedPostgres postgres, Path dataDirectory) {
+    private EmbeddedPostgresServer(
+            EmbeddedPostgres postgres, Path dataDirectory, PostgresServerTls tls) {
         this.postgres = postgres;
         this.dataDirectory = dataDirectory;
+        this.tls = tls;
     }
 
     /** Starts a server on a free port. */
@@ -62,19 +79,32 @@ public final class EmbeddedPostgresServer implements AutoCloseable {
      * @throws IllegalStateException if the server does not start, e.g. the port is taken
      */
     public static EmbeddedPostgresServer start(int port) {
+        return start(port, null);
+    }
+
+    /**
+     * Starts a server on a free port that serves TLS 1.3 only and refuses plaintext connections.
+     *
+     * @throws IllegalStateException if the server does not start
+     */
+    public static EmbeddedPostgresServer startWithTls(PostgresServerTls tls) {
+        return start(0, Objects.requireNonNull(tls, "tls"));
+    }
+
+    private static EmbeddedPostgresServer start(int port, PostgresServerTls tls) {
         Local.checkPort(port);
         Local.checkPortFree(port, "PostgreSQL");
         long startNanos = System.nanoTime();
         Path dataDirectory = Local.newTempDirectory("syncline-pg-");
         EmbeddedPostgres postgres;
         try {
-            postgres = postmaster(port, dataDirectory);
+            postgres = postmaster(port, dataDirectory, tls);
         } catch (IOException | RuntimeException e) {
             Local.deleteQuietly(dataDirectory);
             throw new IllegalStateException(
                     "Could not start PostgreSQL" + (port == 0 ? "" : " on port " + port), e);
         }
-        EmbeddedPostgresServer server = new EmbeddedPostgresServer(postgres, dataDirectory);
+        EmbeddedPostgresServer server = new EmbeddedPostgresServer(postgres, dataDirectory, tls);
         try {
             server.execute("postgres", "ALTER ROLE postgres PASSWORD '" + PASSWORD + "'");
         } catch (RuntimeException e) {
@@ -82,8 +112,9 @@ public final class EmbeddedPostgresServer implements AutoCloseable {
             throw e;
         }
         LOG.info(
-                "PostgreSQL started on port {} in {} ms (data in {})",
+                "PostgreSQL started on port {}{} in {} ms (data in {})",
                 server.port(),
+                tls == null ? "" : " with TLS",
                 Local.millisSince(startNanos),
                 dataDirectory);
         return server;
@@ -94,9 +125,13 @@ public final class EmbeddedPostgresServer implements AutoCloseable {
      * cluster yet. The directory is never cleaned here: {@link #close()} deletes it, so a {@link
      * #crash()}ed server can start again on its data.
      */
-    private static EmbeddedPostgres postmaster(int port, Path dataDirectory) throws IOException {
-        return EmbeddedPostgres.builder()
-                .setPort(port)
+    private static EmbeddedPostgres postmaster(int port, Path dataDirectory, PostgresServerTls tls)
+            throws IOException {
+        EmbeddedPostgres.Builder builder = EmbeddedPostgres.builder();
+        if (tls != null) {
+            withTls(builder, tls);
+        }
+        return builder.setPort(port)
                 .setDataDirectory(dataDirectory)
                 .setCleanDataDirectory(false)
                 // The first start in a fresh tmpdir also unpacks the binaries.
@@ -117,6 +152,65 @@ public final class EmbeddedPostgresServer implements AutoCloseable {
                 // database recorded (pg_xact_commit_timestamp).
                 .setServerConfig("track_commit_timestamp", "on")
                 .start();
+    }
+
+    /**
+     * TLS 1.3 only, with the certificates copied into the data directory (the server refuses a key
+     * others may read) and a {@code pg_hba.conf} of {@code hostssl} lines alone: a connection
+     * without TLS matches no line and is refused. zonky's start-up check and {@link #connect} log
+     * in over TLS with the client certificate.
+     */
+    private static void withTls(EmbeddedPostgres.Builder builder, PostgresServerTls tls) {
+        builder.setServerConfig("ssl", "on")
+                .setServerConfig("ssl_min_protocol_version", "TLSv1.3")
+                .setServerConfig("ssl_cert_file", SERVER_CERTIFICATE)
+                .setServerConfig("ssl_key_file", SERVER_KEY)
+                .setServerConfig("ssl_ca_file", CLIENT_CA)
+                .setDataDirectoryCustomizer(directory -> writeTlsFiles(directory.toPath(), tls));
+        clientTlsProperties(tls).forEach(builder::setConnectConfig);
+    }
+
+    private static void writeTlsFiles(Path directory, PostgresServerTls tls) {
+        String clientCert = tls.requireClientCertificate() ? " clientcert=verify-full" : "";
+        StringBuilder hba = new StringBuilder("# TLS only (EmbeddedPostgresServer)\n");
+        for (String database : List.of("all", "replication")) {
+            for (String address : List.of("127.0.0.1/32", "::1/128")) {
+                hba.append("hostssl ")
+                        .append(database)
+                        .append(" all ")
+                        .append(address)
+                        .append(" trust")
+                        .append(clientCert)
+                        .append('\n');
+            }
+        }
+        try {
+            Files.copy(
+                    tls.serverCertificate(),
+                    directory.resolve(SERVER_CERTIFICATE),
+                    StandardCopyOption.REPLACE_EXISTING);
+            Path key = directory.resolve(SERVER_KEY);
+            Files.copy(tls.serverKey(), key, StandardCopyOption.REPLACE_EXISTING);
+            Files.setPosixFilePermissions(key, PosixFilePermissions.fromString("rw-------"));
+            Files.copy(
+                    tls.certificateAuthority(),
+                    directory.resolve(CLIENT_CA),
+                    StandardCopyOption.REPLACE_EXISTING);
+            Files.writeString(directory.resolve("pg_hba.conf"), hba, StandardCharsets.UTF_8);
+        } catch (IOException e) {
+            throw new UncheckedIOException("Could not write the TLS files to " + directory, e);
+        }
+    }
+
+    /**
+     * pgjdbc's settings for connecting as the server's own client: verified, with a certificate.
+     */
+    private static Map<String, String> clientTlsProperties(PostgresServerTls tls) {
+        return Map.of(
+                "sslmode", "verify-full",
+                "sslrootcert", tls.certificateAuthority().toString(),
+                "sslcert", tls.clientCertificate().toString(),
+                "sslkey", tls.clientKey().toString());
     }
 
     /**
@@ -167,7 +261,7 @@ public final class EmbeddedPostgresServer implements AutoCloseable {
         long startNanos = System.nanoTime();
         int port = port();
         try {
-            postgres = postmaster(port, dataDirectory);
+            postgres = postmaster(port, dataDirectory, tls);
         } catch (IOException | RuntimeException e) {
             throw new IllegalStateException("Could not restart PostgreSQL on port " + port, e);
         }
@@ -194,7 +288,7 @@ public final class EmbeddedPostgresServer implements AutoCloseable {
 
     /**
      * The JDBC URL of a database, without credentials: pass {@link #username()} and {@link
-     * #password()} separately.
+     * #password()} separately. On a server with TLS, a client must also pass its TLS settings.
      */
     public String jdbcUrl(String database) {
         return "jdbc:postgresql://" + HOST + ":" + port() + "/" + database;
@@ -205,6 +299,9 @@ public final class EmbeddedPostgresServer implements AutoCloseable {
         Properties properties = new Properties();
         properties.setProperty("user", USER);
         properties.setProperty("password", PASSWORD);
+        if (tls != null) {
+            properties.putAll(clientTlsProperties(tls));
+        }
         return DRIVER.connect(jdbcUrl(database), properties);
     }
 

@@ -125,9 +125,13 @@ final class ConfigBinder {
                     "transaction.timeout.ms", "transactionTimeout");
 
     private final Problems problems;
+    // Files the configuration names (certificates, keys) are relative to it.
+    private final Path baseDirectory;
 
-    private ConfigBinder(Problems problems) {
+    private ConfigBinder(Problems problems, Path file) {
         this.problems = problems;
+        Path parent = file.toAbsolutePath().getParent();
+        this.baseDirectory = parent == null ? Path.of("").toAbsolutePath() : parent;
     }
 
     /** The bound configuration; {@code null} if the file is not a mapping at all. */
@@ -143,7 +147,7 @@ final class ConfigBinder {
                             + "; see deploy/config/syncline.yaml");
             return null;
         }
-        return new ConfigBinder(problems).config(file, tree, ConfigNode.root(tree, problems));
+        return new ConfigBinder(problems, file).config(file, tree, ConfigNode.root(tree, problems));
     }
 
     /** {@code file://<java.io.tmpdir>/syncline/checkpoints}: works out of the box, not durable. */
@@ -339,6 +343,7 @@ final class ConfigBinder {
         }
         int priority = node.get("priority").integer(0, Integer.MIN_VALUE, Integer.MAX_VALUE);
         boolean writeBack = node.get("writeBack").bool(false);
+        PostgresTls tls = TlsBinder.postgres(node.get("tls"), baseDirectory);
         node.rejectUnknownKeys();
         return new SourceConfig(
                 id,
@@ -353,7 +358,8 @@ final class ConfigBinder {
                 startup,
                 tables,
                 priority,
-                writeBack);
+                writeBack,
+                tls);
     }
 
     /** A slot or publication name, given or derived from the source id. */
@@ -497,6 +503,9 @@ final class ConfigBinder {
                                                 + " is set by Syncline; use sinks.kafka."
                                                 + MANAGED_KAFKA_PROPERTIES.get(key)
                                                 + " instead"));
+        properties =
+                TlsBinder.kafkaProperties(
+                        node.get("tls"), propertiesNode, properties, baseDirectory);
         node.rejectUnknownKeys();
         return new KafkaSinkSettings(
                 bootstrapServers,
@@ -613,6 +622,9 @@ final class ConfigBinder {
                             + JDBC_POSTGRES_PREFIX
                             + "localhost:5432/warehouse");
         }
+        url =
+                TlsBinder.postgresUrl(
+                        urlNode, url, TlsBinder.postgres(node.get("tls"), baseDirectory));
         String username = node.get("username").requiredText("syncline");
         String password = node.get("password").text("");
         ConfigNode schemaNode = node.get("schema");

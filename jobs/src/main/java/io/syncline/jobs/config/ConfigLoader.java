@@ -38,6 +38,9 @@ import java.util.function.Function;
  *       500 (1 to 100000), batchInterval 200ms, retry maxRetries 5 (0 to 100), initialBackoff
  *       200ms, maxBackoff 10s, multiplier 2 (at least 1), jitter 0.1 (0 to 1), circuitBreaker
  *       openFor 30s, failureThreshold 10;
+ *   <li>{@code tls} (of each source, of {@code sinks.target} and of {@code sinks.kafka}): absent
+ *       means plaintext; a PostgreSQL {@code tls} block's mode defaults to verify-full; files are
+ *       relative to this file; TLS 1.3 only (see docs/security/tls.md);
  *   <li>{@code backfill}: chunkSize 1000 rows per query (1 to 100000), rowsPerSplit 50000 rows per
  *       key range, parallelism the job's (each reader subtask holds one connection per source
  *       database, so it is also the connection pool's size), commitTimeLag 10s (above 0).

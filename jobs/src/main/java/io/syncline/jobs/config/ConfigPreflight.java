@@ -308,7 +308,8 @@ public final class ConfigPreflight {
                 + "': "
                 + withoutFinalPeriod(messageOf(error))
                 + "; is PostgreSQL running and reachable from here? check hostname, port,"
-                + " database, username and password";
+                + " database, username and password, and tls if the server requires TLS or"
+                + " client certificates";
     }
 
     // ---- Kafka
@@ -328,8 +329,8 @@ public final class ConfigPreflight {
         properties.setProperty(AdminClientConfig.REQUEST_TIMEOUT_MS_CONFIG, "" + timeoutMillis);
         properties.setProperty(AdminClientConfig.DEFAULT_API_TIMEOUT_MS_CONFIG, "" + timeoutMillis);
         String fix =
-                "; is the broker running and reachable from here? check bootstrapServers, and"
-                        + " for a secured cluster set security.protocol and sasl.*/ssl.* in"
+                "; is the broker running and reachable from here? check bootstrapServers; for"
+                        + " TLS set sinks.kafka.tls, for SASL security.protocol and sasl.* in"
                         + " sinks.kafka.properties";
         Admin admin;
         try {

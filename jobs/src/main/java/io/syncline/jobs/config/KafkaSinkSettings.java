@@ -10,7 +10,8 @@ import java.util.Map;
  *
  * @param transactionalIdPrefix must be unique per job on the cluster (default: the job name)
  * @param transactionTimeout must not exceed the broker's {@code transaction.max.timeout.ms}
- * @param properties extra producer properties, passed as they are
+ * @param properties extra client properties, passed as they are to every Kafka client Syncline
+ *     makes; the binder adds the SSL settings of {@code sinks.kafka.tls} here (TLS 1.3 only)
  * @param conflictTopic every conflict, decided or parked, with both versions and the decision
  * @param qualityTopic each window's quality and lag per tenant and entity type
  * @param alertTopic every alert, fired and resolved

@@ -1,6 +1,7 @@
 package io.syncline.jobs.config;
 
 import java.util.List;
+import java.util.Objects;
 
 /**
  * One PostgreSQL database read through Flink CDC (snapshot, then logical replication with {@code
@@ -14,6 +15,8 @@ import java.util.List;
  *     source with the higher priority wins (default 0)
  * @param writeBack whether this source is a bidirectional peer: Syncline also writes the resolved
  *     state of the source's entity types back into its tables (default false)
+ * @param tls how every connection to the database is secured (default {@link
+ *     PostgresTls#DISABLED}); {@link #jdbcUrl()} carries it
  */
 public record SourceConfig(
         String id,
@@ -28,14 +31,51 @@ public record SourceConfig(
         String startup,
         List<TableMapping> tables,
         int priority,
-        boolean writeBack) {
+        boolean writeBack,
+        PostgresTls tls) {
 
     public SourceConfig {
         tables = List.copyOf(tables);
+        Objects.requireNonNull(tls, "tls");
     }
 
-    /** JDBC URL of this source database. */
+    /** A source connected to in plaintext. */
+    public SourceConfig(
+            String id,
+            String type,
+            String hostname,
+            int port,
+            String database,
+            String username,
+            String password,
+            String slotName,
+            String publication,
+            String startup,
+            List<TableMapping> tables,
+            int priority,
+            boolean writeBack) {
+        this(
+                id,
+                type,
+                hostname,
+                port,
+                database,
+                username,
+                password,
+                slotName,
+                publication,
+                startup,
+                tables,
+                priority,
+                writeBack,
+                PostgresTls.DISABLED);
+    }
+
+    /**
+     * JDBC URL of this source database, with the {@link #tls} settings as its parameters so that
+     * every connection made with it uses them.
+     */
     public String jdbcUrl() {
-        return "jdbc:postgresql://" + hostname + ":" + port + "/" + database;
+        return tls.addTo("jdbc:postgresql://" + hostname + ":" + port + "/" + database);
     }
 }

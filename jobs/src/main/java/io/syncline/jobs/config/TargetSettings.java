@@ -7,6 +7,8 @@ import java.time.Duration;
 /**
  * The target PostgreSQL database, written by version-guarded upserts.
  *
+ * @param url the JDBC URL; with {@code tls:} set, its settings are appended as parameters (see
+ *     {@link PostgresTls#addTo}), so every connection made with it uses them
  * @param schema schema holding the target tables
  * @param createTables create missing target tables from the source tables' columns
  * @param batchSize rows per JDBC batch

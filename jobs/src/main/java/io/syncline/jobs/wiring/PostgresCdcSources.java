@@ -89,6 +89,7 @@ public final class PostgresCdcSources {
         // TRUNCATE stays skipped (Debezium's default): Flink CDC 3.5 fails on change records
         // without a key, so including it would restart-loop the job.
         debezium.setProperty("tombstones.on.delete", "false");
+        debezium.putAll(source.tls().debeziumProperties());
         List<String> tableList = new ArrayList<>();
         source.tables().forEach(t -> tableList.add(t.schemaName() + "." + t.tableName()));
         Set<String> schemas = new LinkedHashSet<>();
@@ -98,25 +99,31 @@ public final class PostgresCdcSources {
             tableList.add(heartbeat.schema() + "." + heartbeat.table());
             schemas.add(heartbeat.schema());
         }
-        return PostgresSourceBuilder.PostgresIncrementalSource
-                .<Either<ErrorRecord, ChangeEvent>>builder()
-                .hostname(source.hostname())
-                .port(source.port())
-                .database(source.database())
-                .schemaList(schemas.toArray(String[]::new))
-                .tableList(tableList.toArray(String[]::new))
-                .username(source.username())
-                .password(source.password())
-                .slotName(source.slotName())
-                .decodingPluginName("pgoutput")
-                .startupOptions(
-                        "latest".equals(source.startup())
-                                ? StartupOptions.latest()
-                                : StartupOptions.initial())
-                .heartbeatInterval(
-                        heartbeat.enabled() ? heartbeat.interval() : DEFAULT_HEARTBEAT_INTERVAL)
-                .debeziumProperties(debezium)
-                .deserializer(new CdcChangeDeserializer(decoder, Clock.systemUTC()))
-                .build();
+        CdcChangeDeserializer deserializer = new CdcChangeDeserializer(decoder, Clock.systemUTC());
+        PostgresSourceBuilder<Either<ErrorRecord, ChangeEvent>> builder =
+                PostgresSourceBuilder.PostgresIncrementalSource
+                        .<Either<ErrorRecord, ChangeEvent>>builder()
+                        .hostname(source.hostname())
+                        .port(source.port())
+                        .database(source.database())
+                        .schemaList(schemas.toArray(String[]::new))
+                        .tableList(tableList.toArray(String[]::new))
+                        .username(source.username())
+                        .password(source.password())
+                        .slotName(source.slotName())
+                        .decodingPluginName("pgoutput")
+                        .startupOptions(
+                                "latest".equals(source.startup())
+                                        ? StartupOptions.latest()
+                                        : StartupOptions.initial())
+                        .heartbeatInterval(
+                                heartbeat.enabled()
+                                        ? heartbeat.interval()
+                                        : DEFAULT_HEARTBEAT_INTERVAL)
+                        .debeziumProperties(debezium)
+                        .deserializer(deserializer);
+        return source.tls().enabled()
+                ? TlsPostgresDialect.source(builder, deserializer)
+                : builder.build();
     }
 }

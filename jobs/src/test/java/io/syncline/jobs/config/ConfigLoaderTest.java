@@ -441,7 +441,7 @@ class ConfigLoaderTest {
                                                     + " Known keys: bootstrapServers, changeTopic, errorTopic,"
                                                     + " controlTopic, conflictTopic, qualityTopic,"
                                                     + " alertTopic, auditTopic, transactionalIdPrefix,"
-                                                    + " transactionTimeout, properties");
+                                                    + " transactionTimeout, properties, tls");
                         });
     }
 
