@@ -135,6 +135,9 @@ public final class ProtectFunction
                     .put(
                             Subjects.erasedKey(erasure.getTenant(), erasure.getSubjectHash()),
                             command.getCommandId());
+            if (keys != null) {
+                keys.refresh(); // drops the subject's cached key: it was destroyed
+            }
             if (isFirstSubtask()) {
                 LOG.info(
                         "subject of tenant {} erased ({}): its changes are dropped from now on",
