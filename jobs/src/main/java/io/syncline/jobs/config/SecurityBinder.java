@@ -184,6 +184,22 @@ final class SecurityBinder {
                                                     + ", then run syncline keys init -c <this"
                                                     + " file> to create the keystore and the key"
                                                     + " table"));
+            if (firstEncryptedField(classification).isEmpty()) {
+                classification.entities().entrySet().stream()
+                        .filter(e -> e.getValue().subjectField() != null)
+                        .findFirst()
+                        .ifPresent(
+                                e ->
+                                        node.problem(
+                                                "is required: security.entities."
+                                                        + e.getKey()
+                                                        + ".subject names data subjects, who"
+                                                        + " are recognised by a hash keyed"
+                                                        + " with their tenant's data key (for"
+                                                        + " erasure); add e.g. keys: "
+                                                        + KEYS_EXAMPLE
+                                                        + ", or remove subject"));
+            }
             return null;
         }
         ConfigNode serviceNode = node.get("service");

@@ -1749,6 +1749,7 @@ class ConfigLoaderTest {
                         VALID
                                 + """
                                 security:
+                                  keys: {keyStore: keys.p12, password: secret}
                                   entities:
                                     customer:
                                       subject: id

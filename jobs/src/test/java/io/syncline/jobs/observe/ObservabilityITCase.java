@@ -166,6 +166,8 @@ class ObservabilityITCase {
         assertThat(mails[0].getAllRecipients()[0].toString()).isEqualTo("oncall@it.example");
         assertThat(webhooks.bodies("/pagerduty")).isEmpty();
         assertThat(webhooks.bodies("/sms")).isEmpty();
+        // The alerts table's row commits with the next checkpoint, after the notifiers got it.
+        Poll.until(TIMEOUT, "the alert in the alerts table", () -> !alertRows().isEmpty());
         assertThat(alertRows())
                 .extracting(row -> row.get("condition"))
                 .containsExactly("quality/accuracy/t2/customer");

@@ -40,6 +40,8 @@ import org.apache.logging.log4j.Level;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.io.TempDir;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * The protect stage in the running sync job (MiniCluster, parallelism 2, real PostgreSQL and
@@ -64,6 +66,7 @@ class SecurityITCase {
                             .setNumberSlotsPerTaskManager(2)
                             .build());
 
+    private static final Logger LOG = LoggerFactory.getLogger(SecurityITCase.class);
     private static final Duration TIMEOUT = Duration.ofMinutes(2);
     private static final String SOURCE = "src_security";
     private static final String TARGET = "tgt_security";
@@ -190,6 +193,7 @@ class SecurityITCase {
                                 "1",
                                 "--settle",
                                 "2s");
+                LOG.info("syncline erase printed:\n{}", erase.out());
                 assertThat(erase.exitCode()).as(erase.out() + erase.err()).isZero();
                 assertThat(erase.out()).contains("subject key: destroyed").doesNotContain(email(1));
                 Map<String, String> erased = targetRow("customers", 1);
