@@ -139,6 +139,7 @@ public final class Demo {
             DemoConfig.writeRuleFiles(workDir);
             SynclineConfig config = ConfigLoader.load(configFile);
             ConfigPreflight.check(config);
+            DemoKeys.init(config);
             TargetCheck check = TargetCheck.of(config, postgres);
             ConflictsTable conflicts = SyncJobFactory.conflictsTableOf(config);
             // The alert stage's minimums: the console marks what the alerts fire on.
@@ -262,6 +263,7 @@ public final class Demo {
                 printQuality(started, quality.allNews(), thresholds);
                 List<TargetCheck.Result> results = check.run();
                 results.forEach(result -> out.println(result.describe()));
+                out.println(check.encryptionNote());
                 out.printf(
                         "quality: %d windows closed; alerts: %d fired, %d resolved%n",
                         windowsClosed.get(), alertsFired.get(), alertsResolved.get());

@@ -131,13 +131,18 @@ final class DemoConfig {
                   rateLimit: 15m
                 # Customers' names and e-mail addresses are confidential: they never appear in
                 # logs, error records (masked in the text, sealed in the change for replays) or
-                # this console.
+                # this console. E-mail addresses are also encrypted (AES-256-GCM, a data key per
+                # tenant) in the target and on the change topic; the final check decrypts them.
                 security:
                   entities:
                     customer:
                       fields:
                         name: confidential
-                        email: confidential
+                        email: {class: confidential, encrypt: true}
+                  keys:
+                    service: pkcs12
+                    keyStore: syncline-demo-keys.p12   # created at start; demo only
+                    password: demo-only-keystore-password
                 """
                 .formatted(
                         workDir.resolve("checkpoints").toUri(),

@@ -4,6 +4,12 @@ import io.syncline.embedded.EmbeddedPostgresServer;
 import io.syncline.jobs.config.SourceConfig;
 import io.syncline.jobs.config.SynclineConfig;
 import io.syncline.jobs.config.TableMapping;
+import io.syncline.jobs.wiring.SyncJobFactory;
+import io.syncline.operators.protect.DataKeys;
+import io.syncline.operators.protect.DataKeysFactory;
+import io.syncline.operators.protect.FieldCipher;
+import io.syncline.operators.protect.FieldContext;
+import io.syncline.operators.protect.FieldDecryptionException;
 import java.sql.SQLException;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -54,9 +60,17 @@ final class TargetCheck {
     /** A source table feeding a target table. */
     private record SourceTable(String source, int priority, String database, String table) {}
 
-    /** A target table, the source tables feeding it, and how their versions are decided. */
+    /**
+     * A target table, the source tables feeding it, how their versions are decided, and which of
+     * its columns the protect stage encrypts.
+     */
     private record Comparison(
-            String table, List<String> columns, List<SourceTable> sources, ExpectedRows rule) {}
+            String table,
+            String entityType,
+            List<String> columns,
+            List<SourceTable> sources,
+            ExpectedRows rule,
+            Set<String> encrypted) {}
 
     /**
      * The outcome for one target table.
@@ -108,10 +122,17 @@ final class TargetCheck {
 
     private final EmbeddedPostgresServer postgres;
     private final List<Comparison> comparisons;
+    // Decrypts the encrypted columns; null when nothing is encrypted.
+    private final DataKeysFactory keys;
+    private final FieldCipher cipher = new FieldCipher();
+    // Per encrypted column, how many target values its last comparison decrypted.
+    private final Map<String, Integer> decrypted = new TreeMap<>();
 
-    private TargetCheck(EmbeddedPostgresServer postgres, List<Comparison> comparisons) {
+    private TargetCheck(
+            EmbeddedPostgresServer postgres, List<Comparison> comparisons, DataKeysFactory keys) {
         this.postgres = postgres;
         this.comparisons = comparisons;
+        this.keys = keys;
     }
 
     /**
@@ -151,9 +172,30 @@ final class TargetCheck {
                             ExpectedRows.of(
                                     config.consistency().policyOf(entityTypes.iterator().next()),
                                     columns);
-                    comparisons.add(new Comparison(table, columns, sources, rule));
+                    String entityType = entityTypes.iterator().next();
+                    comparisons.add(
+                            new Comparison(
+                                    table,
+                                    entityType,
+                                    columns,
+                                    sources,
+                                    rule,
+                                    config.security().classification().of(entityType).encrypted()));
                 });
-        return new TargetCheck(postgres, List.copyOf(comparisons));
+        return new TargetCheck(
+                postgres, List.copyOf(comparisons), SyncJobFactory.dataKeysOf(config));
+    }
+
+    /** What the last check decrypted, for the console: each encrypted column's values. */
+    String encryptionNote() {
+        if (decrypted.isEmpty()) {
+            return "no column is encrypted";
+        }
+        return decrypted.entrySet().stream()
+                        .map(e -> e.getKey() + " (" + e.getValue() + " values)")
+                        .collect(Collectors.joining(", "))
+                + ": encrypted in the target and on the change topic (AES-256-GCM, a data key per"
+                + " tenant), compared with the sources after decryption";
     }
 
     /** Whether every table holds what its strategy defines. */
@@ -195,6 +237,7 @@ final class TargetCheck {
                                 String.join(", ", comparison.columns())))) {
             target.put(Long.parseLong(row.get(0)), row);
         }
+        decrypt(comparison, target);
         Set<Long> ids = new TreeSet<>(expected.keySet());
         ids.addAll(target.keySet());
         List<String> mismatches = new ArrayList<>();
@@ -221,6 +264,38 @@ final class TargetCheck {
                 expected.size(),
                 target.size(),
                 mismatches);
+    }
+
+    /**
+     * The target's encrypted values, decrypted in place: the check compares what the target holds
+     * with the sources, so every encrypted value must decrypt, under its tenant's key, to the
+     * source's value. A value that does not decrypt stays as it is, and so differs.
+     */
+    private void decrypt(Comparison comparison, Map<Long, List<String>> target) {
+        if (keys == null || comparison.encrypted().isEmpty()) {
+            return;
+        }
+        int tenantColumn = comparison.columns().indexOf("tenant_id");
+        comparison.encrypted().forEach(f -> decrypted.put(comparison.table() + "." + f, 0));
+        try (DataKeys dataKeys = keys.open()) {
+            for (List<String> row : target.values()) {
+                for (String field : comparison.encrypted()) {
+                    int column = comparison.columns().indexOf(field);
+                    if (column < 0 || !FieldCipher.isEncrypted(row.get(column))) {
+                        continue;
+                    }
+                    String value = row.get(column);
+                    FieldContext context =
+                            new FieldContext(row.get(tenantColumn), comparison.entityType(), field);
+                    try {
+                        row.set(column, cipher.decrypt(value, context, dataKeys));
+                        decrypted.merge(comparison.table() + "." + field, 1, Integer::sum);
+                    } catch (FieldDecryptionException e) {
+                        // Left encrypted: the row is reported as different.
+                    }
+                }
+            }
+        }
     }
 
     /** The source's valid rows of the configured tenants, with their commit times. */

@@ -113,6 +113,8 @@ class DemoITCase {
                                 + COUNT
                                 + " -> identical, row for row")
                 .doesNotContain("DIFFERENT")
+                .containsPattern(
+                        "customers.email \\([1-9][0-9]* values\\): encrypted in the target")
                 .containsPattern("captured " + COUNT + " ")
                 .containsPattern("errors " + COUNT + " \\{")
                 .containsPattern("corrected " + COUNT + " ")
