@@ -55,7 +55,7 @@ final class DrainBenchmark {
         Map<JobVariant, String> savepoints = new EnumMap<>(JobVariant.class);
         for (JobVariant variant : variants) {
             progress.step("drain: starting " + variant.id() + " to take its place in the WAL");
-            SynclineConfig config = env.config(variant.id());
+            SynclineConfig config = env.config(variant);
             configs.put(variant, config);
             JobClient job = FlinkJobs.start(variant, config, null);
             FlinkJobs.awaitStreaming(env.postgres(), BenchEnvironment.slotName(variant.id()), job);
