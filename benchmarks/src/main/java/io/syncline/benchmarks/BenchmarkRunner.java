@@ -14,6 +14,7 @@ import java.time.ZoneOffset;
 import java.time.format.DateTimeFormatter;
 import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import java.util.concurrent.Callable;
 import java.util.stream.Stream;
@@ -343,6 +344,8 @@ public final class BenchmarkRunner implements Callable<Integer> {
             DrainBenchmark.Outcome drains =
                     new DrainBenchmark(env, workload, progress).run(PROTECT_DRAINS);
             reportProtect(results, drains, encryptedTargets(env));
+            console.println();
+            console.println(drainTable(drains.drains()));
             results.measurement("backlogChanges", drains.backlog());
             results.measurement("backlogWriteRate", Results.round(drains.fillRate()));
             results.measurement("drains", drains.drains());
@@ -351,6 +354,29 @@ public final class BenchmarkRunner implements Callable<Integer> {
         }
         results.durationSeconds(Results.round(progress.seconds()));
         return results;
+    }
+
+    /** The drains of {@code --only protect}: rate and CPU per change of each. */
+    private static String drainTable(Map<JobVariant, Drain> drains) {
+        StringBuilder table =
+                new StringBuilder(
+                        "| drain | changes/s (10–90 %) | CPU µs per change (JVM + PostgreSQL) |\n"
+                                + "|---|---|---|\n");
+        drains.forEach(
+                (variant, drain) ->
+                        table.append(
+                                String.format(
+                                        Locale.ROOT,
+                                        "| %s | %,.0f | %s |%n",
+                                        variant.id(),
+                                        drain.rate(),
+                                        drain.cpuMicrosPerChange() == null
+                                                ? "–"
+                                                : String.format(
+                                                        Locale.ROOT,
+                                                        "%,.0f",
+                                                        drain.cpuMicrosPerChange()))));
+        return table.toString();
     }
 
     /**
@@ -396,6 +422,16 @@ public final class BenchmarkRunner implements Callable<Integer> {
                 baseline,
                 null);
         results.measurement("encryptedTargets", targets);
+        Map<String, Double> cpuPerChange = new LinkedHashMap<>();
+        for (JobVariant variant :
+                List.of(
+                        JobVariant.NO_OBSERVABILITY,
+                        JobVariant.FIELD_ENCRYPTION,
+                        JobVariant.SUBJECT_KEYS)) {
+            cpuPerChange.put(variant.id(), drain.get(variant).cpuMicrosPerChange());
+            results.cpu(variant.id() + ", backlog drain", drains.cpu().get(variant));
+        }
+        results.measurement("drainCpuMicrosPerChange", cpuPerChange);
     }
 
     private static void reportJdbc(Results results, JdbcSinkBenchmark.Outcome jdbc) {
