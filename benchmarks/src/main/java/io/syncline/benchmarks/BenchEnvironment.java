@@ -4,9 +4,19 @@ import io.syncline.embedded.EmbeddedKafkaBroker;
 import io.syncline.embedded.EmbeddedPostgresServer;
 import io.syncline.jobs.config.ConfigLoader;
 import io.syncline.jobs.config.SynclineConfig;
+import io.syncline.jobs.wiring.KeyRings;
+import io.syncline.operators.keys.KeyTable;
+import io.syncline.operators.keys.Pkcs12Settings;
+import io.syncline.operators.sink.TargetTable;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.sql.Connection;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.sql.Statement;
+import java.util.Map;
+import java.util.TreeMap;
 import java.util.stream.Collectors;
 
 /**
@@ -85,6 +95,19 @@ public final class BenchEnvironment implements AutoCloseable {
     }
 
     /**
+     * The configuration of job variant {@code variant}; where it encrypts fields, the keystore and
+     * the key table are created first, as {@code syncline keys init} creates them before a job
+     * starts.
+     */
+    public SynclineConfig config(JobVariant variant) throws IOException, SQLException {
+        SynclineConfig config = config(variant.id(), SOURCE_DATABASE, variant.security());
+        if (config.security().keys() != null) {
+            initKeys(config, targetDatabase(variant.id()));
+        }
+        return config;
+    }
+
+    /**
      * The configuration of one job variant, written to a YAML file and loaded by {@link
      * ConfigLoader} like any Syncline configuration; its target database and topics are created.
      * Observability is on with the defaults a production configuration has (tumbling 1-minute
@@ -99,6 +122,15 @@ public final class BenchEnvironment implements AutoCloseable {
 
     /** The configuration of a variant reading {@code sourceDatabase} instead of the workload's. */
     public SynclineConfig config(String variant, String sourceDatabase) throws IOException {
+        return config(variant, sourceDatabase, "");
+    }
+
+    /**
+     * The configuration of a variant reading {@code sourceDatabase}, with {@code security} (a
+     * top-level YAML section, or empty) appended.
+     */
+    private SynclineConfig config(String variant, String sourceDatabase, String security)
+            throws IOException {
         postgres.createDatabase(targetDatabase(variant));
         kafka.createTopic(changeTopic(variant), settings.parallelism());
         kafka.createTopic(errorTopic(variant), settings.parallelism());
@@ -163,6 +195,7 @@ public final class BenchEnvironment implements AutoCloseable {
                     sampleRate: 0.01
                   prometheus:
                     port: 0
+                %18$s\
                 """
                         .formatted(
                                 variant,
@@ -181,12 +214,76 @@ public final class BenchEnvironment implements AutoCloseable {
                                 kafka.bootstrapServers(),
                                 changeTopic(variant),
                                 errorTopic(variant),
-                                postgres.jdbcUrl(targetDatabase(variant)));
+                                postgres.jdbcUrl(targetDatabase(variant)),
+                                security);
         Path file = workDir.resolve(variant + ".yaml");
         Files.createDirectories(workDir);
         Files.writeString(file, yaml);
         Files.writeString(workDir.resolve("rules.yaml"), WorkloadSchema.rules());
         return ConfigLoader.load(file);
+    }
+
+    /**
+     * What {@code syncline keys init} does (the keystore with a new key-encryption key, the key
+     * table), through the same classes.
+     */
+    private void initKeys(SynclineConfig config, String targetDatabase) throws SQLException {
+        if (config.security().keys().keyService() instanceof Pkcs12Settings pkcs12) {
+            pkcs12.createIfMissing();
+        }
+        try (Connection connection = postgres.connect(targetDatabase)) {
+            KeyRings.table(config).create(connection);
+        }
+    }
+
+    /**
+     * What an encrypting variant left in its target database.
+     *
+     * @param dataKeys data keys made, by kind ({@code tenant}, {@code subject})
+     * @param liveRows rows in its three target tables that are not tombstones (a tombstone's
+     *     columns are null)
+     * @param encryptedRows those of them whose encrypted fields all hold ciphertext
+     */
+    public record EncryptedTargets(Map<String, Long> dataKeys, long liveRows, long encryptedRows) {}
+
+    /** What {@code variant} left in its target database: its keys and its encrypted rows. */
+    public EncryptedTargets encryptedTargets(JobVariant variant) throws SQLException {
+        Map<String, Long> keys = new TreeMap<>();
+        long rows = 0;
+        long encrypted = 0;
+        try (Connection connection = postgres.connect(targetDatabase(variant.id()));
+                Statement statement = connection.createStatement()) {
+            try (ResultSet kinds =
+                    statement.executeQuery(
+                            "SELECT kind, count(*) FROM "
+                                    + new KeyTable("public", KeyTable.DEFAULT_NAME).qualifiedName()
+                                    + " GROUP BY kind")) {
+                while (kinds.next()) {
+                    keys.put(kinds.getString(1), kinds.getLong(2));
+                }
+            }
+            String live = "NOT " + TargetTable.DELETED_COLUMN;
+            String allEncrypted =
+                    JobVariant.ENCRYPTED_FIELDS.stream()
+                            .map(field -> " AND " + field + " LIKE 'syncline:%'")
+                            .collect(Collectors.joining());
+            for (WorkloadSchema.Table table : WorkloadSchema.TABLES) {
+                try (ResultSet counts =
+                        statement.executeQuery(
+                                "SELECT count(*) FILTER (WHERE "
+                                        + live
+                                        + "), count(*) FILTER (WHERE "
+                                        + live
+                                        + allEncrypted
+                                        + ") FROM "
+                                        + table.name())) {
+                    counts.next();
+                    rows += counts.getLong(1);
+                    encrypted += counts.getLong(2);
+                }
+            }
+        }
+        return new EncryptedTargets(keys, rows, encrypted);
     }
 
     private static String errorTopic(String variant) {

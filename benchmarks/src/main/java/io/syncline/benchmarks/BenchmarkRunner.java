@@ -7,11 +7,14 @@ import java.io.IOException;
 import java.io.PrintStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.sql.SQLException;
 import java.time.Duration;
 import java.time.Instant;
 import java.time.ZoneOffset;
 import java.time.format.DateTimeFormatter;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import java.util.concurrent.Callable;
 import java.util.stream.Stream;
@@ -63,9 +66,10 @@ public final class BenchmarkRunner implements Callable<Integer> {
             names = "--only",
             paramLabel = "<benchmark>",
             description =
-                    "Run only this benchmark against its baseline: backfill (R16), jdbc (R8) or"
-                            + " reconcile (R14, R15, on a PostgreSQL of its own). The results file is then"
-                            + " <timestamp>-<benchmark>.json.")
+                    "Run only this benchmark against its baseline: backfill (R16), jdbc (R8),"
+                            + " protect (R17, R18: drains with field encryption against the job"
+                            + " without observability) or reconcile (R14, R15, on a PostgreSQL of"
+                            + " its own). The results file is then <timestamp>-<benchmark>.json.")
     String only;
 
     @Option(
@@ -83,7 +87,18 @@ public final class BenchmarkRunner implements Callable<Integer> {
 
     /** The benchmarks {@code --only} runs alone. */
     private static final List<String> ONLY =
-            List.of(BackfillBenchmark.VARIANT, "reconcile", "jdbc");
+            List.of(BackfillBenchmark.VARIANT, "reconcile", "jdbc", "protect");
+
+    /**
+     * The drains of {@code --only protect}: the warm-up first, as in the full run, so the baseline
+     * does not meet a cold JVM; then the baseline and the two encrypting variants.
+     */
+    private static final List<JobVariant> PROTECT_DRAINS =
+            List.of(
+                    JobVariant.WARM_UP,
+                    JobVariant.NO_OBSERVABILITY,
+                    JobVariant.FIELD_ENCRYPTION,
+                    JobVariant.SUBJECT_KEYS);
 
     private final PrintStream console;
     private Path resultFile;
@@ -134,6 +149,8 @@ public final class BenchmarkRunner implements Callable<Integer> {
             results = run(settings, rows);
         } else if (only.equals(BackfillBenchmark.VARIANT) || only.equals("jdbc")) {
             results = runOnly(settings);
+        } else if (only.equals("protect")) {
+            results = runProtect(settings);
         } else {
             results = runReconcile(rows);
         }
@@ -219,6 +236,8 @@ public final class BenchmarkRunner implements Callable<Integer> {
                                             JobVariant.NO_OBSERVABILITY,
                                             JobVariant.NO_VALIDATION,
                                             JobVariant.NO_CONSISTENCY,
+                                            JobVariant.FIELD_ENCRYPTION,
+                                            JobVariant.SUBJECT_KEYS,
                                             JobVariant.FULL_AT_LEAST_ONCE,
                                             JobVariant.FULL_HEAP,
                                             JobVariant.PASS_THROUGH,
@@ -257,6 +276,7 @@ public final class BenchmarkRunner implements Callable<Integer> {
                     new SustainedBenchmark(env, workload, progress).run();
 
             report(results, settings, drains, producerRate, recordBytes, jdbc, sustained);
+            reportProtect(results, drains, encryptedTargets(env));
             ReconcileBenchmark.report(results, reconcile);
             reportBackfill(results, backfill);
         } finally {
@@ -290,6 +310,128 @@ public final class BenchmarkRunner implements Callable<Integer> {
         }
         results.durationSeconds(Results.round(progress.seconds()));
         return results;
+    }
+
+    /**
+     * {@code --only protect}: the backlog drained by the job without observability and by the same
+     * job encrypting two fields, with tenant keys and with per-subject keys.
+     */
+    private Results runProtect(BenchmarkSettings settings) throws Exception {
+        Results results = new Results();
+        results.startedAt(Instant.now().toString());
+        Progress progress = new Progress(console);
+        describeMachine(results);
+        results.getSettings().put("quick", settings.quick());
+        results.getSettings().put("only", only);
+        results.getSettings().put("parallelism", settings.parallelism());
+        results.getSettings().put("checkpointIntervalMs", settings.checkpointInterval().toMillis());
+        results.getSettings().put("writers", settings.writers());
+        results.getSettings().put("changesPerTransaction", settings.txSize());
+        results.getSettings().put("seedRowsPerTable", settings.seedRowsPerTable());
+        results.getSettings().put("backlogChanges", settings.backlogChanges());
+        results.getSettings().put("encryptedFields", JobVariant.ENCRYPTED_FIELDS);
+        Path workDir = Files.createTempDirectory("syncline-bench-");
+        progress.step("starting PostgreSQL and Kafka");
+        try (BenchEnvironment env = BenchEnvironment.start(settings, workDir);
+                Workload workload =
+                        new Workload(
+                                env.postgres(),
+                                BenchEnvironment.SOURCE_DATABASE,
+                                settings.writers(),
+                                settings.txSize())) {
+            progress.step("seeding " + settings.seedRowsPerTable() + " rows per table");
+            workload.seed(settings.seedRowsPerTable());
+            DrainBenchmark.Outcome drains =
+                    new DrainBenchmark(env, workload, progress).run(PROTECT_DRAINS);
+            reportProtect(results, drains, encryptedTargets(env));
+            console.println();
+            console.println(drainTable(drains.drains()));
+            results.measurement("backlogChanges", drains.backlog());
+            results.measurement("backlogWriteRate", Results.round(drains.fillRate()));
+            results.measurement("drains", drains.drains());
+        } finally {
+            deleteQuietly(workDir);
+        }
+        results.durationSeconds(Results.round(progress.seconds()));
+        return results;
+    }
+
+    /** The drains of {@code --only protect}: rate and CPU per change of each. */
+    private static String drainTable(Map<JobVariant, Drain> drains) {
+        StringBuilder table =
+                new StringBuilder(
+                        "| drain | changes/s (10–90 %) | CPU µs per change (JVM + PostgreSQL) |\n"
+                                + "|---|---|---|\n");
+        drains.forEach(
+                (variant, drain) ->
+                        table.append(
+                                String.format(
+                                        Locale.ROOT,
+                                        "| %s | %,.0f | %s |%n",
+                                        variant.id(),
+                                        drain.rate(),
+                                        drain.cpuMicrosPerChange() == null
+                                                ? "–"
+                                                : String.format(
+                                                        Locale.ROOT,
+                                                        "%,.0f",
+                                                        drain.cpuMicrosPerChange()))));
+        return table.toString();
+    }
+
+    /**
+     * What each encrypting variant left in its target database: the data keys it made, and how many
+     * of its rows hold ciphertext (all of them, or it did not encrypt what it was timed on).
+     */
+    private static Map<String, BenchEnvironment.EncryptedTargets> encryptedTargets(
+            BenchEnvironment env) throws SQLException {
+        Map<String, BenchEnvironment.EncryptedTargets> targets = new LinkedHashMap<>();
+        for (JobVariant variant : List.of(JobVariant.FIELD_ENCRYPTION, JobVariant.SUBJECT_KEYS)) {
+            targets.put(variant.id(), env.encryptedTargets(variant));
+        }
+        return targets;
+    }
+
+    private static void reportProtect(
+            Results results,
+            DrainBenchmark.Outcome drains,
+            Map<String, BenchEnvironment.EncryptedTargets> targets) {
+        Map<JobVariant, Drain> drain = drains.drains();
+        double withoutObservability = drain.get(JobVariant.NO_OBSERVABILITY).rate();
+        String perSecond = "changes/s";
+        Figure baseline =
+                new Figure("same job without encryption", withoutObservability, perSecond);
+        results.ratio(
+                "R17",
+                "with field encryption (2 fields, tenant keys) ÷ without, both without"
+                        + " observability, backlog drain",
+                new Figure(
+                        "sync job without observability, encrypting email and notes",
+                        drain.get(JobVariant.FIELD_ENCRYPTION).rate(),
+                        perSecond),
+                baseline,
+                null);
+        results.ratio(
+                "R18",
+                "with field encryption under per-subject keys ÷ without, both without"
+                        + " observability, backlog drain",
+                new Figure(
+                        "the same, a key per subject (subject: id)",
+                        drain.get(JobVariant.SUBJECT_KEYS).rate(),
+                        perSecond),
+                baseline,
+                null);
+        results.measurement("encryptedTargets", targets);
+        Map<String, Double> cpuPerChange = new LinkedHashMap<>();
+        for (JobVariant variant :
+                List.of(
+                        JobVariant.NO_OBSERVABILITY,
+                        JobVariant.FIELD_ENCRYPTION,
+                        JobVariant.SUBJECT_KEYS)) {
+            cpuPerChange.put(variant.id(), drain.get(variant).cpuMicrosPerChange());
+            results.cpu(variant.id() + ", backlog drain", drains.cpu().get(variant));
+        }
+        results.measurement("drainCpuMicrosPerChange", cpuPerChange);
     }
 
     private static void reportJdbc(Results results, JdbcSinkBenchmark.Outcome jdbc) {
@@ -431,7 +573,7 @@ public final class BenchmarkRunner implements Callable<Integer> {
         results.measurement("latencyRun", latency);
         results.cpu("full pipeline, backlog drain", drains.fullPipelineCpu());
         results.cpu("full pipeline, latency run", sustained.cpu());
-        Map<String, Double> micros = new java.util.LinkedHashMap<>();
+        Map<String, Double> micros = new LinkedHashMap<>();
         double rate = latency.deliveredRate();
         sustained
                 .cpu()

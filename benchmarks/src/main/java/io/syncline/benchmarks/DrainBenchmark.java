@@ -4,9 +4,10 @@ import io.syncline.jobs.config.SynclineConfig;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.EnumMap;
-import java.util.LinkedHashMap;
+import java.util.EnumSet;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import org.apache.flink.core.execution.JobClient;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -33,16 +34,47 @@ final class DrainBenchmark {
      * @param rate changes per second, see {@link #rate(ChangeTopicConsumer, long, long)}
      * @param seconds from resuming the job until the last change was visible
      * @param complete whether the whole backlog arrived before the timeout
+     * @param cpuMicrosPerChange CPU of this JVM and the PostgreSQL processes, but for the harness's
+     *     own threads (the consumer counting the change topic), per change of the backlog, from
+     *     submitting the job until the whole backlog was visible (start-up and restore included);
+     *     null unless the variant is profiled ({@link #PROFILED})
      */
-    record Drain(long changes, double rate, double seconds, boolean complete) {}
+    record Drain(
+            long changes,
+            double rate,
+            double seconds,
+            boolean complete,
+            Double cpuMicrosPerChange) {}
 
-    /** What the drain phase measured. */
+    /**
+     * What the drain phase measured.
+     *
+     * @param cpu average cores per component while each profiled variant drained
+     */
     record Outcome(
             Map<JobVariant, Drain> drains,
             double rawRate,
             long backlog,
             double fillRate,
-            Map<String, Double> fullPipelineCpu) {}
+            Map<JobVariant, Map<String, Double>> cpu) {
+
+        /** CPU per component while the full pipeline drained; empty if it did not run. */
+        Map<String, Double> fullPipelineCpu() {
+            return cpu.getOrDefault(JobVariant.FULL, Map.of());
+        }
+    }
+
+    /**
+     * The variants whose CPU is measured while they drain: the full pipeline, and the job without
+     * observability with and without field encryption, whose CPU per change tells encryption's cost
+     * where the throughput of a busy machine cannot.
+     */
+    private static final Set<JobVariant> PROFILED =
+            EnumSet.of(
+                    JobVariant.FULL,
+                    JobVariant.NO_OBSERVABILITY,
+                    JobVariant.FIELD_ENCRYPTION,
+                    JobVariant.SUBJECT_KEYS);
 
     DrainBenchmark(BenchEnvironment env, Workload workload, Progress progress) {
         this.env = env;
@@ -55,7 +87,7 @@ final class DrainBenchmark {
         Map<JobVariant, String> savepoints = new EnumMap<>(JobVariant.class);
         for (JobVariant variant : variants) {
             progress.step("drain: starting " + variant.id() + " to take its place in the WAL");
-            SynclineConfig config = env.config(variant.id());
+            SynclineConfig config = env.config(variant);
             configs.put(variant, config);
             JobClient job = FlinkJobs.start(variant, config, null);
             FlinkJobs.awaitStreaming(env.postgres(), BenchEnvironment.slotName(variant.id()), job);
@@ -77,7 +109,7 @@ final class DrainBenchmark {
         double rawRate = raw.read(backlog, timeout(backlog));
 
         Map<JobVariant, Drain> drains = new EnumMap<>(JobVariant.class);
-        Map<String, Double> cpu = new LinkedHashMap<>();
+        Map<JobVariant, Map<String, Double>> cpu = new EnumMap<>(JobVariant.class);
         CpuProfiler profiler = new CpuProfiler(env.postgres());
         for (JobVariant variant : variants) {
             progress.step("drain: resuming " + variant.id());
@@ -89,7 +121,8 @@ final class DrainBenchmark {
                             // Counted as written: with commits every checkpoint, a fast variant
                             // would otherwise show its whole backlog in one or two steps.
                             false)) {
-                boolean profile = variant == JobVariant.FULL;
+                boolean profile = PROFILED.contains(variant);
+                long profileStartNanos = System.nanoTime();
                 if (profile) {
                     profiler.start();
                 }
@@ -99,19 +132,39 @@ final class DrainBenchmark {
                         env.postgres(), BenchEnvironment.slotName(variant.id()), job);
                 long startMillis = System.currentTimeMillis();
                 boolean complete = consumer.awaitCount(backlog, timeout(backlog));
+                Double cpuMicrosPerChange = null;
                 if (profile) {
-                    cpu.putAll(profiler.stop());
+                    Map<String, Double> cores = profiler.stop();
+                    double windowSeconds = (System.nanoTime() - profileStartNanos) / 1e9;
+                    cpu.put(variant, cores);
+                    cpuMicrosPerChange =
+                            Results.round(
+                                    cores.entrySet().stream()
+                                                    .filter(c -> !isHarness(c.getKey()))
+                                                    .mapToDouble(Map.Entry::getValue)
+                                                    .sum()
+                                            * windowSeconds
+                                            / backlog
+                                            * 1e6);
                 }
                 double rate = rate(consumer, backlog, startMillis);
                 double seconds = (consumer.lastVisibleMillis() - startMillis) / 1000.0;
                 awaitCommitted(variant, backlog);
                 FlinkJobs.cancel(job);
-                drains.put(variant, new Drain(consumer.count(), rate, seconds, complete));
+                drains.put(
+                        variant,
+                        new Drain(consumer.count(), rate, seconds, complete, cpuMicrosPerChange));
                 LOG.info("{} drained {} changes at {}/s", variant, consumer.count(), rate);
             }
             env.dropSlot(variant.id());
         }
         return new Outcome(drains, rawRate, backlog, fill.rate(), cpu);
+    }
+
+    /** Whether a CPU component is the benchmark's own work, not the system's it measures. */
+    private static boolean isHarness(String component) {
+        return component.equals("jvm: " + CpuProfiler.component("bench-consumer"))
+                || component.equals("jvm: " + CpuProfiler.component("bench-"));
     }
 
     /**

@@ -6,9 +6,11 @@ import io.syncline.jobs.wiring.SyncJobFactory;
 import io.syncline.operators.control.ControlRouter;
 import io.syncline.operators.errors.ErrorOutputs;
 import io.syncline.operators.key.EntityKeys;
+import io.syncline.operators.keys.KeyTable;
 import io.syncline.operators.resolve.ResolveFunction;
 import io.syncline.schema.ChangeEvent;
 import io.syncline.schema.ControlCommand;
+import java.util.List;
 import java.util.Map;
 import org.apache.flink.configuration.CheckpointingOptions;
 import org.apache.flink.configuration.Configuration;
@@ -47,6 +49,17 @@ public enum JobVariant {
      * by entity, route, the same sinks.
      */
     NO_CONSISTENCY("no_consistency"),
+    /**
+     * {@link #NO_OBSERVABILITY} with field encryption: two text fields of every entity type ({@code
+     * email} and {@code notes}, confidential) encrypted in the protect stage under their tenant's
+     * data key from a PKCS12 keystore and key table (R17).
+     */
+    FIELD_ENCRYPTION("encrypt_fields"),
+    /**
+     * {@link #FIELD_ENCRYPTION} with a key of its own per data subject ({@code subject: id,
+     * subjectKeys: true}): each subject's first change creates, wraps and inserts its key (R18).
+     */
+    SUBJECT_KEYS("subject_keys"),
     /** The same graph with at-least-once checkpoints and non-transactional Kafka sinks. */
     FULL_AT_LEAST_ONCE("full_alo"),
     /** The sync job with the heap (hashmap) state backend instead of RocksDB. */
@@ -70,6 +83,42 @@ public enum JobVariant {
         return id;
     }
 
+    /** The fields the encrypting variants encrypt, in every entity type. */
+    static final List<String> ENCRYPTED_FIELDS = List.of("email", "notes");
+
+    /**
+     * The variant's {@code security} section (YAML, indented as a top-level section), or an empty
+     * string when it has none.
+     */
+    String security() {
+        if (this != FIELD_ENCRYPTION && this != SUBJECT_KEYS) {
+            return "";
+        }
+        StringBuilder yaml = new StringBuilder("security:\n  entities:\n");
+        for (WorkloadSchema.Table table : WorkloadSchema.TABLES) {
+            yaml.append("    ").append(table.entityType()).append(":\n");
+            if (this == SUBJECT_KEYS) {
+                yaml.append("      subject: id\n      subjectKeys: true\n");
+            }
+            yaml.append("      fields:\n");
+            for (String field : ENCRYPTED_FIELDS) {
+                yaml.append("        ")
+                        .append(field)
+                        .append(": {class: confidential, encrypt: true}\n");
+            }
+        }
+        return yaml.append(
+                        """
+                          keys:
+                            service: pkcs12
+                            keyStore: %s-keys.p12
+                            password: bench-keystore-password
+                            table: %s
+                        """
+                                .formatted(id, KeyTable.DEFAULT_NAME))
+                .toString();
+    }
+
     /** The Flink configuration of the variant. */
     Configuration configuration(Configuration base) {
         Configuration flink = new Configuration(base);
@@ -90,7 +139,8 @@ public enum JobVariant {
             case WARM_UP, FULL, FULL_HEAP -> SyncJobFactory.create(config).build(env);
             case FULL_AT_LEAST_ONCE ->
                     SyncJobFactory.create(config, DeliveryGuarantee.AT_LEAST_ONCE).build(env);
-            case NO_OBSERVABILITY -> withoutObservability(config).build(env);
+            case NO_OBSERVABILITY, FIELD_ENCRYPTION, SUBJECT_KEYS ->
+                    withoutObservability(config).build(env);
             case NO_VALIDATION -> withoutValidation(env, config);
             case NO_CONSISTENCY -> withoutConsistency(env, config);
             case PASS_THROUGH -> passThrough(env, config, true);

@@ -40,7 +40,8 @@ class BenchmarkSmokeTest {
         }
         for (String id :
                 new String[] {
-                    "R1", "R2", "R3", "R4", "R7", "R8", "R11", "R12", "R13", "R14", "R15", "R16"
+                    "R1", "R2", "R3", "R4", "R7", "R8", "R11", "R12", "R13", "R14", "R15", "R16",
+                    "R17", "R18"
                 }) {
             JsonNode ratio = results.path("ratios").path(id);
             assertThat(ratio.path("numerator").path("value").asDouble())
@@ -62,12 +63,65 @@ class BenchmarkSmokeTest {
             assertThat(drain.path("changes").asLong())
                     .isEqualTo(results.at("/measurements/backlogChanges").asLong());
         }
+        assertEncryptedWhatTheyDrained(results);
         JsonNode latencyRun = results.at("/measurements/latencyRun");
         assertThat(latencyRun.path("deliveredRate").asDouble()).isPositive();
         assertThat(latencyRun.path("sinceCommit").path("count").asLong()).isPositive();
         assertThat(results.path("cpuCores").path("full pipeline, latency run").size())
                 .as("CPU per component")
                 .isPositive();
+    }
+
+    @Test
+    void onlyProtectReportsTheEncryptionRatiosAlone() throws Exception {
+        BenchmarkRunner runner = new BenchmarkRunner(System.out);
+
+        int exitCode =
+                new CommandLine(runner)
+                        .execute("--only", "protect", "--quick", "--out", out.toString());
+
+        assertThat(exitCode).isZero();
+        assertThat(runner.resultFile().getFileName().toString()).endsWith("-protect-quick.json");
+        JsonNode results = new ObjectMapper().readTree(runner.resultFile().toFile());
+        assertThat(results.path("ratios").fieldNames()).toIterable().containsExactly("R17", "R18");
+        for (String id : new String[] {"R17", "R18"}) {
+            assertThat(results.at("/ratios/" + id + "/numerator/value").asDouble())
+                    .as("%s encrypting drain", id)
+                    .isPositive();
+            assertThat(results.at("/ratios/" + id + "/denominator/value").asDouble())
+                    .as("%s drain without encryption", id)
+                    .isPositive();
+        }
+        JsonNode drains = results.at("/measurements/drains");
+        assertThat(drains.fieldNames())
+                .toIterable()
+                .containsExactly("WARM_UP", "NO_OBSERVABILITY", "FIELD_ENCRYPTION", "SUBJECT_KEYS");
+        for (JsonNode drain : drains) {
+            assertThat(drain.path("complete").asBoolean()).isTrue();
+            assertThat(drain.path("changes").asLong())
+                    .isEqualTo(results.at("/measurements/backlogChanges").asLong());
+        }
+        assertEncryptedWhatTheyDrained(results);
+    }
+
+    /**
+     * Each encrypting variant made one data key per tenant (and keys per subject where it has
+     * them), and every live row it wrote holds ciphertext in both encrypted fields.
+     */
+    private static void assertEncryptedWhatTheyDrained(JsonNode results) {
+        JsonNode targets = results.at("/measurements/encryptedTargets");
+        for (JobVariant variant :
+                new JobVariant[] {JobVariant.FIELD_ENCRYPTION, JobVariant.SUBJECT_KEYS}) {
+            JsonNode target = targets.path(variant.id());
+            assertThat(target.path("liveRows").asLong()).as("%s live rows", variant).isPositive();
+            assertThat(target.path("encryptedRows").asLong())
+                    .as("%s rows with both fields encrypted", variant)
+                    .isEqualTo(target.path("liveRows").asLong());
+            assertThat(target.at("/dataKeys/tenant").asLong())
+                    .isEqualTo(WorkloadSchema.TENANTS.size());
+        }
+        assertThat(targets.at("/encrypt_fields/dataKeys/subject").isMissingNode()).isTrue();
+        assertThat(targets.at("/subject_keys/dataKeys/subject").asLong()).isPositive();
     }
 
     @Test
