@@ -91,10 +91,10 @@ public final class BenchmarkRunner implements Callable<Integer> {
 
     /**
      * The drains of {@code --only protect}. The warm-up first, as in the full run; then the
-     * per-subject keys, because the drain right after the warm-up is still slower (in four runs it
-     * used a quarter of a core more "GC, JIT" CPU than the drains after it, and whichever variant
-     * ran there lost 10–20 % of its rate): so R17 compares two warm drains, and R18's numerator,
-     * paying that instead, errs on the slow side.
+     * per-subject keys, because the drain right after the warm-up is still slowed by the JVM (it
+     * used 0.1 to 0.3 cores more "GC, JIT" CPU than the drains after it, and R17 was 0.82 with the
+     * encrypting drain there, 0.97 to 1.18 with the others): so R17 compares two warm drains, and
+     * R18's numerator, paying that instead, errs on the slow side.
      */
     private static final List<JobVariant> PROTECT_DRAINS =
             List.of(
