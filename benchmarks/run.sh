@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # Syncline's benchmarks: builds what they need, then runs them.
-#   benchmarks/run.sh                 the end-to-end ratios (about 6 minutes), table + results/<timestamp>.json
+#   benchmarks/run.sh                 the end-to-end ratios (about 6 minutes, plus about 2 for R17/R18's
+#                                     drains), table + results/<timestamp>.json
 #   benchmarks/run.sh --quick         the same at smoke-test size (about a minute and a half)
 #   benchmarks/run.sh --jmh           the JMH micro-benchmarks of the per-record code (about 2 minutes)
 #   benchmarks/run.sh --jfr ...       also records a JFR profile of the run to benchmarks/target/run.jfr
@@ -8,6 +9,9 @@
 #   benchmarks/run.sh --only jdbc     only R8 (the JDBC target-table sink against a plain batched upsert)
 #   benchmarks/run.sh --only backfill only R16 (syncline backfill against a plain JDBC copy, about a
 #                                     minute), results/<timestamp>-backfill.json; with --quick too
+#   benchmarks/run.sh --only protect  only R17/R18 (the backlog drained with two fields encrypted, under
+#                                     tenant keys and under per-subject keys, against the same job without
+#                                     encryption; about 4-5 minutes), results/<timestamp>-protect.json
 # Other options (--parallelism N, --checkpoint-interval 2s, --rates 4000,8000, --out DIR, --only) go to the
 # runner; see --help. Logs go to benchmarks/target/benchmarks.log; JAVA_OPTS is passed to the JVM.
 set -euo pipefail
