@@ -23,6 +23,18 @@ public final class ErrorCodes {
     /** The record is not a Debezium change envelope. */
     public static final String MALFORMED_RECORD = "MALFORMED_RECORD";
 
+    /**
+     * A message on a Debezium topic is not a Debezium change event: not JSON, an unreadable schema
+     * envelope, no {@code op}, no row image, or no source position.
+     */
+    public static final String DEBEZIUM_MALFORMED = "DEBEZIUM_MALFORMED";
+
+    /**
+     * A Debezium change comes from a connector whose source position Syncline cannot order (only
+     * postgresql, mysql and mariadb are read).
+     */
+    public static final String DEBEZIUM_UNSUPPORTED_CONNECTOR = "DEBEZIUM_UNSUPPORTED_CONNECTOR";
+
     /** A message on the control topic could not be read or names no command Syncline knows. */
     public static final String CONTROL_COMMAND_INVALID = "CONTROL_COMMAND_INVALID";
 

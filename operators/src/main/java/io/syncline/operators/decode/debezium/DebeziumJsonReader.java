@@ -1,0 +1,259 @@
+package io.syncline.operators.decode.debezium;
+
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.DeserializationFeature;
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.json.JsonMapper;
+import io.syncline.operators.decode.ConnectValues;
+import io.syncline.operators.decode.UnsupportedValueException;
+import io.syncline.schema.FieldKind;
+import io.syncline.schema.FieldValue;
+import java.util.Iterator;
+import java.util.LinkedHashMap;
+import java.util.LinkedHashSet;
+import java.util.Map;
+import java.util.Set;
+import org.apache.kafka.connect.data.Field;
+import org.apache.kafka.connect.data.SchemaAndValue;
+import org.apache.kafka.connect.data.Struct;
+import org.apache.kafka.connect.errors.DataException;
+import org.apache.kafka.connect.json.JsonConverter;
+import org.apache.kafka.connect.json.JsonConverterConfig;
+
+/**
+ * Reads the JSON a Debezium connector wrote through Kafka Connect's JsonConverter, with {@code
+ * schemas.enable=true} (a {@code schema}/{@code payload} wrapper) or {@code false} (the bare
+ * payload). With a schema, Connect's own converter rebuilds the Structs, so values are typed
+ * exactly as the Postgres decoder types them ({@link ConnectValues}); without one, kinds are
+ * inferred from the JSON.
+ */
+final class DebeziumJsonReader {
+
+    /** The message is not one the reader can make sense of; the message says why. */
+    static final class MalformedMessageException extends Exception {
+        private static final long serialVersionUID = 1L;
+
+        MalformedMessageException(String message) {
+            super(message);
+        }
+    }
+
+    private static final ObjectMapper JSON =
+            JsonMapper.builder().enable(DeserializationFeature.FAIL_ON_TRAILING_TOKENS).build();
+
+    private final JsonConverter withSchemas = new JsonConverter();
+
+    DebeziumJsonReader() {
+        withSchemas.configure(Map.of(JsonConverterConfig.SCHEMAS_ENABLE_CONFIG, true), false);
+    }
+
+    /**
+     * The envelope in {@code value}, or null when it carries no payload (a tombstone written with a
+     * schema wrapper).
+     */
+    DebeziumEnvelope read(String topic, byte[] value)
+            throws MalformedMessageException, UnsupportedValueException {
+        JsonNode root = parse(value, "value");
+        if (hasSchemaWrapper(root)) {
+            if (root.get("schema").isNull()) {
+                return root.get("payload").isNull() ? null : fromJson(root.get("payload"));
+            }
+            String mismatch =
+                    PayloadTypeCheck.firstMismatch(root.get("schema"), root.get("payload"));
+            if (mismatch != null) {
+                throw new MalformedMessageException(mismatch);
+            }
+            SchemaAndValue connect;
+            try {
+                connect = withSchemas.toConnectData(topic, value);
+            } catch (DataException e) {
+                throw new MalformedMessageException(
+                        "its schema envelope cannot be read (" + e.getMessage() + ")");
+            }
+            if (connect.value() == null) {
+                return null;
+            }
+            if (!(connect.value() instanceof Struct struct)) {
+                throw new MalformedMessageException("its payload is not a JSON object");
+            }
+            return fromStruct(struct);
+        }
+        return fromJson(root);
+    }
+
+    /** The fields of a record key, with or without a schema wrapper; empty when there is none. */
+    Map<String, FieldValue> readKey(String topic, byte[] key)
+            throws MalformedMessageException, UnsupportedValueException {
+        if (key == null) {
+            return Map.of();
+        }
+        JsonNode root = parse(key, "key");
+        if (hasSchemaWrapper(root) && !root.get("schema").isNull()) {
+            String mismatch =
+                    PayloadTypeCheck.firstMismatch(root.get("schema"), root.get("payload"));
+            if (mismatch != null) {
+                throw new MalformedMessageException("its key's " + mismatch);
+            }
+            Object connect;
+            try {
+                connect = withSchemas.toConnectData(topic, key).value();
+            } catch (DataException e) {
+                throw new MalformedMessageException(
+                        "its key's schema envelope cannot be read (" + e.getMessage() + ")");
+            }
+            return connect instanceof Struct struct ? imageOf(struct) : Map.of();
+        }
+        JsonNode payload = hasSchemaWrapper(root) ? root.get("payload") : root;
+        return payload.isObject() ? imageOf(payload) : Map.of();
+    }
+
+    private static JsonNode parse(byte[] bytes, String part) throws MalformedMessageException {
+        JsonNode root;
+        try {
+            root = JSON.readTree(bytes);
+        } catch (java.io.IOException e) {
+            String reason =
+                    e instanceof JsonProcessingException json ? json.getOriginalMessage() : "";
+            throw new MalformedMessageException("its " + part + " is not JSON (" + reason + ")");
+        }
+        if (root == null || !root.isObject()) {
+            throw new MalformedMessageException("its " + part + " is not a JSON object");
+        }
+        return root;
+    }
+
+    private static boolean hasSchemaWrapper(JsonNode root) {
+        return root.size() == 2 && root.has("schema") && root.has("payload");
+    }
+
+    private static DebeziumEnvelope fromStruct(Struct envelope) throws UnsupportedValueException {
+        Set<String> present = new LinkedHashSet<>();
+        for (Field field : envelope.schema().fields()) {
+            if (envelope.get(field) != null) {
+                present.add(field.name());
+            }
+        }
+        Struct source = structOrNull(envelope, "source");
+        Map<String, Object> sourceValues = null;
+        if (source != null) {
+            sourceValues = new LinkedHashMap<>();
+            for (Field field : source.schema().fields()) {
+                Object value = source.get(field);
+                if (value != null && !(value instanceof Struct)) {
+                    sourceValues.put(field.name(), value);
+                }
+            }
+        }
+        Struct before = structOrNull(envelope, "before");
+        Struct after = structOrNull(envelope, "after");
+        Struct transaction = structOrNull(envelope, "transaction");
+        Object op = valueOrNull(envelope, "op");
+        Object tsMs = valueOrNull(envelope, "ts_ms");
+        Object transactionId = transaction == null ? null : valueOrNull(transaction, "id");
+        return new DebeziumEnvelope(
+                present,
+                op == null ? null : op.toString(),
+                sourceValues,
+                before == null ? null : imageOf(before),
+                after == null ? null : imageOf(after),
+                tsMs instanceof Number n ? n.longValue() : null,
+                transactionId == null ? null : transactionId.toString());
+    }
+
+    private static DebeziumEnvelope fromJson(JsonNode envelope) throws MalformedMessageException {
+        if (!envelope.isObject()) {
+            throw new MalformedMessageException("its payload is not a JSON object");
+        }
+        Set<String> present = new LinkedHashSet<>();
+        for (Iterator<Map.Entry<String, JsonNode>> it = envelope.fields(); it.hasNext(); ) {
+            Map.Entry<String, JsonNode> field = it.next();
+            if (!field.getValue().isNull()) {
+                present.add(field.getKey());
+            }
+        }
+        JsonNode source = objectOrNull(envelope, "source");
+        Map<String, Object> sourceValues = null;
+        if (source != null) {
+            sourceValues = new LinkedHashMap<>();
+            for (Iterator<Map.Entry<String, JsonNode>> it = source.fields(); it.hasNext(); ) {
+                Map.Entry<String, JsonNode> field = it.next();
+                JsonNode value = field.getValue();
+                if (value.isIntegralNumber() && value.canConvertToLong()) {
+                    sourceValues.put(field.getKey(), value.longValue());
+                } else if (value.isValueNode() && !value.isNull()) {
+                    sourceValues.put(field.getKey(), value.asText());
+                }
+            }
+        }
+        JsonNode before = objectOrNull(envelope, "before");
+        JsonNode after = objectOrNull(envelope, "after");
+        JsonNode transaction = objectOrNull(envelope, "transaction");
+        JsonNode op = envelope.get("op");
+        JsonNode tsMs = envelope.get("ts_ms");
+        JsonNode transactionId = transaction == null ? null : transaction.get("id");
+        return new DebeziumEnvelope(
+                present,
+                op == null || op.isNull() ? null : op.asText(),
+                sourceValues,
+                before == null ? null : imageOf(before),
+                after == null ? null : imageOf(after),
+                tsMs != null && tsMs.isIntegralNumber() ? tsMs.longValue() : null,
+                transactionId == null || transactionId.isNull() ? null : transactionId.asText());
+    }
+
+    private static Map<String, FieldValue> imageOf(Struct row) throws UnsupportedValueException {
+        Map<String, FieldValue> image = new LinkedHashMap<>(row.schema().fields().size() * 2);
+        for (Field field : row.schema().fields()) {
+            image.put(field.name(), ConnectValues.convert(row, field));
+        }
+        return image;
+    }
+
+    private static Map<String, FieldValue> imageOf(JsonNode row) {
+        Map<String, FieldValue> image = new LinkedHashMap<>(row.size() * 2);
+        for (Iterator<Map.Entry<String, JsonNode>> it = row.fields(); it.hasNext(); ) {
+            Map.Entry<String, JsonNode> field = it.next();
+            image.put(field.getKey(), inferred(field.getValue()));
+        }
+        return image;
+    }
+
+    /**
+     * A value without a schema, typed by its JSON form: whole numbers as LONG (DECIMAL when too
+     * big), other numbers as DOUBLE, nested objects and arrays as JSON text.
+     */
+    static FieldValue inferred(JsonNode value) {
+        if (value.isNull()) {
+            return new FieldValue(FieldKind.UNKNOWN, null);
+        }
+        if (value.isBoolean()) {
+            return new FieldValue(FieldKind.BOOLEAN, value.booleanValue());
+        }
+        if (value.isIntegralNumber()) {
+            return value.canConvertToLong()
+                    ? new FieldValue(FieldKind.LONG, value.longValue())
+                    : new FieldValue(FieldKind.DECIMAL, value.bigIntegerValue().toString());
+        }
+        if (value.isNumber()) {
+            return new FieldValue(FieldKind.DOUBLE, value.doubleValue());
+        }
+        if (value.isTextual()) {
+            return new FieldValue(FieldKind.STRING, value.textValue());
+        }
+        return new FieldValue(FieldKind.JSON, value.toString());
+    }
+
+    private static Struct structOrNull(Struct struct, String name) {
+        return valueOrNull(struct, name) instanceof Struct nested ? nested : null;
+    }
+
+    private static Object valueOrNull(Struct struct, String name) {
+        return struct.schema().field(name) == null ? null : struct.get(name);
+    }
+
+    private static JsonNode objectOrNull(JsonNode node, String name) {
+        JsonNode value = node.get(name);
+        return value != null && value.isObject() ? value : null;
+    }
+}
