@@ -284,7 +284,7 @@ public final class DebeziumJsonDecoder implements Serializable {
         if (fields.contains("status") && fields.contains("id")) {
             return new DecodeOutcome.Skipped("transaction boundary");
         }
-        if (HEARTBEAT_FIELDS.containsAll(fields)) {
+        if (fields.equals(HEARTBEAT_FIELDS)) {
             return new DecodeOutcome.Skipped("heartbeat");
         }
         return message.reject(

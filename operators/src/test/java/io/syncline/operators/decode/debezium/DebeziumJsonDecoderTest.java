@@ -388,6 +388,8 @@ class DebeziumJsonDecoderTest {
                                 + "-0@6 has no 'op' field and is neither a schema change,"
                                 + " a transaction boundary nor a heartbeat; only Debezium change events can be"
                                 + " read, so remove other producers from the topic");
+        assertThat(rejected(decoder.decode(TOPIC, 0, 6, null, bytes("{}"), NOW)).getCode())
+                .isEqualTo(ErrorCodes.DEBEZIUM_MALFORMED);
     }
 
     @Test
