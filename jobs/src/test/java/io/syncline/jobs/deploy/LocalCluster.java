@@ -108,15 +108,22 @@ final class LocalCluster implements AutoCloseable {
         }
     }
 
-    /** Waits until {@code count} TaskManagers are registered with the JobManager. */
+    /**
+     * Waits until {@code count} TaskManagers are registered with the JobManager, as both {@code
+     * /taskmanagers} and {@code /overview} say: the REST handlers cache their answers separately,
+     * so one can count a new TaskManager a moment before the other.
+     */
     void awaitTaskManagers(int count) throws Exception {
         Poll.until(
                 Duration.ofSeconds(60),
                 count + " TaskManagers registered at " + rest,
                 () -> {
                     JsonNode taskManagers = get("/taskmanagers");
+                    JsonNode overview = get("/overview");
                     return taskManagers != null
-                            && taskManagers.path("taskmanagers").size() == count;
+                            && taskManagers.path("taskmanagers").size() == count
+                            && overview != null
+                            && overview.path("taskmanagers").asInt() == count;
                 });
     }
 
