@@ -22,12 +22,14 @@ public final class ErrorProtection {
     private final Sealing sealing;
     private final Subjects subjects;
     private final Set<String> maskedAnywhere;
+    private final Masking masking;
 
     public ErrorProtection(Classification classification, FieldCipher cipher) {
         this.classification = classification;
         this.sealing = new Sealing(cipher);
         this.subjects = new Subjects(classification);
         this.maskedAnywhere = classification.maskedAnywhere();
+        this.masking = new Masking(maskedAnywhere);
     }
 
     /** Whether any field is masked at all; if not, errors go out as they are. */
@@ -53,8 +55,8 @@ public final class ErrorProtection {
             collect(change.getAfter(), masked, values);
         }
         ErrorRecord.Builder protectedError = ErrorRecord.newBuilder(error);
-        protectedError.setMessage(Masking.mask(error.getMessage(), maskedAnywhere, values));
-        protectedError.setPayload(Masking.mask(error.getPayload(), maskedAnywhere, values));
+        protectedError.setMessage(masking.mask(error.getMessage(), values));
+        protectedError.setPayload(masking.mask(error.getPayload(), values));
         if (!masked.isEmpty()) {
             protectedError.setChange(seal(change, masked, keys));
         }

@@ -14,6 +14,7 @@ public final class ErrorSealer implements Serializable, AutoCloseable {
 
     private final Classification classification;
     private final DataKeysFactory keysFactory;
+    private final boolean masksAny;
 
     private transient ErrorProtection protection;
     private transient DataKeys keys;
@@ -24,11 +25,12 @@ public final class ErrorSealer implements Serializable, AutoCloseable {
     public ErrorSealer(Classification classification, DataKeysFactory keysFactory) {
         this.classification = Objects.requireNonNull(classification, "classification");
         this.keysFactory = keysFactory;
+        this.masksAny = !classification.maskedAnywhere().isEmpty();
     }
 
     /** Whether any field is masked; if not, {@link #seal} returns errors as they are. */
     public boolean masksAny() {
-        return !classification.maskedAnywhere().isEmpty();
+        return masksAny;
     }
 
     /** {@code error} without plaintext of masked fields. */

@@ -24,32 +24,39 @@ public final class Masking {
      */
     static final int MIN_SCRUBBED_LENGTH = 3;
 
-    private Masking() {}
+    // Null when no field name is masked.
+    private final Pattern json;
+    private final Pattern assignment;
 
-    /**
-     * {@code text} with the values of fields named {@code names} masked, and every {@code value}.
-     */
-    public static String mask(String text, Set<String> names, Collection<String> values) {
-        if (text == null || text.isEmpty()) {
-            return text;
+    /** Masking of the values of the fields named {@code names}; the patterns compile once. */
+    public Masking(Set<String> names) {
+        if (names.isEmpty()) {
+            json = null;
+            assignment = null;
+            return;
         }
-        String masked = names.isEmpty() ? text : maskNamed(text, names);
-        return scrub(masked, values);
-    }
-
-    /** {@code text} with the values after {@code name=} and {@code "name":} masked. */
-    static String maskNamed(String text, Set<String> names) {
         String alternatives = names.stream().map(Pattern::quote).collect(Collectors.joining("|"));
-        Pattern json =
+        json =
                 Pattern.compile(
                         "(\"(?:"
                                 + alternatives
                                 + ")\"\\s*:\\s*)(\"(?:[^\"\\\\]|\\\\.)*\"|[^,}\\]\\s]+)");
+        assignment = Pattern.compile("(\\b(?:" + alternatives + ")=)(?!\\*\\*\\*)[^,}\\]]*");
+    }
+
+    /** {@code text} with the values of the named fields masked, and every {@code value}. */
+    public String mask(String text, Collection<String> values) {
+        if (text == null || text.isEmpty()) {
+            return text;
+        }
+        return scrub(json == null ? text : maskNamed(text), values);
+    }
+
+    /** {@code text} with the values after {@code name=} and {@code "name":} masked. */
+    String maskNamed(String text) {
         String masked =
                 json.matcher(text)
                         .replaceAll(m -> Matcher.quoteReplacement(m.group(1) + "\"" + MASK + "\""));
-        Pattern assignment =
-                Pattern.compile("(\\b(?:" + alternatives + ")=)(?!\\*\\*\\*)[^,}\\]]*");
         return assignment
                 .matcher(masked)
                 .replaceAll(m -> Matcher.quoteReplacement(m.group(1) + MASK));
