@@ -35,6 +35,7 @@ import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.Objects;
 import java.util.Optional;
 import java.util.Set;
 import java.util.function.Function;
@@ -59,7 +60,6 @@ final class ConfigBinder {
     private static final Duration DEFAULT_RESET_BACKOFF_THRESHOLD = Duration.ofHours(1);
     private static final double DEFAULT_JITTER_FACTOR = 0.1;
     private static final String POSTGRES = "postgres";
-    private static final List<String> SUPPORTED_SOURCE_TYPES = List.of(POSTGRES);
     private static final int DEFAULT_POSTGRES_PORT = 5432;
     private static final String NAME_PREFIX = "syncline_";
     private static final List<String> STARTUP_MODES = List.of("initial", "latest");
@@ -161,7 +161,9 @@ final class ConfigBinder {
         CheckpointSettings checkpoints = checkpoints(root.get("checkpoints"));
         RestartSettings restart = restart(root.get("restart"));
         List<String> tenants = tenants(root.get("tenants"));
-        List<SourceConfig> sources = sources(root.require("sources", sourceExample()), tenants);
+        List<BoundSource> boundSources = sources(root.require("sources", sourceExample()), tenants);
+        List<SourceConfig> sources = postgresSources(boundSources);
+        List<ChangeSourceConfig> otherSources = otherSources(boundSources);
         SinkSettings sinks =
                 sinks(root.require("sinks", "{kafka: {...}, target: {...}}"), job, checkpoints);
         ValidationSettings validation = validation(file, root.get("validation"));
@@ -174,7 +176,7 @@ final class ConfigBinder {
                 SecurityBinder.bind(
                         root.get("security"),
                         tree.path("security"),
-                        entityTypes(sources),
+                        entityTypes(boundSources),
                         file.toAbsolutePath().getParent());
         root.rejectUnknownKeys();
         return new SynclineConfig(
@@ -183,6 +185,7 @@ final class ConfigBinder {
                 checkpoints,
                 restart,
                 sources,
+                otherSources,
                 tenants,
                 sinks,
                 validation,
@@ -194,7 +197,7 @@ final class ConfigBinder {
     }
 
     /** The entity types the sources' tables map to. */
-    private static Set<String> entityTypes(List<SourceConfig> sources) {
+    private static Set<String> entityTypes(List<BoundSource> sources) {
         Set<String> entityTypes = new java.util.TreeSet<>();
         sources.forEach(s -> s.tables().forEach(t -> entityTypes.add(t.entityType())));
         return entityTypes;
@@ -280,23 +283,51 @@ final class ConfigBinder {
         return tenants;
     }
 
-    private List<SourceConfig> sources(ConfigNode node, List<String> tenants) {
+    /** A bound entry of {@code sources:}: a Postgres source or a source of another type. */
+    private record BoundSource(ConfigNode node, SourceConfig postgres, ChangeSourceConfig other) {
+
+        /** {@code null} when the source's type is unknown. */
+        String id() {
+            return postgres != null ? postgres.id() : other == null ? null : other.id();
+        }
+
+        List<TableMapping> tables() {
+            return postgres != null
+                    ? postgres.tables()
+                    : other == null ? List.of() : other.tables();
+        }
+    }
+
+    private List<BoundSource> sources(ConfigNode node, List<String> tenants) {
         List<ConfigNode> elements = node.elements();
         if (elements.isEmpty() && !node.isAbsent() && !problems.has(node.path())) {
             node.problem("at least one source is required; e.g. " + sourceExample());
         }
-        List<SourceConfig> sources = new ArrayList<>();
+        List<BoundSource> sources = new ArrayList<>();
         for (ConfigNode element : elements) {
             sources.add(source(element, tenants));
         }
-        checkUniqueSourceIds(elements, sources);
-        checkUniqueSlots(elements, sources);
-        checkTableSettings(elements, sources);
-        checkWriteBackHasPeers(elements, sources);
+        List<SourceConfig> postgres = postgresSources(sources);
+        checkUniqueSourceIds(sources);
+        checkUniqueSlots(postgresNodes(sources), postgres);
+        checkTableSettings(sources);
+        checkWriteBackHasPeers(sources);
         return sources;
     }
 
-    private SourceConfig source(ConfigNode node, List<String> tenants) {
+    private static List<SourceConfig> postgresSources(List<BoundSource> sources) {
+        return sources.stream().map(BoundSource::postgres).filter(Objects::nonNull).toList();
+    }
+
+    private static List<ConfigNode> postgresNodes(List<BoundSource> sources) {
+        return sources.stream().filter(s -> s.postgres() != null).map(BoundSource::node).toList();
+    }
+
+    private static List<ChangeSourceConfig> otherSources(List<BoundSource> sources) {
+        return sources.stream().map(BoundSource::other).filter(Objects::nonNull).toList();
+    }
+
+    private BoundSource source(ConfigNode node, List<String> tenants) {
         ConfigNode idNode = node.get("id");
         String id = idNode.requiredText("crm");
         if (id != null && !LOWER_IDENTIFIER.matcher(id).matches()) {
@@ -308,13 +339,34 @@ final class ConfigBinder {
         }
         ConfigNode typeNode = node.get("type");
         String type = typeNode.text(POSTGRES);
-        if (!SUPPORTED_SOURCE_TYPES.contains(type)) {
+        if (POSTGRES.equals(type)) {
+            return new BoundSource(node, postgresSource(node, id, idNode, tenants), null);
+        }
+        SourceBinder binder = SourceBinders.of(type);
+        if (binder == null) {
             typeNode.problem(
                     "unsupported source type '"
                             + type
                             + "'; supported types: "
-                            + String.join(", ", SUPPORTED_SOURCE_TYPES));
+                            + POSTGRES
+                            + ", "
+                            + String.join(", ", SourceBinders.types()));
+            return new BoundSource(node, null, null);
         }
+        int priority = node.get("priority").integer(0, Integer.MIN_VALUE, Integer.MAX_VALUE);
+        boolean idValid = id != null && !problems.has(idNode.path());
+        SourceContext context =
+                new SourceContext(
+                        idValid ? id : null,
+                        priority,
+                        baseDirectory,
+                        table -> table(table, tenants));
+        return new BoundSource(node, null, binder.bind(node, context));
+    }
+
+    private SourceConfig postgresSource(
+            ConfigNode node, String id, ConfigNode idNode, List<String> tenants) {
+        String type = POSTGRES;
         String hostname = node.get("hostname").requiredText("db.example.com");
         int port = node.get("port").integer(DEFAULT_POSTGRES_PORT, 1, 65_535);
         String database = node.get("database").requiredText("crm");
@@ -1523,11 +1575,11 @@ final class ConfigBinder {
 
     // ---- rules across sources and tables
 
-    private void checkUniqueSourceIds(List<ConfigNode> nodes, List<SourceConfig> sources) {
+    private void checkUniqueSourceIds(List<BoundSource> sources) {
         Map<String, String> firstPathById = new HashMap<>();
         for (int i = 0; i < sources.size(); i++) {
             String id = sources.get(i).id();
-            String path = ConfigPath.key(nodes.get(i).path(), "id");
+            String path = ConfigPath.key(sources.get(i).node().path(), "id");
             if (id == null || problems.has(path)) {
                 continue;
             }
@@ -1545,14 +1597,14 @@ final class ConfigBinder {
     }
 
     /** A write-back source syncs with the others: alone, it has nobody to sync with. */
-    private void checkWriteBackHasPeers(List<ConfigNode> nodes, List<SourceConfig> sources) {
+    private void checkWriteBackHasPeers(List<BoundSource> sources) {
         if (sources.size() > 1) {
             return;
         }
-        for (int i = 0; i < sources.size(); i++) {
-            if (sources.get(i).writeBack()) {
+        for (BoundSource source : sources) {
+            if (source.postgres() != null && source.postgres().writeBack()) {
                 problems.add(
-                        ConfigPath.key(nodes.get(i).path(), "writeBack"),
+                        ConfigPath.key(source.node().path(), "writeBack"),
                         "is true, but this is the only source, so there is no other source to"
                                 + " sync with; add the peer source it exchanges changes with, or"
                                 + " remove writeBack");
@@ -1591,7 +1643,7 @@ final class ConfigBinder {
      * conflict resolution, but from one table per source; and it has one target table, which no
      * other entity type shares.
      */
-    private void checkTableSettings(List<ConfigNode> nodes, List<SourceConfig> sources) {
+    private void checkTableSettings(List<BoundSource> sources) {
         Map<String, String> firstTableByEntityType = new HashMap<>();
         Map<String, String> targetTableByEntityType = new HashMap<>();
         Map<String, String> firstTableByTargetTable = new HashMap<>();
@@ -1600,7 +1652,7 @@ final class ConfigBinder {
             List<TableMapping> tables = sources.get(i).tables();
             for (int j = 0; j < tables.size(); j++) {
                 String tablePath =
-                        ConfigPath.index(ConfigPath.key(nodes.get(i).path(), "tables"), j);
+                        ConfigPath.index(ConfigPath.key(sources.get(i).node().path(), "tables"), j);
                 String entityTypePath = ConfigPath.key(tablePath, "entityType");
                 String targetTablePath = ConfigPath.key(tablePath, "targetTable");
                 TableMapping table = tables.get(j);

@@ -8,6 +8,8 @@ import java.util.List;
  * ConfigLoader}. Immutable; every nested part is a record too.
  *
  * @param file the file it was read from, named in every error message
+ * @param sources the Postgres sources (type {@code postgres}), read by Flink CDC
+ * @param changeSources the sources of every other type, in file order
  * @param tenants allow-list of tenants; empty means every tenant is accepted
  * @param consistency de-duplication, ordering and conflict resolution
  * @param observability quality and lag windows, thresholds, heartbeats and metrics
@@ -21,6 +23,7 @@ public record SynclineConfig(
         CheckpointSettings checkpoints,
         RestartSettings restart,
         List<SourceConfig> sources,
+        List<ChangeSourceConfig> changeSources,
         List<String> tenants,
         SinkSettings sinks,
         ValidationSettings validation,
@@ -33,5 +36,6 @@ public record SynclineConfig(
     public SynclineConfig {
         tenants = List.copyOf(tenants);
         sources = List.copyOf(sources);
+        changeSources = List.copyOf(changeSources);
     }
 }

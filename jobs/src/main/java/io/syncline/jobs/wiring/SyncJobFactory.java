@@ -1,6 +1,7 @@
 package io.syncline.jobs.wiring;
 
 import io.syncline.jobs.SyncJob;
+import io.syncline.jobs.config.ChangeSourceConfig;
 import io.syncline.jobs.config.ConsistencySettings;
 import io.syncline.jobs.config.KafkaSinkSettings;
 import io.syncline.jobs.config.ObservabilitySettings;
@@ -109,14 +110,20 @@ public final class SyncJobFactory {
                                                     table.entityType(), t -> new ArrayList<>())
                                             .add(table));
             for (DiscoveredTable table : tables) {
-                TargetTable targetTable =
-                        targetTableOf(target, table, config.security().classification());
-                prepareTargetTable(target, targetTable);
-                targetTables.put(table.mapping().entityType(), targetTable);
-                targetSinks.put(
-                        table.mapping().entityType(),
-                        Sinks.targetTable(
-                                target, targetTable, errorsTable, protection.errorSealer()));
+                addTargetTable(config, table, targetTables, targetSinks, errorsTable, protection);
+            }
+        }
+        SourceTables sourceTables = new SourceTables(target, targetTables);
+        for (ChangeSourceConfig source : config.changeSources()) {
+            WiredSource wired = ChangeSources.wire(source, config, sourceTables);
+            sources.add(wired.source());
+            priorities.put(source.id(), source.priority());
+            for (DiscoveredTable table : wired.tables()) {
+                // Another source of the entity type made its target table already.
+                if (!targetTables.containsKey(table.mapping().entityType())) {
+                    addTargetTable(
+                            config, table, targetTables, targetSinks, errorsTable, protection);
+                }
             }
         }
         KafkaSinkSettings kafka = config.sinks().kafka();
@@ -165,6 +172,23 @@ public final class SyncJobFactory {
                                 resyncs))
                 .withProtection(protection)
                 .withAudit(audit(config, targetTables, errorsTable, guarantee));
+    }
+
+    /** Creates {@code table}'s target table if missing and adds it and its sink. */
+    private static void addTargetTable(
+            SynclineConfig config,
+            DiscoveredTable table,
+            Map<String, TargetTable> targetTables,
+            Map<String, Sink<ChangeEvent>> targetSinks,
+            ErrorsTable errorsTable,
+            SyncJob.Protection protection) {
+        TargetSettings target = config.sinks().target();
+        TargetTable targetTable = targetTableOf(target, table, config.security().classification());
+        prepareTargetTable(target, targetTable);
+        targetTables.put(table.mapping().entityType(), targetTable);
+        targetSinks.put(
+                table.mapping().entityType(),
+                Sinks.targetTable(target, targetTable, errorsTable, protection.errorSealer()));
     }
 
     /** The protect stage's classification and data keys. */

@@ -68,7 +68,28 @@ public final class TableDiscovery {
 
     private static DiscoveredTable discover(
             Connection connection, SourceConfig source, TableMapping mapping) throws SQLException {
-        String regclass = SqlIdentifiers.qualified(mapping.schemaName(), mapping.tableName());
+        DiscoveredTable table =
+                read(connection, mapping.schemaName(), mapping.tableName(), mapping);
+        if (table == null) {
+            throw new IllegalStateException(
+                    "table "
+                            + mapping.table()
+                            + " of source '"
+                            + source.id()
+                            + "' does not exist; create it or fix the table name");
+        }
+        return table;
+    }
+
+    /**
+     * The table {@code schema.table} as {@code mapping}'s table: its columns (without Syncline's
+     * bookkeeping ones) and the configured key, else its primary key; {@code null} if it does not
+     * exist.
+     */
+    static DiscoveredTable read(
+            Connection connection, String schema, String table, TableMapping mapping)
+            throws SQLException {
+        String regclass = SqlIdentifiers.qualified(schema, table);
         List<TargetColumn> columns = new ArrayList<>();
         boolean exists = false;
         try (PreparedStatement query = connection.prepareStatement(COLUMNS)) {
@@ -76,7 +97,7 @@ public final class TableDiscovery {
             try (ResultSet rows = query.executeQuery()) {
                 while (rows.next()) {
                     exists = true;
-                    // Syncline's own columns (in write-back peers) are no data of the entity.
+                    // Syncline's own columns (in write-back peers and targets) are no entity data.
                     if (!OriginColumns.isBookkeeping(rows.getString(1))) {
                         columns.add(new TargetColumn(rows.getString(1), rows.getString(2)));
                     }
@@ -84,12 +105,7 @@ public final class TableDiscovery {
             }
         }
         if (!exists) {
-            throw new IllegalStateException(
-                    "table "
-                            + mapping.table()
-                            + " of source '"
-                            + source.id()
-                            + "' does not exist; create it or fix the table name");
+            return null;
         }
         List<String> key = mapping.primaryKey();
         if (key.isEmpty()) {
@@ -106,9 +122,10 @@ public final class TableDiscovery {
         if (key.isEmpty()) {
             throw new IllegalStateException(
                     "table "
+                            + regclass
+                            + " has no primary key; add one or set primaryKey for "
                             + mapping.table()
-                            + " has no primary key; add one or set primaryKey for it in the"
-                            + " configuration");
+                            + " in the configuration");
         }
         return new DiscoveredTable(mapping, columns, key);
     }

@@ -778,10 +778,11 @@ class ConfigLoaderTest {
                                 load(
                                         VALID.replace(
                                                 "  - id: crm\n",
-                                                "  - id: crm\n    type: mysql\n")));
+                                                "  - id: crm\n    type: oracle\n")));
 
         assertThat(problemAt(e, "sources[0].type"))
-                .isEqualTo("unsupported source type 'mysql'; supported types: postgres");
+                .startsWith("unsupported source type 'oracle'; supported types: postgres, ")
+                .contains("debezium-kafka");
     }
 
     @Test

@@ -31,12 +31,7 @@ public final class CdcChangeDeserializer
 
     @Override
     public void deserialize(SourceRecord record, Collector<Either<ErrorRecord, ChangeEvent>> out) {
-        DecodeOutcome outcome = decoder.decode(record, clock.instant());
-        if (outcome instanceof DecodeOutcome.Decoded decoded) {
-            out.collect(Either.Right(decoded.event()));
-        } else if (outcome instanceof DecodeOutcome.Rejected rejected) {
-            out.collect(Either.Left(rejected.error()));
-        }
+        DecodedRecords.collect(decoder.decode(record, clock.instant()), out);
     }
 
     @Override

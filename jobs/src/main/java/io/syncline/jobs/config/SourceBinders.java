@@ -1,0 +1,27 @@
+package io.syncline.jobs.config;
+
+import java.util.LinkedHashMap;
+import java.util.Map;
+import java.util.Set;
+
+/** The source types besides {@code postgres}, by the name written in {@code type:}. */
+final class SourceBinders {
+
+    private static final Map<String, SourceBinder> BINDERS = new LinkedHashMap<>();
+
+    static {
+        BINDERS.put(DebeziumKafkaSourceBinder.TYPE, new DebeziumKafkaSourceBinder());
+    }
+
+    private SourceBinders() {}
+
+    /** The binder of {@code type}; {@code null} if there is none. */
+    static SourceBinder of(String type) {
+        return BINDERS.get(type);
+    }
+
+    /** The type names, in the order they are listed in messages. */
+    static Set<String> types() {
+        return BINDERS.keySet();
+    }
+}

@@ -1,0 +1,69 @@
+package io.syncline.jobs.wiring.sources;
+
+import io.syncline.jobs.SyncJob;
+import io.syncline.jobs.config.ChangeSourceConfig;
+import io.syncline.jobs.config.DebeziumKafkaSourceConfig;
+import io.syncline.jobs.config.KafkaSinkSettings;
+import io.syncline.jobs.config.SynclineConfig;
+import io.syncline.jobs.wiring.ChangeSourceWiring;
+import io.syncline.jobs.wiring.DiscoveredTable;
+import io.syncline.jobs.wiring.PostgresCdcSources;
+import io.syncline.jobs.wiring.SourceTables;
+import io.syncline.jobs.wiring.WiredSource;
+import io.syncline.operators.decode.debezium.DebeziumJsonDecoder;
+import io.syncline.operators.decode.debezium.DebeziumKafkaDeserializer;
+import io.syncline.schema.ChangeEvent;
+import io.syncline.schema.ErrorRecord;
+import java.time.Clock;
+import java.util.List;
+import java.util.Properties;
+import java.util.Set;
+import org.apache.flink.connector.kafka.source.KafkaSource;
+import org.apache.flink.connector.kafka.source.enumerator.initializer.OffsetsInitializer;
+import org.apache.flink.types.Either;
+import org.apache.kafka.clients.consumer.OffsetResetStrategy;
+
+/**
+ * Reads Debezium topics with a {@code KafkaSource} in {@code read_committed}: its offsets are in
+ * Flink's checkpoints, so a restored job reads on from where its last checkpoint was.
+ */
+public final class DebeziumKafkaSources implements ChangeSourceWiring {
+
+    @Override
+    public WiredSource wire(ChangeSourceConfig config, SynclineConfig sync, SourceTables tables) {
+        DebeziumKafkaSourceConfig source = (DebeziumKafkaSourceConfig) config;
+        List<DiscoveredTable> discovered = tables.resolve(source);
+        DebeziumJsonDecoder decoder =
+                new DebeziumJsonDecoder(
+                        source.id(),
+                        PostgresCdcSources.bindings(discovered),
+                        Set.copyOf(sync.tenants()));
+        KafkaSinkSettings kafka = sync.sinks().kafka();
+        boolean sameCluster = source.bootstrapServers() == null;
+        Properties consumer = new Properties();
+        if (sameCluster) {
+            // The sinks' cluster: its client settings (TLS, SASL) hold for reading too.
+            consumer.putAll(kafka.properties());
+            consumer.keySet().removeIf(key -> key.toString().startsWith("compression"));
+        }
+        consumer.putAll(source.properties());
+        consumer.setProperty("isolation.level", "read_committed");
+        KafkaSource<Either<ErrorRecord, ChangeEvent>> kafkaSource =
+                KafkaSource.<Either<ErrorRecord, ChangeEvent>>builder()
+                        .setBootstrapServers(
+                                sameCluster ? kafka.bootstrapServers() : source.bootstrapServers())
+                        .setTopics(source.topics())
+                        .setGroupId(source.groupId())
+                        .setStartingOffsets(startingOffsets(source.startingOffsets()))
+                        .setDeserializer(new DebeziumKafkaDeserializer(decoder, Clock.systemUTC()))
+                        .setProperties(consumer)
+                        .build();
+        return new WiredSource(new SyncJob.ChangeSource(source.id(), kafkaSource), discovered);
+    }
+
+    private static OffsetsInitializer startingOffsets(String startingOffsets) {
+        return "latest".equals(startingOffsets)
+                ? OffsetsInitializer.committedOffsets(OffsetResetStrategy.LATEST)
+                : OffsetsInitializer.committedOffsets(OffsetResetStrategy.EARLIEST);
+    }
+}
