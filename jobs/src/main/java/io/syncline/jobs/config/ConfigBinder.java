@@ -517,9 +517,10 @@ final class ConfigBinder {
 
     private KafkaSinkSettings kafka(
             ConfigNode node, JobSettings job, CheckpointSettings checkpoints) {
+        EventHubsBinder.EventHubs eventHubs = EventHubsBinder.bind(node.get("eventHubs"));
         ConfigNode serversNode = node.get("bootstrapServers");
-        String bootstrapServers = serversNode.requiredText("kafka-1:9092,kafka-2:9092");
-        if (bootstrapServers != null) {
+        String bootstrapServers = EventHubsBinder.bootstrapServers(eventHubs, serversNode, true);
+        if (bootstrapServers != null && eventHubs == null) {
             checkBootstrapServers(serversNode, bootstrapServers);
         }
         Map<String, String> topics = new LinkedHashMap<>();
@@ -555,9 +556,14 @@ final class ConfigBinder {
                                                 + " is set by Syncline; use sinks.kafka."
                                                 + MANAGED_KAFKA_PROPERTIES.get(key)
                                                 + " instead"));
-        properties =
-                TlsBinder.kafkaProperties(
-                        node.get("tls"), propertiesNode, properties, baseDirectory);
+        ConfigNode tlsNode = node.get("tls");
+        if (eventHubs != null && !tlsNode.isAbsent()) {
+            tlsNode.problem(
+                    "is not needed with eventHubs, which connects with TLS and the system's"
+                            + " trusted certificates; remove it");
+        }
+        properties = TlsBinder.kafkaProperties(tlsNode, propertiesNode, properties, baseDirectory);
+        properties = EventHubsBinder.properties(eventHubs, propertiesNode, properties);
         node.rejectUnknownKeys();
         return new KafkaSinkSettings(
                 bootstrapServers,

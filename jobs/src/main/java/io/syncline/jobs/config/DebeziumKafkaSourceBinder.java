@@ -13,7 +13,9 @@ final class DebeziumKafkaSourceBinder implements SourceBinder {
 
     @Override
     public ChangeSourceConfig bind(ConfigNode node, SourceContext context) {
-        String bootstrapServers = node.get("bootstrapServers").text(null);
+        EventHubsBinder.EventHubs eventHubs = EventHubsBinder.bind(node.get("eventHubs"));
+        String bootstrapServers =
+                EventHubsBinder.bootstrapServers(eventHubs, node.get("bootstrapServers"), false);
         ConfigNode topicsNode = node.require("topics", "[crm.public.customers]");
         List<String> topics = topicsNode.texts();
         if (topics.isEmpty() && !topicsNode.isAbsent()) {
@@ -23,7 +25,9 @@ final class DebeziumKafkaSourceBinder implements SourceBinder {
                 node.get("groupId").text(context.id() == null ? null : "syncline-" + context.id());
         String startingOffsets = oneOf(node.get("startingOffsets"), STARTING_OFFSETS);
         String format = oneOf(node.get("format"), FORMATS);
-        Map<String, String> properties = node.get("properties").textMap();
+        ConfigNode propertiesNode = node.get("properties");
+        Map<String, String> properties =
+                EventHubsBinder.properties(eventHubs, propertiesNode, propertiesNode.textMap());
         SourceContext.Tables tables =
                 context.tables(
                         node,
