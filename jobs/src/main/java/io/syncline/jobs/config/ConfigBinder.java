@@ -517,8 +517,8 @@ final class ConfigBinder {
 
     private KafkaSinkSettings kafka(
             ConfigNode node, JobSettings job, CheckpointSettings checkpoints) {
-        EventHubsBinder.EventHubs eventHubs = EventHubsBinder.bind(node.get("eventHubs"));
         ConfigNode serversNode = node.get("bootstrapServers");
+        EventHubsBinder.EventHubs eventHubs = EventHubsBinder.bind(node.get("eventHubs"));
         String bootstrapServers = EventHubsBinder.bootstrapServers(eventHubs, serversNode, true);
         if (bootstrapServers != null && eventHubs == null) {
             checkBootstrapServers(serversNode, bootstrapServers);

@@ -438,7 +438,7 @@ class ConfigLoaderTest {
                             assertThat(p.message())
                                     .isEqualTo(
                                             "unknown key 'bootstrapServer'; did you mean 'bootstrapServers'?"
-                                                    + " Known keys: bootstrapServers, changeTopic, errorTopic,"
+                                                    + " Known keys: bootstrapServers, eventHubs, changeTopic, errorTopic,"
                                                     + " controlTopic, conflictTopic, qualityTopic,"
                                                     + " alertTopic, auditTopic, transactionalIdPrefix,"
                                                     + " transactionTimeout, properties, tls");
