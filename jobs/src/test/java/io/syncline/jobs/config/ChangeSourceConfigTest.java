@@ -1,12 +1,10 @@
 package io.syncline.jobs.config;
 
+import static io.syncline.jobs.config.ConfigFiles.problem;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.entry;
 
 import io.syncline.operators.sink.TargetColumn;
-import java.io.IOException;
-import java.io.UncheckedIOException;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
 import org.junit.jupiter.api.Test;
@@ -150,33 +148,10 @@ class ChangeSourceConfigTest {
     }
 
     private SynclineConfig load(String sources) {
-        return ConfigLoader.load(write("sources:\n" + sources + SINKS), name -> null);
+        return ConfigFiles.load(directory, "sources:\n" + sources + SINKS);
     }
 
     private ConfigException failure(String sources) {
-        try {
-            load(sources);
-        } catch (ConfigException e) {
-            return e;
-        }
-        throw new AssertionError("expected a ConfigException");
-    }
-
-    private static String problem(ConfigException e, String path) {
-        return e.problems().stream()
-                .filter(p -> p.path().equals(path))
-                .map(ConfigProblem::message)
-                .findFirst()
-                .orElseThrow(() -> new AssertionError("no problem at " + path + " in\n" + e));
-    }
-
-    private Path write(String yaml) {
-        Path file = directory.resolve("syncline.yaml");
-        try {
-            Files.writeString(file, yaml);
-        } catch (IOException e) {
-            throw new UncheckedIOException(e);
-        }
-        return file;
+        return ConfigFiles.failure(directory, "sources:\n" + sources + SINKS);
     }
 }

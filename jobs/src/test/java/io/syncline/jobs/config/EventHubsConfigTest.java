@@ -1,15 +1,14 @@
 package io.syncline.jobs.config;
 
+import static io.syncline.jobs.config.ConfigFiles.problem;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.entry;
 
 import com.sun.net.httpserver.HttpServer;
 import java.io.IOException;
-import java.io.UncheckedIOException;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Instant;
 import java.util.Base64;
@@ -287,8 +286,15 @@ class EventHubsConfigTest {
     }
 
     private SynclineConfig load(String sinks, String moreSources) {
-        String yaml =
-                """
+        return ConfigFiles.load(directory, yaml(sinks, moreSources));
+    }
+
+    private ConfigException failure(String sinks) {
+        return ConfigFiles.failure(directory, yaml(sinks, ""));
+    }
+
+    private static String yaml(String sinks, String moreSources) {
+        return """
                 sources:
                   - id: crm
                     hostname: db.internal
@@ -297,31 +303,7 @@ class EventHubsConfigTest {
                     tables:
                       - {table: public.customers, entityType: customer, tenantColumn: tenant_id}
                 """
-                        + moreSources
-                        + sinks;
-        Path file = directory.resolve("syncline.yaml");
-        try {
-            Files.writeString(file, yaml);
-        } catch (IOException e) {
-            throw new UncheckedIOException(e);
-        }
-        return ConfigLoader.load(file, name -> null);
-    }
-
-    private ConfigException failure(String sinks) {
-        try {
-            load(sinks, "");
-        } catch (ConfigException e) {
-            return e;
-        }
-        throw new AssertionError("expected a ConfigException");
-    }
-
-    private static String problem(ConfigException e, String path) {
-        return e.problems().stream()
-                .filter(p -> p.path().equals(path))
-                .map(ConfigProblem::message)
-                .findFirst()
-                .orElseThrow(() -> new AssertionError("no problem at " + path + " in\n" + e));
+                + moreSources
+                + sinks;
     }
 }

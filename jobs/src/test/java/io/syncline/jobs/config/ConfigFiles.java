@@ -1,0 +1,42 @@
+package io.syncline.jobs.config;
+
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+
+/** Loads configuration text from a file, as {@code syncline} does, for the binder's tests. */
+final class ConfigFiles {
+
+    private ConfigFiles() {}
+
+    /** {@code yaml} written to {@code syncline.yaml} in {@code directory} and loaded. */
+    static SynclineConfig load(Path directory, String yaml) {
+        Path file = directory.resolve("syncline.yaml");
+        try {
+            Files.writeString(file, yaml);
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+        return ConfigLoader.load(file, name -> null);
+    }
+
+    /** The problems of {@code yaml}, which must have some. */
+    static ConfigException failure(Path directory, String yaml) {
+        try {
+            load(directory, yaml);
+        } catch (ConfigException e) {
+            return e;
+        }
+        throw new AssertionError("expected a ConfigException");
+    }
+
+    /** The message of the problem at {@code path}. */
+    static String problem(ConfigException e, String path) {
+        return e.problems().stream()
+                .filter(p -> p.path().equals(path))
+                .map(ConfigProblem::message)
+                .findFirst()
+                .orElseThrow(() -> new AssertionError("no problem at " + path + " in\n" + e));
+    }
+}
