@@ -14,7 +14,6 @@ import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
 import java.util.Map;
 import java.util.Set;
-import org.apache.kafka.connect.data.Field;
 import org.apache.kafka.connect.data.SchemaAndValue;
 import org.apache.kafka.connect.data.Struct;
 import org.apache.kafka.connect.errors.DataException;
@@ -29,15 +28,6 @@ import org.apache.kafka.connect.json.JsonConverterConfig;
  * inferred from the JSON.
  */
 final class DebeziumJsonReader {
-
-    /** The message is not one the reader can make sense of; the message says why. */
-    static final class MalformedMessageException extends Exception {
-        private static final long serialVersionUID = 1L;
-
-        MalformedMessageException(String message) {
-            super(message);
-        }
-    }
 
     private static final ObjectMapper JSON =
             JsonMapper.builder().enable(DeserializationFeature.FAIL_ON_TRAILING_TOKENS).build();
@@ -77,7 +67,7 @@ final class DebeziumJsonReader {
             if (!(connect.value() instanceof Struct struct)) {
                 throw new MalformedMessageException("its payload is not a JSON object");
             }
-            return fromStruct(struct);
+            return DebeziumEnvelope.of(struct);
         }
         return fromJson(root);
     }
@@ -102,7 +92,7 @@ final class DebeziumJsonReader {
                 throw new MalformedMessageException(
                         "its key's schema envelope cannot be read (" + e.getMessage() + ")");
             }
-            return connect instanceof Struct struct ? imageOf(struct) : Map.of();
+            return connect instanceof Struct struct ? DebeziumEnvelope.imageOf(struct) : Map.of();
         }
         JsonNode payload = hasSchemaWrapper(root) ? root.get("payload") : root;
         return payload.isObject() ? imageOf(payload) : Map.of();
@@ -125,40 +115,6 @@ final class DebeziumJsonReader {
 
     private static boolean hasSchemaWrapper(JsonNode root) {
         return root.size() == 2 && root.has("schema") && root.has("payload");
-    }
-
-    private static DebeziumEnvelope fromStruct(Struct envelope) throws UnsupportedValueException {
-        Set<String> present = new LinkedHashSet<>();
-        for (Field field : envelope.schema().fields()) {
-            if (envelope.get(field) != null) {
-                present.add(field.name());
-            }
-        }
-        Struct source = structOrNull(envelope, "source");
-        Map<String, Object> sourceValues = null;
-        if (source != null) {
-            sourceValues = new LinkedHashMap<>();
-            for (Field field : source.schema().fields()) {
-                Object value = source.get(field);
-                if (value != null && !(value instanceof Struct)) {
-                    sourceValues.put(field.name(), value);
-                }
-            }
-        }
-        Struct before = structOrNull(envelope, "before");
-        Struct after = structOrNull(envelope, "after");
-        Struct transaction = structOrNull(envelope, "transaction");
-        Object op = valueOrNull(envelope, "op");
-        Object tsMs = valueOrNull(envelope, "ts_ms");
-        Object transactionId = transaction == null ? null : valueOrNull(transaction, "id");
-        return new DebeziumEnvelope(
-                present,
-                op == null ? null : op.toString(),
-                sourceValues,
-                before == null ? null : imageOf(before),
-                after == null ? null : imageOf(after),
-                tsMs instanceof Number n ? n.longValue() : null,
-                transactionId == null ? null : transactionId.toString());
     }
 
     private static DebeziumEnvelope fromJson(JsonNode envelope) throws MalformedMessageException {
@@ -202,14 +158,6 @@ final class DebeziumJsonReader {
                 transactionId == null || transactionId.isNull() ? null : transactionId.asText());
     }
 
-    private static Map<String, FieldValue> imageOf(Struct row) throws UnsupportedValueException {
-        Map<String, FieldValue> image = new LinkedHashMap<>(row.schema().fields().size() * 2);
-        for (Field field : row.schema().fields()) {
-            image.put(field.name(), ConnectValues.convert(row, field));
-        }
-        return image;
-    }
-
     private static Map<String, FieldValue> imageOf(JsonNode row) {
         Map<String, FieldValue> image = new LinkedHashMap<>(row.size() * 2);
         for (Iterator<Map.Entry<String, JsonNode>> it = row.fields(); it.hasNext(); ) {
@@ -242,14 +190,6 @@ final class DebeziumJsonReader {
             return new FieldValue(FieldKind.STRING, value.textValue());
         }
         return new FieldValue(FieldKind.JSON, value.toString());
-    }
-
-    private static Struct structOrNull(Struct struct, String name) {
-        return valueOrNull(struct, name) instanceof Struct nested ? nested : null;
-    }
-
-    private static Object valueOrNull(Struct struct, String name) {
-        return struct.schema().field(name) == null ? null : struct.get(name);
     }
 
     private static JsonNode objectOrNull(JsonNode node, String name) {
