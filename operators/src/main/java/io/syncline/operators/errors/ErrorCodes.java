@@ -24,8 +24,9 @@ public final class ErrorCodes {
     public static final String MALFORMED_RECORD = "MALFORMED_RECORD";
 
     /**
-     * A message on a Debezium topic is not a Debezium change event: not JSON, an unreadable schema
-     * envelope, no {@code op}, no row image, or no source position.
+     * A message on a Debezium topic is not a Debezium change event: not JSON, not Avro in the
+     * Confluent wire format, an unreadable schema envelope, no {@code op}, no row image, or no
+     * source position.
      */
     public static final String DEBEZIUM_MALFORMED = "DEBEZIUM_MALFORMED";
 
@@ -34,6 +35,12 @@ public final class ErrorCodes {
      * postgresql, mysql and mariadb are read).
      */
     public static final String DEBEZIUM_UNSUPPORTED_CONNECTOR = "DEBEZIUM_UNSUPPORTED_CONNECTOR";
+
+    /**
+     * An Avro Debezium message names a schema id the schema registry has no Avro schema under, so
+     * it cannot be read.
+     */
+    public static final String DEBEZIUM_UNKNOWN_SCHEMA = "DEBEZIUM_UNKNOWN_SCHEMA";
 
     /** A message on the control topic could not be read or names no command Syncline knows. */
     public static final String CONTROL_COMMAND_INVALID = "CONTROL_COMMAND_INVALID";
