@@ -1,5 +1,6 @@
 package io.syncline.jobs.config;
 
+import io.syncline.operators.decode.debezium.SchemaRegistrySettings;
 import io.syncline.operators.sink.TargetColumn;
 import java.util.List;
 import java.util.Map;
@@ -15,7 +16,9 @@ import java.util.Map;
  *     monitoring: it restarts from the offsets in its checkpoint)
  * @param startingOffsets {@code earliest} or {@code latest}, where a job without a checkpoint
  *     starts
- * @param format {@code json} (Kafka Connect's JsonConverter, with or without schemas)
+ * @param format {@code json} (Kafka Connect's JsonConverter, with or without schemas) or {@code
+ *     avro} (Confluent's AvroConverter: the wire format with a schema registry)
+ * @param schemaRegistry the registry of the Avro messages' schemas; {@code null} for JSON
  * @param properties extra consumer properties, passed as they are
  * @param tables the captured tables ({@code schema.table} for Postgres connectors, {@code
  *     database.table} for MySQL and MariaDB ones)
@@ -28,6 +31,7 @@ public record DebeziumKafkaSourceConfig(
         String groupId,
         String startingOffsets,
         String format,
+        SchemaRegistrySettings schemaRegistry,
         Map<String, String> properties,
         List<TableMapping> tables,
         Map<String, List<TargetColumn>> declaredColumns)

@@ -4,6 +4,7 @@ import static io.syncline.jobs.config.ConfigFiles.problem;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.entry;
 
+import io.syncline.operators.decode.debezium.SchemaRegistrySettings;
 import io.syncline.operators.sink.TargetColumn;
 import java.nio.file.Path;
 import java.util.List;
@@ -118,13 +119,92 @@ class ChangeSourceConfigTest {
         assertThat(problem(e, "sources[1].id")).contains("source id 'crm' is already used");
         assertThat(problem(e, "sources[1].startingOffsets"))
                 .isEqualTo("'newest' is not one of earliest, latest");
-        assertThat(problem(e, "sources[1].format")).isEqualTo("'protobuf' is not one of json");
+        assertThat(problem(e, "sources[1].format"))
+                .isEqualTo("'protobuf' is not one of json, avro");
         assertThat(problem(e, "sources[1].topics")).contains("at least one topic is required");
         assertThat(problem(e, "sources[1].tables[0].entityType"))
                 .contains("is not a valid entity type");
         assertThat(problem(e, "sources[1].tables[0].columns"))
                 .contains("column 'id' has type 'bigint; drop table x', which is not a Postgres");
         assertThat(problem(e, "sources[1].hostname")).contains("unknown");
+    }
+
+    @Test
+    void anAvroDebeziumSourceNamesItsSchemaRegistry() {
+        SynclineConfig config =
+                load(
+                        """
+                          - id: erp
+                            type: debezium-kafka
+                            format: avro
+                            schemaRegistry:
+                              url: https://registry.internal:8081/
+                              username: syncline
+                              password: s3cret
+                            topics: [erp.public.customers]
+                            tables:
+                              - table: public.customers
+                                entityType: customer
+                                tenantColumn: tenant_id
+                                columns: {id: bigint, tenant_id: text}
+                        """);
+
+        DebeziumKafkaSourceConfig erp = (DebeziumKafkaSourceConfig) config.changeSources().get(0);
+        assertThat(erp.format()).isEqualTo("avro");
+        assertThat(erp.schemaRegistry())
+                .isEqualTo(
+                        new SchemaRegistrySettings(
+                                "https://registry.internal:8081", "syncline", "s3cret"));
+        assertThat(erp.schemaRegistry().toString()).doesNotContain("s3cret");
+    }
+
+    @Test
+    void theSchemaRegistryGoesWithAvroOnly() {
+        ConfigException e =
+                failure(
+                        """
+                          - id: json
+                            type: debezium-kafka
+                            schemaRegistry: {url: http://registry:8081}
+                            topics: [a.public.customers]
+                            tables: [{table: public.customers, entityType: customer, tenant: acme}]
+                          - id: bare
+                            type: debezium-kafka
+                            format: avro
+                            topics: [b.public.customers]
+                            tables: [{table: public.customers, entityType: customer, tenant: acme}]
+                          - id: wrong
+                            type: debezium-kafka
+                            format: avro
+                            schemaRegistry: {url: "registry:8081", user: syncline}
+                            topics: [c.public.customers]
+                            tables: [{table: public.customers, entityType: customer, tenant: acme}]
+                          - id: nouser
+                            type: debezium-kafka
+                            format: avro
+                            schemaRegistry: {url: "http://registry:8081", password: s3cret}
+                            topics: [d.public.customers]
+                            tables: [{table: public.customers, entityType: customer, tenant: acme}]
+                        """);
+
+        assertThat(problem(e, "sources[0].schemaRegistry"))
+                .isEqualTo(
+                        "is only used with format: avro; remove it, or set format: avro if the"
+                                + " connector writes with io.confluent.connect.avro.AvroConverter");
+        assertThat(problem(e, "sources[1].schemaRegistry"))
+                .isEqualTo(
+                        "is required with format: avro, where messages name their schema by its"
+                                + " id in the registry; e.g. {url: http://schema-registry:8081}");
+        assertThat(problem(e, "sources[2].schemaRegistry.url"))
+                .isEqualTo(
+                        "'registry:8081' is not an http or https URL; write the registry's base"
+                                + " URL, e.g. http://schema-registry:8081");
+        assertThat(problem(e, "sources[2].schemaRegistry.user"))
+                .isEqualTo(
+                        "unknown key 'user'; did you mean 'username'? Known keys: url, username,"
+                                + " password");
+        assertThat(problem(e, "sources[3].schemaRegistry.password"))
+                .isEqualTo("needs a username too: the registry signs in with both");
     }
 
     @Test

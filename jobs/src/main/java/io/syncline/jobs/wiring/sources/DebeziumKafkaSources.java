@@ -10,8 +10,11 @@ import io.syncline.jobs.wiring.DiscoveredTable;
 import io.syncline.jobs.wiring.PostgresCdcSources;
 import io.syncline.jobs.wiring.SourceTables;
 import io.syncline.jobs.wiring.WiredSource;
+import io.syncline.operators.decode.TableBinding;
+import io.syncline.operators.decode.debezium.DebeziumAvroDecoder;
 import io.syncline.operators.decode.debezium.DebeziumJsonDecoder;
 import io.syncline.operators.decode.debezium.DebeziumKafkaDeserializer;
+import io.syncline.operators.decode.debezium.DebeziumMessageDecoder;
 import io.syncline.schema.ChangeEvent;
 import io.syncline.schema.ErrorRecord;
 import java.time.Clock;
@@ -25,7 +28,9 @@ import org.apache.kafka.clients.consumer.OffsetResetStrategy;
 
 /**
  * Reads Debezium topics with a {@code KafkaSource} in {@code read_committed}: its offsets are in
- * Flink's checkpoints, so a restored job reads on from where its last checkpoint was.
+ * Flink's checkpoints, so a restored job reads on from where its last checkpoint was. Messages are
+ * JSON or, with {@code format: avro}, Avro in the Confluent wire format whose schemas come from the
+ * source's schema registry.
  */
 public final class DebeziumKafkaSources implements ChangeSourceWiring {
 
@@ -33,9 +38,9 @@ public final class DebeziumKafkaSources implements ChangeSourceWiring {
     public WiredSource wire(ChangeSourceConfig config, SynclineConfig sync, SourceTables tables) {
         DebeziumKafkaSourceConfig source = (DebeziumKafkaSourceConfig) config;
         List<DiscoveredTable> discovered = tables.resolve(source);
-        DebeziumJsonDecoder decoder =
-                new DebeziumJsonDecoder(
-                        source.id(),
+        DebeziumMessageDecoder decoder =
+                decoder(
+                        source,
                         PostgresCdcSources.bindings(discovered),
                         Set.copyOf(sync.tenants()));
         KafkaSinkSettings kafka = sync.sinks().kafka();
@@ -59,6 +64,14 @@ public final class DebeziumKafkaSources implements ChangeSourceWiring {
                         .setProperties(consumer)
                         .build();
         return new WiredSource(new SyncJob.ChangeSource(source.id(), kafkaSource), discovered);
+    }
+
+    /** The decoder of the source's format: Avro with its schema registry, or JSON. */
+    static DebeziumMessageDecoder decoder(
+            DebeziumKafkaSourceConfig source, List<TableBinding> bindings, Set<String> tenants) {
+        return "avro".equals(source.format())
+                ? new DebeziumAvroDecoder(source.id(), bindings, tenants, source.schemaRegistry())
+                : new DebeziumJsonDecoder(source.id(), bindings, tenants);
     }
 
     private static OffsetsInitializer startingOffsets(String startingOffsets) {

@@ -12,18 +12,18 @@ import org.apache.flink.util.Collector;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 
 /**
- * Plugs {@link DebeziumJsonDecoder} into a {@code KafkaSource}: each message of a Debezium topic
- * leaves the source as a change (right) or as the error that says why not (left).
+ * Plugs a {@link DebeziumMessageDecoder} (JSON or Avro) into a {@code KafkaSource}: each message of
+ * a Debezium topic leaves the source as a change (right) or as the error that says why not (left).
  */
 public final class DebeziumKafkaDeserializer
         implements KafkaRecordDeserializationSchema<Either<ErrorRecord, ChangeEvent>> {
 
     private static final long serialVersionUID = 1L;
 
-    private final DebeziumJsonDecoder decoder;
+    private final DebeziumMessageDecoder decoder;
     private final Clock clock;
 
-    public DebeziumKafkaDeserializer(DebeziumJsonDecoder decoder, Clock clock) {
+    public DebeziumKafkaDeserializer(DebeziumMessageDecoder decoder, Clock clock) {
         this.decoder = decoder;
         this.clock = clock;
     }
