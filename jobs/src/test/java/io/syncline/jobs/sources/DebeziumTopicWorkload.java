@@ -60,12 +60,9 @@ final class DebeziumTopicWorkload implements AutoCloseable {
     // target holds is the resolver's applied version, not the source's, so it is not compared.
     private final Map<String, Map<Long, List<String>>> expectedRows = new LinkedHashMap<>();
     private final Set<String> expectedEventIds = new HashSet<>();
-    private final Map<Long, String> liveCustomers = new TreeMap<>();
-    private final Map<Long, String> liveOrders = new TreeMap<>();
-    private final Map<Long, String> liveProducts = new TreeMap<>();
-    private long nextCustomer = 1;
-    private long nextOrder = 1;
-    private long nextProduct = 1;
+    private final Table customers;
+    private final Table orders;
+    private final Table products;
 
     private long lsn = 30_000_000L;
     private long txId = 900;
@@ -79,9 +76,9 @@ final class DebeziumTopicWorkload implements AutoCloseable {
     DebeziumTopicWorkload(String name, EmbeddedKafkaBroker kafka, SchemaRegistryStandIn registry) {
         this.name = name;
         this.registry = registry;
-        for (String table : List.of("customers", "orders", "products")) {
-            expectedRows.put(table, new TreeMap<>());
-        }
+        customers = new Table("customers", "customer", "erp", customersTopic(), 5);
+        orders = new Table("orders", "order", "erp", ordersTopic(), 5);
+        products = new Table("products", "product", "shop", productsTopic(), 6);
         Properties properties = new Properties();
         properties.setProperty(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, kafka.bootstrapServers());
         properties.setProperty(ProducerConfig.ACKS_CONFIG, "all");
@@ -220,106 +217,83 @@ final class DebeziumTopicWorkload implements AutoCloseable {
     }
 
     private void customerChange(String transaction, int order) {
-        String op = operation(liveCustomers);
-        long id = op.equals("c") ? nextCustomer++ : pick(liveCustomers);
-        String tenant = op.equals("c") ? tenant() : liveCustomers.get(id);
-        ObjectNode before = op.equals("c") ? null : customerRow(id, tenant, lsn - 1);
-        ObjectNode after = op.equals("d") ? null : customerRow(id, tenant, lsn);
+        Change change = customers.next();
+        long id = change.id();
+        String tenant = change.tenant();
+        ObjectNode before = change.creates() ? null : customerRow(id, tenant, lsn - 1);
+        ObjectNode after = change.deletes() ? null : customerRow(id, tenant, lsn);
         ObjectNode envelope =
-                envelope(before, after, postgresSource("customers"), op, transaction, order);
+                envelope(
+                        before,
+                        after,
+                        postgresSource("customers"),
+                        change.op(),
+                        transaction,
+                        order);
         byte[] key = customerKey(id);
         send(
-                customersTopic(),
+                customers.topic,
                 key,
                 withSchema(DebeziumSchemas.postgresCustomerEnvelope(erpPrefix()), envelope));
-        if (op.equals("d")) {
-            send(customersTopic(), key, null);
-            liveCustomers.remove(id);
-            expect("customers", id, deletedRow(id, 5));
-        } else {
-            liveCustomers.put(id, tenant);
-            BigDecimal balance = balance(id, lsn);
-            expect(
-                    "customers",
-                    id,
-                    row(
-                            id,
-                            tenant,
-                            "customer " + id + " v" + lsn,
-                            balance.toPlainString(),
-                            SQL_TIMESTAMP.format(EPOCH_OF_ROWS.plusSeconds(lsn % 100_000)),
-                            false));
-        }
-        expectedEventIds.add("erp/" + lsn + "/" + tenant + "/customer/" + id);
+        customers.sent(
+                change,
+                key,
+                String.valueOf(lsn),
+                row(
+                        id,
+                        tenant,
+                        "customer " + id + " v" + lsn,
+                        balance(id, lsn).toPlainString(),
+                        SQL_TIMESTAMP.format(EPOCH_OF_ROWS.plusSeconds(lsn % 100_000)),
+                        false));
     }
 
     private void orderChange(String transaction, int order) {
-        String op = operation(liveOrders);
-        long id = op.equals("c") ? nextOrder++ : pick(liveOrders);
-        String tenant = op.equals("c") ? tenant() : liveOrders.get(id);
-        ObjectNode before = op.equals("c") ? null : orderRow(id, tenant, lsn - 1);
-        ObjectNode after = op.equals("d") ? null : orderRow(id, tenant, lsn);
+        Change change = orders.next();
+        long id = change.id();
+        String tenant = change.tenant();
+        ObjectNode before = change.creates() ? null : orderRow(id, tenant, lsn - 1);
+        ObjectNode after = change.deletes() ? null : orderRow(id, tenant, lsn);
         ObjectNode envelope =
-                envelope(before, after, postgresSource("orders"), op, transaction, order);
+                envelope(before, after, postgresSource("orders"), change.op(), transaction, order);
         byte[] key = bytes(JSON.createObjectNode().put("id", id));
-        send(ordersTopic(), key, bytes(envelope));
-        if (op.equals("d")) {
-            send(ordersTopic(), key, null);
-            liveOrders.remove(id);
-            expect("orders", id, deletedRow(id, 5));
-        } else {
-            liveOrders.put(id, tenant);
-            expect(
-                    "orders",
-                    id,
-                    row(
-                            id,
-                            tenant,
-                            String.valueOf(id * 7),
-                            amount(id, lsn),
-                            lsn % 2 == 0 ? "open" : "paid",
-                            false));
-        }
-        expectedEventIds.add("erp/" + lsn + "/" + tenant + "/order/" + id);
+        send(orders.topic, key, bytes(envelope));
+        orders.sent(
+                change,
+                key,
+                String.valueOf(lsn),
+                row(
+                        id,
+                        tenant,
+                        String.valueOf(id * 7),
+                        amount(id, lsn),
+                        lsn % 2 == 0 ? "open" : "paid",
+                        false));
     }
 
     private void productChange(String gtid, int order) {
-        String op = operation(liveProducts);
-        long id = op.equals("c") ? nextProduct++ : pick(liveProducts);
-        String tenant = op.equals("c") ? tenant() : liveProducts.get(id);
+        Change change = products.next();
+        long id = change.id();
         String note = productsHaveNote ? "note " + binlogPos : null;
+        String name = "product " + id + " at " + binlogPos;
         byte[] message =
-                productMessage(
-                        op,
-                        gtid + "#" + order,
-                        id,
-                        tenant,
-                        "product " + id + " at " + binlogPos,
-                        note);
+                productMessage(change.op(), gtid + "#" + order, id, change.tenant(), name, note);
         GenericRecord key = new GenericData.Record(productKey);
         key.put("id", id);
-        byte[] keyBytes = registry.serialize(productsTopic() + "-key", key);
-        send(productsTopic(), keyBytes, message);
-        String position = "mysql-bin." + String.format("%06d", binlogFile) + ":" + binlogPos;
-        if (op.equals("d")) {
-            send(productsTopic(), keyBytes, null);
-            liveProducts.remove(id);
-            expect("products", id, deletedRow(id, 6));
-        } else {
-            liveProducts.put(id, tenant);
-            expect(
-                    "products",
-                    id,
-                    row(
-                            id,
-                            tenant,
-                            "product " + id + " at " + binlogPos,
-                            price(id, binlogPos).toPlainString(),
-                            SQL_TIMESTAMP.format(EPOCH_OF_ROWS.plusMinutes(binlogPos % 10_000)),
-                            note,
-                            false));
-        }
-        expectedEventIds.add("shop/" + position + "/" + tenant + "/product/" + id);
+        byte[] keyBytes = registry.serialize(products.topic + "-key", key);
+        send(products.topic, keyBytes, message);
+        products.sent(
+                change,
+                keyBytes,
+                "mysql-bin." + String.format("%06d", binlogFile) + ":" + binlogPos,
+                row(
+                        id,
+                        change.tenant(),
+                        name,
+                        price(id, binlogPos).toPlainString(),
+                        SQL_TIMESTAMP.format(EPOCH_OF_ROWS.plusMinutes(binlogPos % 10_000)),
+                        note,
+                        false));
     }
 
     /**
@@ -493,23 +467,6 @@ final class DebeziumTopicWorkload implements AutoCloseable {
                 .getBytes(StandardCharsets.UTF_8);
     }
 
-    private String operation(Map<Long, String> live) {
-        int dice = random.nextInt(10);
-        if (live.isEmpty() || dice < 4) {
-            return "c";
-        }
-        return dice < 8 ? "u" : "d";
-    }
-
-    private long pick(Map<Long, String> live) {
-        List<Long> ids = new ArrayList<>(live.keySet());
-        return ids.get(random.nextInt(ids.size()));
-    }
-
-    private String tenant() {
-        return TENANTS.get(random.nextInt(TENANTS.size()));
-    }
-
     private long eventMillis() {
         return 1_790_000_000_000L + lsn / 10 + binlogPos;
     }
@@ -524,10 +481,6 @@ final class DebeziumTopicWorkload implements AutoCloseable {
 
     private static BigDecimal price(long id, long at) {
         return BigDecimal.valueOf((id * 313 + at) % 100_000, 2);
-    }
-
-    private void expect(String table, long id, List<String> row) {
-        expectedRows.get(table).put(id, row);
     }
 
     private static List<String> row(Object... values) {
@@ -565,5 +518,73 @@ final class DebeziumTopicWorkload implements AutoCloseable {
     @Override
     public void close() {
         producer.close();
+    }
+
+    /** A change the workload makes: {@code c}, {@code u} or {@code d} of a row of a tenant. */
+    private record Change(String op, long id, String tenant) {
+
+        boolean creates() {
+            return op.equals("c");
+        }
+
+        boolean deletes() {
+            return op.equals("d");
+        }
+    }
+
+    /** One captured table: its topic, its live rows, and what its target table must hold. */
+    private final class Table {
+        private final String name;
+        private final String entityType;
+        private final String sourceId;
+        private final String topic;
+        private final int width;
+        private final Map<Long, String> live = new TreeMap<>();
+        private long nextId = 1;
+
+        Table(String name, String entityType, String sourceId, String topic, int width) {
+            this.name = name;
+            this.entityType = entityType;
+            this.sourceId = sourceId;
+            this.topic = topic;
+            this.width = width;
+            expectedRows.put(name, new TreeMap<>());
+        }
+
+        /** A create of a new row (always when none is live), or an update or delete of one. */
+        Change next() {
+            int dice = random.nextInt(10);
+            if (live.isEmpty() || dice < 4) {
+                return new Change("c", nextId++, TENANTS.get(random.nextInt(TENANTS.size())));
+            }
+            List<Long> ids = new ArrayList<>(live.keySet());
+            long id = ids.get(random.nextInt(ids.size()));
+            return new Change(dice < 8 ? "u" : "d", id, live.get(id));
+        }
+
+        /**
+         * {@code change}, sent at {@code position}, is what the target must show: {@code row}, or
+         * after a delete (followed by its tombstone) the key alone.
+         */
+        void sent(Change change, byte[] key, String position, List<String> row) {
+            if (change.deletes()) {
+                send(topic, key, null);
+                live.remove(change.id());
+                expectedRows.get(name).put(change.id(), deletedRow(change.id(), width));
+            } else {
+                live.put(change.id(), change.tenant());
+                expectedRows.get(name).put(change.id(), row);
+            }
+            expectedEventIds.add(
+                    sourceId
+                            + "/"
+                            + position
+                            + "/"
+                            + change.tenant()
+                            + "/"
+                            + entityType
+                            + "/"
+                            + change.id());
+        }
     }
 }

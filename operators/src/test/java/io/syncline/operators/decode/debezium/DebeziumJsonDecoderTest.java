@@ -1,9 +1,19 @@
 package io.syncline.operators.decode.debezium;
 
+import static io.syncline.operators.decode.debezium.DebeziumSamples.BINDINGS;
+import static io.syncline.operators.decode.debezium.DebeziumSamples.NOW;
+import static io.syncline.operators.decode.debezium.DebeziumSamples.TOPIC;
+import static io.syncline.operators.decode.debezium.DebeziumSamples.bytes;
+import static io.syncline.operators.decode.debezium.DebeziumSamples.decoded;
+import static io.syncline.operators.decode.debezium.DebeziumSamples.rejected;
+import static io.syncline.operators.decode.debezium.DebeziumSamples.resource;
+import static io.syncline.operators.decode.debezium.DebeziumSamples.row;
+import static io.syncline.operators.decode.debezium.DebeziumSamples.text;
+import static io.syncline.operators.decode.debezium.DebeziumSamples.typedOrderRow;
+import static io.syncline.operators.decode.debezium.DebeziumSamples.value;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.syncline.operators.decode.DecodeOutcome;
-import io.syncline.operators.decode.TableBinding;
 import io.syncline.operators.errors.ErrorCodes;
 import io.syncline.schema.ChangeEvent;
 import io.syncline.schema.ErrorClass;
@@ -11,36 +21,14 @@ import io.syncline.schema.ErrorRecord;
 import io.syncline.schema.FieldKind;
 import io.syncline.schema.FieldValue;
 import io.syncline.schema.Operation;
-import java.io.IOException;
-import java.io.InputStream;
-import java.io.UncheckedIOException;
-import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
 import java.time.Instant;
-import java.util.LinkedHashMap;
-import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import org.junit.jupiter.api.Test;
 
 /** Decodes messages in the formats Debezium's documentation shows, with and without schemas. */
 class DebeziumJsonDecoderTest {
-
-    private static final Instant NOW = Instant.parse("2024-01-15T10:31:00Z");
-    private static final String TOPIC = "PostgreSQL_server.public.customers";
-
-    private static final List<TableBinding> BINDINGS =
-            List.of(
-                    new TableBinding(
-                            "public", "customers", "customer", List.of("id"), "tenant_id", null),
-                    new TableBinding("public", "orders", "order", List.of("id"), "tenant_id", null),
-                    new TableBinding(
-                            "inventory",
-                            "customers",
-                            "customer",
-                            List.of("id"),
-                            "tenant_id",
-                            null));
 
     private final DebeziumJsonDecoder decoder =
             new DebeziumJsonDecoder("dbz", BINDINGS, Set.of("acme", "globex"));
@@ -224,25 +212,7 @@ class DebeziumJsonDecoderTest {
                                 resource("postgres-typed-values-with-schema.json"),
                                 NOW));
 
-        Map<String, FieldValue> expected = new LinkedHashMap<>();
-        expected.put("id", value(FieldKind.LONG, 9001L));
-        expected.put("tenant_id", value(FieldKind.STRING, "acme"));
-        expected.put("price", value(FieldKind.DECIMAL, "1234.50"));
-        expected.put("weight", value(FieldKind.DECIMAL, "12.345"));
-        expected.put("order_date", value(FieldKind.DATE, 19737));
-        expected.put("created_at", value(FieldKind.TIMESTAMP, 1705314645123456L));
-        expected.put("shipped_at", value(FieldKind.TIMESTAMP, 1705314700000000L));
-        expected.put("updated_at", value(FieldKind.TIMESTAMP_TZ, "2024-01-15T10:31:40.5Z"));
-        expected.put("attributes", value(FieldKind.JSON, "{\"color\":\"red\"}"));
-        expected.put("reference", value(FieldKind.UUID, "4b0e4a6c-5b7e-4b1f-9a51-0f0c4c1e2d3a"));
-        expected.put("quantity", value(FieldKind.INT, 3));
-        expected.put("priority", value(FieldKind.INT, 2));
-        expected.put("ratio", value(FieldKind.FLOAT, 0.5f));
-        expected.put("score", value(FieldKind.DOUBLE, 4.25));
-        expected.put("gift", value(FieldKind.BOOLEAN, true));
-        expected.put("barcode", value(FieldKind.BYTES, ByteBuffer.wrap(new byte[] {1, 2, 3})));
-        expected.put("note", value(FieldKind.STRING, null));
-        assertThat(event.getAfter()).containsExactlyEntriesOf(expected);
+        assertThat(event.getAfter()).containsExactlyEntriesOf(typedOrderRow());
         assertThat(event.getEventId()).isEqualTo("dbz/24023800/acme/order/9001");
         assertThat(event.getTransactionId()).isEqualTo("771");
         assertThat(event.getCaptureTime()).isEqualTo(Instant.ofEpochMilli(1705314645250L));
@@ -561,47 +531,5 @@ class DebeziumJsonDecoderTest {
         String message = text("postgres-update-without-schema.json");
         assertThat(message).contains(target);
         return message.replace(target, replacement);
-    }
-
-    private static ChangeEvent decoded(DecodeOutcome outcome) {
-        assertThat(outcome).isInstanceOf(DecodeOutcome.Decoded.class);
-        return ((DecodeOutcome.Decoded) outcome).event();
-    }
-
-    private static ErrorRecord rejected(DecodeOutcome outcome) {
-        assertThat(outcome).isInstanceOf(DecodeOutcome.Rejected.class);
-        return ((DecodeOutcome.Rejected) outcome).error();
-    }
-
-    private static FieldValue value(FieldKind kind, Object value) {
-        return new FieldValue(kind, value);
-    }
-
-    private static Map<String, FieldValue> row(Object... columnsAndValues) {
-        Map<String, FieldValue> row = new LinkedHashMap<>();
-        for (int i = 0; i < columnsAndValues.length; i += 2) {
-            row.put((String) columnsAndValues[i], (FieldValue) columnsAndValues[i + 1]);
-        }
-        return row;
-    }
-
-    private static byte[] bytes(String text) {
-        return text.getBytes(StandardCharsets.UTF_8);
-    }
-
-    private static String text(String name) {
-        return new String(resource(name), StandardCharsets.UTF_8);
-    }
-
-    private static byte[] resource(String name) {
-        try (InputStream in =
-                DebeziumJsonDecoderTest.class.getResourceAsStream("/debezium/" + name)) {
-            if (in == null) {
-                throw new IllegalStateException("no test resource debezium/" + name);
-            }
-            return in.readAllBytes();
-        } catch (IOException e) {
-            throw new UncheckedIOException(e);
-        }
     }
 }
