@@ -24,6 +24,31 @@ public final class OperatorUids {
         return "sink-change-topic";
     }
 
+    /** The exactly-once Kafka sink of the event topic (the event store replays read). */
+    public static String eventStoreSink() {
+        return "sink-event-store";
+    }
+
+    /** The replay's reader of the event topic (a bounded job without savepoints). */
+    public static String replaySource() {
+        return "replay-source-event-store";
+    }
+
+    /** The replay's choice of the events of its entity type, tenant and time window. */
+    public static String replayFilter() {
+        return "replay-filter";
+    }
+
+    /** The replay's version-guarded sink of the table it rebuilds. */
+    public static String replayTargetSink() {
+        return "replay-sink-target";
+    }
+
+    /** The replay's sink of unreadable event topic records into the errors table. */
+    public static String replayErrorsSink() {
+        return "replay-sink-errors-table";
+    }
+
     /** The exactly-once Kafka sink of the error topic. */
     public static String errorTopicSink() {
         return "sink-error-topic";

@@ -290,6 +290,9 @@ public final class SyncJob {
     /** The audit trail's settings and sinks; {@code null} for a job without one. */
     private final Audit audit;
 
+    /** Sink of every delivered change into the event store; {@code null} for a job without one. */
+    private final Sink<ChangeEvent> eventStore;
+
     /**
      * @param sources the change sources, at least one
      * @param validation the validation stage's control source and settings
@@ -345,6 +348,7 @@ public final class SyncJob {
         this.resync = null;
         this.protection = Protection.NONE;
         this.audit = null;
+        this.eventStore = null;
     }
 
     /**
@@ -357,7 +361,8 @@ public final class SyncJob {
             FaultPlan faults,
             ResyncSources resync,
             Protection protection,
-            Audit audit) {
+            Audit audit,
+            Sink<ChangeEvent> eventStore) {
         this.sources = job.sources;
         this.validation = job.validation;
         this.consistency = job.consistency;
@@ -370,6 +375,7 @@ public final class SyncJob {
         this.resync = resync;
         this.protection = protection;
         this.audit = audit;
+        this.eventStore = eventStore;
     }
 
     /**
@@ -384,7 +390,8 @@ public final class SyncJob {
                 Objects.requireNonNull(faults, "faults"),
                 resync,
                 protection,
-                audit);
+                audit,
+                eventStore);
     }
 
     /**
@@ -410,7 +417,8 @@ public final class SyncJob {
                         errorsTable,
                         null)
                 .withProtection(protection)
-                .withAudit(audit);
+                .withAudit(audit)
+                .withEventStore(eventStore);
     }
 
     /**
@@ -420,7 +428,22 @@ public final class SyncJob {
      * @param audit the audit trail's records and sinks; {@code null} leaves it out
      */
     public SyncJob withAudit(Audit audit) {
-        return new SyncJob(this, observability, faults, resync, protection, audit);
+        return new SyncJob(this, observability, faults, resync, protection, audit, eventStore);
+    }
+
+    /**
+     * This job appending every change it hands to the target tables to the event store, from which
+     * {@code syncline replay} rebuilds a target as of any time.
+     *
+     * @param eventStore the event topic's sink; {@code null} leaves it out
+     */
+    public SyncJob withEventStore(Sink<ChangeEvent> eventStore) {
+        return new SyncJob(this, observability, faults, resync, protection, audit, eventStore);
+    }
+
+    /** The event store's sink; {@code null} if the job writes none. */
+    public Sink<ChangeEvent> eventStore() {
+        return eventStore;
     }
 
     /** The audit trail's settings and sinks; {@code null} if the job writes none. */
@@ -430,7 +453,7 @@ public final class SyncJob {
 
     /** This job without the quality, lag and alert stages (the benchmarks measure their cost). */
     public SyncJob withoutObservability() {
-        return new SyncJob(this, null, faults, resync, protection, audit);
+        return new SyncJob(this, null, faults, resync, protection, audit, eventStore);
     }
 
     /**
@@ -444,7 +467,8 @@ public final class SyncJob {
                 faults,
                 Objects.requireNonNull(resync, "resync"),
                 protection,
-                audit);
+                audit,
+                eventStore);
     }
 
     /**
@@ -458,7 +482,8 @@ public final class SyncJob {
                 faults,
                 resync,
                 Objects.requireNonNull(protection, "protection"),
-                audit);
+                audit,
+                eventStore);
     }
 
     /** The quality, lag and alert stages' settings and sinks; {@code null} if left out. */
@@ -965,13 +990,20 @@ public final class SyncJob {
     }
 
     /**
-     * Stage: routed changes to the change topic and the target tables, errors to the error topic.
+     * Stage: routed changes to the change topic, the event store and the target tables, errors to
+     * the error topic. The event store takes the changes as the targets do: resolved, with their
+     * target versions, encrypted fields encrypted.
      */
     public void deliver(
             SingleOutputStreamOperator<ChangeEvent> routed, DataStream<ErrorRecord> errors) {
         routed.sinkTo(changeTopic)
                 .uid(OperatorUids.changeTopicSink())
                 .name("change topic (exactly once)");
+        if (eventStore != null) {
+            routed.sinkTo(eventStore)
+                    .uid(OperatorUids.eventStoreSink())
+                    .name("event store (exactly once)");
+        }
         targetTables.forEach(
                 (entityType, sink) ->
                         routed.getSideOutput(EntityTypeRouter.outputOf(entityType))

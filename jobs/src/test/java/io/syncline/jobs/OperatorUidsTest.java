@@ -87,6 +87,7 @@ class OperatorUidsTest {
                         "Sink Committer: sink-conflicts-table",
                         "Sink Committer: sink-error-topic",
                         "Sink Committer: sink-errors-table",
+                        "Sink Committer: sink-event-store",
                         "Sink Committer: sink-quality-metrics-table",
                         "Sink Committer: sink-quality-topic",
                         "Sink Committer: sink-target-contract",
@@ -130,6 +131,7 @@ class OperatorUidsTest {
                         "sink-conflicts-table",
                         "sink-error-topic",
                         "sink-errors-table",
+                        "sink-event-store",
                         "sink-heartbeats",
                         "sink-late-observations",
                         "sink-notifiers",
@@ -222,7 +224,8 @@ class OperatorUidsTest {
                         "conflicts",
                         "quality",
                         "alerts",
-                        "audit");
+                        "audit",
+                        "events");
         List<SyncJob.ChangeSource> changeSources = new ArrayList<>();
         Map<String, Sink<ChangeEvent>> targetSinks = new LinkedHashMap<>();
         Map<String, Map<String, Sink<ChangeEvent>>> writeBack = new LinkedHashMap<>();
@@ -328,7 +331,8 @@ class OperatorUidsTest {
                                 Sinks.auditTable(
                                         target,
                                         new AuditTable("public", "syncline_audit"),
-                                        errors)));
+                                        errors)))
+                .withEventStore(Sinks.eventStore(kafka, DeliveryGuarantee.EXACTLY_ONCE));
     }
 
     private static final HeartbeatSettings HEARTBEAT =

@@ -9,11 +9,11 @@ import picocli.CommandLine.Command;
 import picocli.CommandLine.IExecutionExceptionHandler;
 
 /**
- * The {@code syncline} command line: run a job, check a configuration, run the demo, publish rule
- * sets, list, replay or discard errors, list, show or resolve conflicts, reconcile sources with
- * targets, print an entity's lineage, delete what is older than its retention, manage the data keys
- * of field encryption, erase data subjects, and submit, watch, savepoint, stop, upgrade and resume
- * the job on a Flink cluster.
+ * The {@code syncline} command line: run a job, backfill or replay a target from the event store,
+ * check a configuration, run the demo, publish rule sets, list, replay or discard errors, list,
+ * show or resolve conflicts, reconcile sources with targets, print an entity's lineage, delete what
+ * is older than its retention, manage the data keys of field encryption, erase data subjects, and
+ * submit, watch, savepoint, stop, upgrade and resume the job on a Flink cluster.
  */
 @Command(
         name = "syncline",
@@ -23,6 +23,7 @@ import picocli.CommandLine.IExecutionExceptionHandler;
         subcommands = {
             RunCommand.class,
             BackfillCommand.class,
+            ReplayCommand.class,
             ValidateConfigCommand.class,
             DemoCommand.class,
             RulesCommand.class,

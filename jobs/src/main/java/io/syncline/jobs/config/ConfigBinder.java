@@ -74,6 +74,7 @@ final class ConfigBinder {
     private static final String DEFAULT_QUALITY_TOPIC = "syncline.quality";
     private static final String DEFAULT_ALERT_TOPIC = "syncline.alerts";
     private static final String DEFAULT_AUDIT_TOPIC = "syncline.audit";
+    private static final String DEFAULT_EVENT_TOPIC = "syncline.events";
     private static final String DEFAULT_AUDIT_TABLE = "syncline_audit";
     private static final Duration DEFAULT_OBSERVATION_MAX_DELAY = Duration.ofSeconds(10);
     private static final Duration DEFAULT_ALLOWED_LATENESS = Duration.ofMinutes(5);
@@ -178,6 +179,8 @@ final class ConfigBinder {
                         tree.path("security"),
                         entityTypes(boundSources),
                         file.toAbsolutePath().getParent());
+        EventStoreSettings eventStore =
+                eventStore(root.get("eventStore"), security.retention().changes());
         root.rejectUnknownKeys();
         return new SynclineConfig(
                 file,
@@ -193,7 +196,26 @@ final class ConfigBinder {
                 observability,
                 alerts,
                 backfill,
-                security);
+                security,
+                eventStore);
+    }
+
+    /** The event store; its retention defaults to the changes' ({@code security.retention}). */
+    private static EventStoreSettings eventStore(ConfigNode node, Duration changesRetention) {
+        boolean enabled = node.get("enabled").bool(true);
+        ConfigNode retentionNode = node.get("retention");
+        Duration retention = retentionNode.duration(changesRetention);
+        if (retention.compareTo(Duration.ofDays(1)) < 0) {
+            retentionNode.problem(
+                    "must be at least 1d, was "
+                            + Durations.format(retention)
+                            + "; a replay can only go back as far as the event topic keeps"
+                            + " events; write e.g. 7y (the default is"
+                            + " security.retention.changes)");
+            retention = changesRetention;
+        }
+        node.rejectUnknownKeys();
+        return new EventStoreSettings(enabled, retention);
     }
 
     /** The entity types the sources' tables map to. */
@@ -535,6 +557,8 @@ final class ConfigBinder {
         String alertTopic = ownTopic(node, "alertTopic", DEFAULT_ALERT_TOPIC, "alerts", topics);
         String auditTopic =
                 ownTopic(node, "auditTopic", DEFAULT_AUDIT_TOPIC, "audit records", topics);
+        String eventTopic =
+                ownTopic(node, "eventTopic", DEFAULT_EVENT_TOPIC, "stored events", topics);
         ConfigNode prefixNode = node.get("transactionalIdPrefix");
         String transactionalIdPrefix = prefixNode.text(job.name());
         // When absent it is the job name, whose problems are reported at job.name.
@@ -576,7 +600,8 @@ final class ConfigBinder {
                 conflictTopic,
                 qualityTopic,
                 alertTopic,
-                auditTopic);
+                auditTopic,
+                eventTopic);
     }
 
     /**

@@ -16,6 +16,7 @@ import java.util.Map;
  * @param qualityTopic each window's quality and lag per tenant and entity type
  * @param alertTopic every alert, fired and resolved
  * @param auditTopic the audit trail, keyed and compacted by audit id
+ * @param eventTopic the event store: every delivered change, partitioned by entity type and tenant
  */
 public record KafkaSinkSettings(
         String bootstrapServers,
@@ -28,7 +29,8 @@ public record KafkaSinkSettings(
         String conflictTopic,
         String qualityTopic,
         String alertTopic,
-        String auditTopic) {
+        String auditTopic,
+        String eventTopic) {
 
     public KafkaSinkSettings {
         properties = Map.copyOf(properties);

@@ -16,6 +16,7 @@ import java.util.List;
  * @param alerts where alerts go and how often
  * @param backfill how {@code syncline backfill} reads
  * @param security classification, encryption keys, signed control commands, audit and retention
+ * @param eventStore the event topic every delivered change is appended to, for replays
  */
 public record SynclineConfig(
         Path file,
@@ -31,7 +32,8 @@ public record SynclineConfig(
         ObservabilitySettings observability,
         AlertSettings alerts,
         BackfillSettings backfill,
-        SecuritySettings security) {
+        SecuritySettings security,
+        EventStoreSettings eventStore) {
 
     public SynclineConfig {
         tenants = List.copyOf(tenants);

@@ -23,12 +23,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.ThreadLocalRandom;
-import org.apache.flink.api.common.RuntimeExecutionMode;
-import org.apache.flink.configuration.CheckpointingOptions;
 import org.apache.flink.configuration.Configuration;
-import org.apache.flink.configuration.ExecutionOptions;
-import org.apache.flink.configuration.PipelineOptions;
-import org.apache.flink.configuration.TaskManagerOptions;
 import org.apache.flink.connector.base.DeliveryGuarantee;
 
 /**
@@ -163,15 +158,10 @@ public final class BackfillJobs {
      * parallelism.
      */
     public static Configuration configuration(Plan plan) {
-        Configuration flink = JobEnvironments.configuration(plan.config());
-        flink.set(ExecutionOptions.RUNTIME_MODE, RuntimeExecutionMode.BATCH);
-        flink.removeConfig(CheckpointingOptions.CHECKPOINTING_INTERVAL);
-        flink.set(PipelineOptions.NAME, plan.config().job().name() + " " + plan.runId());
-        // A local run's MiniCluster: a slot per subtask. Left alone, it sizes itself by the job
-        // graph, whose BATCH vertices leave their parallelism to the adaptive scheduler, and gets
-        // one slot, so the subtasks of each stage run one after the other. A cluster ignores it.
-        flink.set(TaskManagerOptions.NUM_TASK_SLOTS, plan.settings().parallelism());
-        return flink;
+        return JobEnvironments.batch(
+                plan.config(),
+                plan.config().job().name() + " " + plan.runId(),
+                plan.settings().parallelism());
     }
 
     private static void checkRequest(SynclineConfig config, Request request) {

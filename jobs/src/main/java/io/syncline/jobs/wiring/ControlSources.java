@@ -38,10 +38,6 @@ public final class ControlSources {
                             + " false); only signed ones are checked against {}'s signers",
                     kafka.controlTopic());
         }
-        Properties consumer = new Properties();
-        consumer.putAll(kafka.properties());
-        consumer.keySet().removeIf(key -> key.toString().startsWith("compression"));
-        consumer.setProperty("isolation.level", "read_committed");
         return KafkaSource.<ControlCommand>builder()
                 .setBootstrapServers(kafka.bootstrapServers())
                 .setTopics(kafka.controlTopic())
@@ -49,7 +45,19 @@ public final class ControlSources {
                 .setStartingOffsets(
                         OffsetsInitializer.committedOffsets(OffsetResetStrategy.EARLIEST))
                 .setDeserializer(new ControlCommandDeserializer(auth.auth()))
-                .setProperties(consumer)
+                .setProperties(readCommitted(kafka))
                 .build();
+    }
+
+    /**
+     * The settings of a consumer of Syncline's topics: {@code sinks.kafka.properties} but the
+     * producers' compression, reading only committed transactions.
+     */
+    public static Properties readCommitted(KafkaSinkSettings kafka) {
+        Properties consumer = new Properties();
+        consumer.putAll(kafka.properties());
+        consumer.keySet().removeIf(key -> key.toString().startsWith("compression"));
+        consumer.setProperty("isolation.level", "read_committed");
+        return consumer;
     }
 }

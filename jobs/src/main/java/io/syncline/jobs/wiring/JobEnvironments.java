@@ -1,8 +1,10 @@
 package io.syncline.jobs.wiring;
 
 import io.syncline.jobs.config.SynclineConfig;
+import org.apache.flink.api.common.RuntimeExecutionMode;
 import org.apache.flink.configuration.CheckpointingOptions;
 import org.apache.flink.configuration.Configuration;
+import org.apache.flink.configuration.ExecutionOptions;
 import org.apache.flink.configuration.ExternalizedCheckpointRetention;
 import org.apache.flink.configuration.MemorySize;
 import org.apache.flink.configuration.PipelineOptions;
@@ -71,6 +73,23 @@ public final class JobEnvironments {
         flink.set(
                 RestartStrategyOptions.RESTART_STRATEGY_EXPONENTIAL_DELAY_JITTER_FACTOR,
                 config.restart().jitterFactor());
+        return flink;
+    }
+
+    /**
+     * The Flink configuration of a bounded job of {@code config} (backfill, replay): the sync
+     * job's, in BATCH execution mode, without checkpoints (a failed batch job restarts the failed
+     * region instead), named {@code name}, with a slot per subtask when it runs locally.
+     */
+    public static Configuration batch(SynclineConfig config, String name, int parallelism) {
+        Configuration flink = configuration(config);
+        flink.set(ExecutionOptions.RUNTIME_MODE, RuntimeExecutionMode.BATCH);
+        flink.removeConfig(CheckpointingOptions.CHECKPOINTING_INTERVAL);
+        flink.set(PipelineOptions.NAME, name);
+        // A local run's MiniCluster: a slot per subtask. Left alone, it sizes itself by the job
+        // graph, whose BATCH vertices leave their parallelism to the adaptive scheduler, and gets
+        // one slot, so the subtasks of each stage run one after the other. A cluster ignores it.
+        flink.set(TaskManagerOptions.NUM_TASK_SLOTS, parallelism);
         return flink;
     }
 

@@ -16,6 +16,7 @@ import io.syncline.operators.quality.ObservationKeys;
 import io.syncline.operators.quality.QualityMetricsTable;
 import io.syncline.operators.resolve.ConflictsTable;
 import io.syncline.operators.sink.AvroKafkaSerializer;
+import io.syncline.operators.sink.EventStoreSerializer;
 import io.syncline.operators.sink.TargetTable;
 import io.syncline.operators.sink.VersionGuardedUpsert;
 import io.syncline.schema.Alert;
@@ -50,6 +51,15 @@ public final class Sinks {
     public static KafkaSink<ChangeEvent> changeTopic(
             KafkaSinkSettings kafka, DeliveryGuarantee guarantee) {
         return kafka(kafka, AvroKafkaSerializer.changes(kafka.changeTopic()), "changes", guarantee);
+    }
+
+    /**
+     * The event store: every delivered change on the event topic, partitioned by entity type and
+     * tenant and stamped with its source commit time, for {@code syncline replay}.
+     */
+    public static KafkaSink<ChangeEvent> eventStore(
+            KafkaSinkSettings kafka, DeliveryGuarantee guarantee) {
+        return kafka(kafka, new EventStoreSerializer(kafka.eventTopic()), "events", guarantee);
     }
 
     /** The error topic, written in Kafka transactions committed on checkpoints. */

@@ -171,7 +171,9 @@ public final class SyncJobFactory {
                                         "syncline resync status"),
                                 resyncs))
                 .withProtection(protection)
-                .withAudit(audit(config, targetTables, errorsTable, guarantee));
+                .withAudit(audit(config, targetTables, errorsTable, guarantee))
+                .withEventStore(
+                        config.eventStore().enabled() ? Sinks.eventStore(kafka, guarantee) : null);
     }
 
     /** Creates {@code table}'s target table if missing and adds it and its sink. */
@@ -369,7 +371,7 @@ public final class SyncJobFactory {
     }
 
     /** Creates one of Syncline's own tables (errors, conflicts) when it is missing. */
-    private static void prepareTable(TargetSettings target, String name, List<String> ddl) {
+    static void prepareTable(TargetSettings target, String name, List<String> ddl) {
         try (Connection connection =
                         PostgresConnections.open(
                                 target.url(), target.username(), target.password());

@@ -102,6 +102,16 @@ public final class Topics {
         topics.add(Spec.retained(kafka.conflictTopic(), "conflicts", retention.conflicts()));
         topics.add(Spec.retained(kafka.qualityTopic(), "quality", retention.quality()));
         topics.add(Spec.retained(kafka.alertTopic(), "alerts", retention.alerts()));
+        if (config.eventStore().enabled()) {
+            topics.add(
+                    new Spec(
+                            kafka.eventTopic(),
+                            "eventStore.retention: "
+                                    + Durations.format(config.eventStore().retention()),
+                            Map.of(
+                                    TopicConfig.RETENTION_MS_CONFIG,
+                                    Long.toString(config.eventStore().retention().toMillis()))));
+        }
         if (config.security().audit().enabled()) {
             Spec audit = Spec.retained(kafka.auditTopic(), "audit", retention.audit());
             Map<String, String> configs = new HashMap<>(audit.configs());

@@ -139,7 +139,8 @@ class ConfigLoaderTest {
                                 "syncline.conflicts",
                                 "syncline.quality",
                                 "syncline.alerts",
-                                "syncline.audit"));
+                                "syncline.audit",
+                                "syncline.events"));
         assertThat(config.sinks().target())
                 .isEqualTo(
                         new TargetSettings(
@@ -309,7 +310,8 @@ class ConfigLoaderTest {
                                 "syncline.conflicts",
                                 "syncline.quality",
                                 "syncline.alerts",
-                                "syncline.audit"));
+                                "syncline.audit",
+                                "syncline.events"));
         assertThat(config.sinks().target())
                 .isEqualTo(
                         new TargetSettings(
@@ -440,7 +442,7 @@ class ConfigLoaderTest {
                                             "unknown key 'bootstrapServer'; did you mean 'bootstrapServers'?"
                                                     + " Known keys: bootstrapServers, eventHubs, changeTopic, errorTopic,"
                                                     + " controlTopic, conflictTopic, qualityTopic,"
-                                                    + " alertTopic, auditTopic, transactionalIdPrefix,"
+                                                    + " alertTopic, auditTopic, eventTopic, transactionalIdPrefix,"
                                                     + " transactionTimeout, properties, tls");
                         });
     }
@@ -471,7 +473,7 @@ class ConfigLoaderTest {
                 .isEqualTo(
                         "unknown key 'monitoring'; Known keys: job, checkpoints, restart,"
                                 + " tenants, sources, sinks, validation, consistency, alerts,"
-                                + " observability, backfill, security");
+                                + " observability, backfill, security, eventStore");
     }
 
     @ParameterizedTest

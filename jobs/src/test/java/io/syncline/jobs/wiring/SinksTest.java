@@ -74,6 +74,7 @@ class SinksTest {
                 "conflicts",
                 "quality",
                 "alerts",
-                "audit");
+                "audit",
+                "events");
     }
 }

@@ -72,5 +72,11 @@ public final class ErrorCodes {
      */
     public static final String TARGET_REJECTED = "TARGET_REJECTED";
 
+    /**
+     * A record on the event topic is not an Avro {@code ChangeEvent}: something other than the sync
+     * job wrote to the topic, or it was written with a schema this version cannot read.
+     */
+    public static final String EVENT_STORE_UNREADABLE = "EVENT_STORE_UNREADABLE";
+
     private ErrorCodes() {}
 }
