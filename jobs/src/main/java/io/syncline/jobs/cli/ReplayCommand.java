@@ -9,6 +9,7 @@ import java.io.PrintWriter;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
+import java.time.temporal.ChronoUnit;
 import java.util.ArrayList;
 import java.util.Map;
 import java.util.Set;
@@ -115,7 +116,8 @@ final class ReplayCommand implements Callable<Integer> {
             throw new ParameterException(spec.commandLine(), "--parallelism must be at least 1");
         }
         SynclineConfig loaded = ConfigLoader.load(config);
-        ReplaySelection selection = selection(loaded, Instant.now());
+        // Commit times are in milliseconds.
+        ReplaySelection selection = selection(loaded, Instant.now().truncatedTo(ChronoUnit.MILLIS));
         EventStoreReplays.Plan plan;
         try {
             plan = EventStoreReplays.plan(loaded, selection, target, parallelism);
@@ -129,10 +131,11 @@ final class ReplayCommand implements Callable<Integer> {
                     plan.topic());
         }
         out.printf(
-                "Replay of %s from %s into %s (%s): %s, %,d records to read, parallelism %d%n",
+                "Replay of %s from %s into %s (%s): %s, %,d offsets to read (records and"
+                        + " transaction markers), parallelism %d%n",
                 EventStoreReplays.describe(selection),
                 plan.topic(),
-                plan.target().qualifiedName(),
+                tableName(plan),
                 plan.created() ? "created" : "exists; newer versions win",
                 TableSubcommand.plural(plan.start().size(), "partition"),
                 plan.records(),
@@ -214,7 +217,11 @@ final class ReplayCommand implements Callable<Integer> {
                 EventStoreReplays.rowsOf(plan.config().sinks().target(), plan.target());
         out.printf(
                 "%s: %,d rows, %,d of them tombstones of deleted entities%n",
-                plan.target().qualifiedName(), rows.rows(), rows.tombstones());
+                tableName(plan), rows.rows(), rows.tombstones());
+    }
+
+    private static String tableName(EventStoreReplays.Plan plan) {
+        return plan.target().schema() + "." + plan.target().table();
     }
 
     private static long count(Map<String, Object> accumulators, String name) {

@@ -120,6 +120,7 @@ public final class EventStoreReplays {
             String targetName,
             Integer parallelism) {
         check(config, selection, targetName);
+        requireTopic(config.sinks().kafka());
         TargetSettings target = config.sinks().target();
         TableMapping mapping = mappingOf(config, selection.entityType());
         Optional<TargetTable> existing = existingTarget(target, targetName, mapping);
@@ -174,6 +175,8 @@ public final class EventStoreReplays {
                         .setBounded(OffsetsInitializer.offsets(plan.stop()))
                         .setDeserializer(new EventStoreDeserializer())
                         .setProperties(ControlSources.readCommitted(kafka))
+                        .setGroupId(kafka.transactionalIdPrefix() + "-replay")
+                        // The plan's offsets say where to read; the group remembers nothing.
                         .setProperty("commit.offsets.on.checkpoint", "false")
                         .build();
         ErrorsTable errors = SyncJobFactory.errorsTableOf(plan.config());
@@ -388,7 +391,6 @@ public final class EventStoreReplays {
             Map<TopicPartition, Long> start,
             Map<TopicPartition, Long> stop) {
         String topic = kafka.eventTopic();
-        requireTopic(kafka);
         Properties properties = ControlSources.readCommitted(kafka);
         properties.setProperty(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, kafka.bootstrapServers());
         properties.setProperty(ConsumerConfig.CLIENT_ID_CONFIG, "syncline-replay-plan");

@@ -1870,6 +1870,45 @@ class ConfigLoaderTest {
     }
 
     @Test
+    void theEventStoreIsOnByDefaultAndKeepsEventsAsLongAsTheChanges() {
+        SynclineConfig config = load(VALID + "security:\n  retention: {changes: 10y}\n");
+
+        assertThat(config.eventStore())
+                .isEqualTo(new EventStoreSettings(true, Duration.ofDays(3650)));
+        assertThat(config.sinks().kafka().eventTopic()).isEqualTo("syncline.events");
+    }
+
+    @Test
+    void theEventStoreTakesItsOwnRetentionOrIsTurnedOff() {
+        SynclineConfig config = load(VALID + "eventStore: {enabled: false, retention: 12y}\n");
+
+        assertThat(config.eventStore())
+                .isEqualTo(new EventStoreSettings(false, Duration.ofDays(12 * 365)));
+    }
+
+    @Test
+    void anEventStoreRetentionShorterThanADayOrASharedTopicIsNamedWithTheFix() {
+        ConfigException e =
+                catchConfigException(
+                        () ->
+                                load(
+                                        VALID.replace(
+                                                        "bootstrapServers: localhost:9092",
+                                                        "bootstrapServers: localhost:9092\n"
+                                                                + "    eventTopic:"
+                                                                + " syncline.changes")
+                                                + "eventStore: {retention: 12h}\n"));
+
+        assertThat(problemAt(e, "eventStore.retention"))
+                .isEqualTo(
+                        "must be at least 1d, was 12h; a replay can only go back as far as the"
+                                + " event topic keeps events; write e.g. 7y (the default is"
+                                + " security.retention.changes)");
+        assertThat(problemAt(e, "sinks.kafka.eventTopic"))
+                .startsWith("is the same topic as changeTopic ('syncline.changes'); stored events");
+    }
+
+    @Test
     void theAuditTopicAndTableMustBeTheirOwn() {
         ConfigException e =
                 catchConfigException(

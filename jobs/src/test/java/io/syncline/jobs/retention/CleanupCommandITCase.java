@@ -189,7 +189,8 @@ class CleanupCommandITCase {
                         "cleanup.conflicts",
                         "cleanup.quality",
                         "cleanup.alerts",
-                        "cleanup.audit");
+                        "cleanup.audit",
+                        "cleanup.events");
         assertThat(retentionMillis(configs))
                 .containsExactlyInAnyOrderEntriesOf(
                         Map.of(
@@ -198,7 +199,8 @@ class CleanupCommandITCase {
                                 "cleanup.conflicts", Long.toString(365 * DAY_MILLIS),
                                 "cleanup.quality", Long.toString(400 * DAY_MILLIS),
                                 "cleanup.alerts", Long.toString(365 * DAY_MILLIS),
-                                "cleanup.audit", sevenYears));
+                                "cleanup.audit", sevenYears,
+                                "cleanup.events", Long.toString(10 * 365 * DAY_MILLIS)));
         assertThat(configs.get("cleanup.audit").get("cleanup.policy").value())
                 .isEqualTo("compact,delete");
         assertThat(configs.get("cleanup.changes").get("cleanup.policy").value())
@@ -364,10 +366,13 @@ class CleanupCommandITCase {
                     qualityTopic: cleanup.quality
                     alertTopic: cleanup.alerts
                     auditTopic: cleanup.audit
+                    eventTopic: cleanup.events
                   target:
                     url: jdbc:postgresql://%s:%d/%s
                     username: %s
                     password: %s
+                eventStore:
+                  retention: 10y
                 """
                         .formatted(
                                 KAFKA.server().bootstrapServers(),
