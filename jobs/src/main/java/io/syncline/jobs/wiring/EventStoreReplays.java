@@ -323,6 +323,17 @@ public final class EventStoreReplays {
         if (configured.isPresent()) {
             return configured.get();
         }
+        String missing =
+                "cannot tell the columns of entity type '"
+                        + entityType
+                        + "': its target table "
+                        + target.schema()
+                        + "."
+                        + mapping.targetTable()
+                        + " does not exist";
+        String fix =
+                "; start the sync job once (it creates it), or create the table to replay into"
+                        + " with the entity type's columns";
         for (SourceConfig source : config.sources()) {
             if (source.tables().contains(mapping)) {
                 try {
@@ -334,29 +345,11 @@ public final class EventStoreReplays {
                     }
                 } catch (IllegalStateException unreachable) {
                     throw new IllegalStateException(
-                            "cannot tell the columns of entity type '"
-                                    + entityType
-                                    + "': its target table "
-                                    + target.schema()
-                                    + "."
-                                    + mapping.targetTable()
-                                    + " does not exist and "
-                                    + unreachable.getMessage()
-                                    + "; create the table to replay into, with the columns of"
-                                    + " the entity type",
-                            unreachable);
+                            missing + " and " + unreachable.getMessage() + fix, unreachable);
                 }
             }
         }
-        throw new IllegalStateException(
-                "cannot tell the columns of entity type '"
-                        + entityType
-                        + "': its target table "
-                        + target.schema()
-                        + "."
-                        + mapping.targetTable()
-                        + " does not exist; start the sync job once (it creates it), or create the"
-                        + " table to replay into with the entity type's columns");
+        throw new IllegalStateException(missing + fix);
     }
 
     /**

@@ -1,11 +1,6 @@
 package io.syncline.operators.sink;
 
-import io.syncline.operators.key.EntityKeys;
 import io.syncline.schema.ChangeEvent;
-import java.io.IOException;
-import java.io.UncheckedIOException;
-import java.nio.ByteBuffer;
-import java.nio.charset.StandardCharsets;
 import org.apache.flink.connector.kafka.sink.KafkaRecordSerializationSchema;
 import org.apache.kafka.clients.producer.ProducerRecord;
 
@@ -20,35 +15,23 @@ public final class EventStoreSerializer implements KafkaRecordSerializationSchem
     private static final long serialVersionUID = 1L;
 
     private final String topic;
+    private final AvroKafkaSerializer<ChangeEvent> changes;
 
     public EventStoreSerializer(String topic) {
         this.topic = topic;
+        this.changes = AvroKafkaSerializer.changes(topic);
     }
 
     @Override
     public ProducerRecord<byte[], byte[]> serialize(
             ChangeEvent change, KafkaSinkContext context, Long timestamp) {
+        long committed = change.getSourceCommitTime().toEpochMilli();
+        ProducerRecord<byte[], byte[]> keyed = changes.serialize(change, context, committed);
         int partition =
                 EventStorePartitions.of(
                         change.getTenant(),
                         change.getEntityType(),
                         context.getPartitionsForTopic(topic).length);
-        return new ProducerRecord<>(
-                topic,
-                partition,
-                change.getSourceCommitTime().toEpochMilli(),
-                EntityKeys.of(change).getBytes(StandardCharsets.UTF_8),
-                encode(change));
-    }
-
-    private static byte[] encode(ChangeEvent change) {
-        try {
-            ByteBuffer body = ChangeEvent.getEncoder().encode(change);
-            byte[] bytes = new byte[body.remaining()];
-            body.get(bytes);
-            return bytes;
-        } catch (IOException e) {
-            throw new UncheckedIOException(e);
-        }
+        return new ProducerRecord<>(topic, partition, committed, keyed.key(), keyed.value());
     }
 }
