@@ -1,7 +1,7 @@
 package io.syncline.operators.webhook;
 
 import io.syncline.operators.decode.CdcChangeDeserializer;
-import io.syncline.operators.decode.DecodeOutcome;
+import io.syncline.operators.decode.DecodedRecords;
 import io.syncline.schema.ChangeEvent;
 import io.syncline.schema.ErrorRecord;
 import java.nio.charset.StandardCharsets;
@@ -29,13 +29,8 @@ public final class WebhookDeserializer
             ConsumerRecord<byte[], byte[]> record,
             Collector<Either<ErrorRecord, ChangeEvent>> out) {
         String key = record.key() == null ? null : new String(record.key(), StandardCharsets.UTF_8);
-        DecodeOutcome outcome =
-                decoder.decode(key, record.value(), Instant.ofEpochMilli(record.timestamp()));
-        if (outcome instanceof DecodeOutcome.Decoded decoded) {
-            out.collect(Either.Right(decoded.event()));
-        } else if (outcome instanceof DecodeOutcome.Rejected rejected) {
-            out.collect(Either.Left(rejected.error()));
-        }
+        DecodedRecords.collect(
+                decoder.decode(key, record.value(), Instant.ofEpochMilli(record.timestamp())), out);
     }
 
     @Override

@@ -19,6 +19,7 @@ import java.util.Objects;
  * @param kafkaTimeout how long a request waits for Kafka before it is answered 503
  * @param maxBodyBytes largest body accepted
  * @param threads requests each receiver handles at once
+ * @param receivers how many of the source's subtasks run a receiver: those with an index below it
  */
 public record WebhookSettings(
         String sourceId,
@@ -31,7 +32,8 @@ public record WebhookSettings(
         Map<String, String> kafkaProperties,
         Duration kafkaTimeout,
         int maxBodyBytes,
-        int threads)
+        int threads,
+        int receivers)
         implements Serializable {
 
     public WebhookSettings {

@@ -34,6 +34,10 @@ final class WebhookSourceReader<T> implements SourceReader<T, KafkaPartitionSpli
 
     @Override
     public void start() {
+        if (context.getIndexOfSubtask() >= settings.receivers()) {
+            landing.start();
+            return;
+        }
         int port = settings.port() == 0 ? 0 : settings.port() + context.getIndexOfSubtask();
         KafkaLandingTopic topic =
                 new KafkaLandingTopic(
