@@ -105,8 +105,8 @@ class WebhookSourceITCase {
                 .isEqualTo("{\"status\":202,\"message\":\"accepted 3 change(s)\"}");
         assertThat(sender.send("e-5", delete("e-5", 3, "acme"), TIMEOUT).statusCode())
                 .isEqualTo(202);
-        // The sender never saw the 202 of e-1 (say) and sends it again: applied once, and the
-        // older version it carries does not overwrite e-4's.
+        // The sender never saw the 202 of e-1 (say) and sends it again: the resolve stage drops it
+        // as a duplicate of an event id it has seen.
         assertThat(sender.send("e-1", first, TIMEOUT).statusCode()).isEqualTo(202);
 
         HttpResponse<String> forged =
@@ -141,6 +141,15 @@ class WebhookSourceITCase {
                 .extracting(ErrorRecord::getCode)
                 .containsExactlyInAnyOrder(
                         "WEBHOOK_UNKNOWN_ENTITY", "WEBHOOK_MALFORMED", "UNKNOWN_TENANT");
+        try (TopicReader conflicts =
+                new TopicReader(KAFKA.bootstrapServers(), "conflicts-" + name)) {
+            assertThat(
+                            conflicts.readUntil(
+                                    read -> !read.isEmpty(), Duration.ofSeconds(3), Duration.ZERO))
+                    .as(
+                            "the retried e-1 was dropped as a duplicate, not decided as a stale conflict")
+                    .isEmpty();
+        }
         assertThat(landedKeys(name))
                 .as("the landing topic holds the retried e-1 twice, nothing forged or malformed")
                 .containsExactly("e-1", "e-2", "e-3", "e-4", "e-5", "e-1", "e-8", "e-9", "e-10");
@@ -257,6 +266,7 @@ class WebhookSourceITCase {
                     bootstrapServers: %4$s
                     changeTopic: changes-%1$s
                     errorTopic: errors-%1$s
+                    conflictTopic: conflicts-%1$s
                     controlTopic: control-%1$s
                     transactionalIdPrefix: it-%1$s
                   target:
