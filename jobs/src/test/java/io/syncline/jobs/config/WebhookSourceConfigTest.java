@@ -3,9 +3,6 @@ package io.syncline.jobs.config;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.syncline.operators.sink.TargetColumn;
-import java.io.IOException;
-import java.io.UncheckedIOException;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
@@ -153,47 +150,26 @@ class WebhookSourceConfigTest {
                             slotName: x
                         """);
 
-        assertThat(problem(e, "sources[0].port")).contains("8090");
-        assertThat(problem(e, "sources[0].path"))
+        assertThat(ConfigFiles.problem(e, "sources[0].port")).contains("8090");
+        assertThat(ConfigFiles.problem(e, "sources[0].path"))
                 .isEqualTo("'changes' must start with '/', e.g. /webhooks/shop");
-        assertThat(problem(e, "sources[0].secret"))
+        assertThat(ConfigFiles.problem(e, "sources[0].secret"))
                 .isEqualTo(
                         "is shorter than 16 characters, too easy to guess; generate one with"
                                 + " openssl rand -hex 32 and pass it as ${ENV_VAR}");
-        assertThat(problem(e, "sources[0].maxSkew")).isEqualTo("must be longer than 0s, e.g. 5m");
-        assertThat(problem(e, "sources[0].slotName")).contains("unknown");
+        assertThat(ConfigFiles.problem(e, "sources[0].maxSkew"))
+                .isEqualTo("must be longer than 0s, e.g. 5m");
+        assertThat(ConfigFiles.problem(e, "sources[0].slotName")).contains("unknown");
     }
 
     private SynclineConfig load(String sources) {
-        return ConfigLoader.load(
-                write("sources:\n" + sources + SINKS),
+        return ConfigFiles.load(
+                directory,
+                "sources:\n" + sources + SINKS,
                 name -> name.equals("SHOP_SECRET") ? SECRET : null);
     }
 
     private ConfigException failure(String sources) {
-        try {
-            load(sources);
-        } catch (ConfigException e) {
-            return e;
-        }
-        throw new AssertionError("expected a ConfigException");
-    }
-
-    private static String problem(ConfigException e, String path) {
-        return e.problems().stream()
-                .filter(p -> p.path().equals(path))
-                .map(ConfigProblem::message)
-                .findFirst()
-                .orElseThrow(() -> new AssertionError("no problem at " + path + " in\n" + e));
-    }
-
-    private Path write(String yaml) {
-        Path file = directory.resolve("syncline.yaml");
-        try {
-            Files.writeString(file, yaml);
-        } catch (IOException e) {
-            throw new UncheckedIOException(e);
-        }
-        return file;
+        return ConfigFiles.failure(directory, "sources:\n" + sources + SINKS);
     }
 }
