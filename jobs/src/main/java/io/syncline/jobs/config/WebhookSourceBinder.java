@@ -38,7 +38,7 @@ final class WebhookSourceBinder implements SourceBinder {
         }
         String topic = node.get("topic").text("syncline.webhook." + id);
         int partitions = node.get("partitions").integer(1, 1, 10_000);
-        int receivers = node.get("receivers").integer(1, 1, 1_000);
+        int receivers = node.get("receivers").integer(1, 0, 1_000);
         ConfigNode timeoutNode = node.get("kafkaTimeout");
         Duration kafkaTimeout = timeoutNode.duration(DEFAULT_KAFKA_TIMEOUT);
         if (kafkaTimeout.isZero()) {

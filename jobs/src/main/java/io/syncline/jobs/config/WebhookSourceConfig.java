@@ -19,7 +19,8 @@ import java.util.Map;
  * @param topic the landing topic on {@code sinks.kafka}'s cluster (default {@code
  *     syncline.webhook.<id>})
  * @param partitions partitions the landing topic is created with (default 1)
- * @param receivers how many of the source's subtasks run a receiver (default 1)
+ * @param receivers how many of the source's subtasks run a receiver (default 1); 0 when {@code
+ *     syncline webhook} runs the receiver outside the job
  * @param kafkaTimeout how long a request waits for Kafka before it is answered 503 (default 10s)
  * @param maxBodyBytes largest body accepted (default 1 MiB)
  * @param threads requests each receiver handles at once (default 4)

@@ -8,6 +8,7 @@ import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
 import java.net.InetSocketAddress;
+import java.time.Clock;
 import java.util.List;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
@@ -78,6 +79,42 @@ public final class WebhookReceiver implements AutoCloseable {
         server.createContext(path, this::handle);
         server.start();
         LOG.info("Webhook source {} listens on {}{}", sourceId, server.getAddress(), path);
+    }
+
+    /**
+     * Starts receiver {@code index} of {@code settings} (on {@code port + index}, or any free port
+     * when the port is 0) with the landing topic on Kafka.
+     *
+     * @throws IllegalStateException naming the address and the fix when it cannot listen
+     */
+    public static WebhookReceiver start(WebhookSettings settings, int index, Clock clock) {
+        int port = settings.port() == 0 ? 0 : settings.port() + index;
+        KafkaLandingTopic topic =
+                new KafkaLandingTopic(
+                        settings.topic(), settings.kafkaProperties(), settings.kafkaTimeout());
+        try {
+            return new WebhookReceiver(
+                    settings.sourceId(),
+                    new InetSocketAddress(settings.host(), port),
+                    settings.path(),
+                    new HmacVerifier(settings.secret(), settings.maxSkew(), clock),
+                    topic,
+                    settings.maxBodyBytes(),
+                    settings.threads());
+        } catch (IOException e) {
+            topic.close();
+            throw new IllegalStateException(
+                    "webhook source "
+                            + settings.sourceId()
+                            + " cannot listen on "
+                            + settings.host()
+                            + ":"
+                            + port
+                            + ": "
+                            + e.getMessage()
+                            + "; free the port or set another one",
+                    e);
+        }
     }
 
     /** The port bound, which differs from the one asked for when that was 0. */

@@ -1,6 +1,5 @@
 package io.syncline.operators.webhook;
 
-import java.net.InetSocketAddress;
 import java.time.Clock;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
@@ -38,36 +37,8 @@ final class WebhookSourceReader<T> implements SourceReader<T, KafkaPartitionSpli
             landing.start();
             return;
         }
-        int port = settings.port() == 0 ? 0 : settings.port() + context.getIndexOfSubtask();
-        KafkaLandingTopic topic =
-                new KafkaLandingTopic(
-                        settings.topic(), settings.kafkaProperties(), settings.kafkaTimeout());
-        try {
-            receiver =
-                    new WebhookReceiver(
-                            settings.sourceId(),
-                            new InetSocketAddress(settings.host(), port),
-                            settings.path(),
-                            new HmacVerifier(
-                                    settings.secret(), settings.maxSkew(), Clock.systemUTC()),
-                            topic,
-                            settings.maxBodyBytes(),
-                            settings.threads());
-        } catch (java.io.IOException e) {
-            topic.close();
-            // A restart may find the port free again (a previous attempt still closing it).
-            throw new IllegalStateException(
-                    "webhook source "
-                            + settings.sourceId()
-                            + " cannot listen on "
-                            + settings.host()
-                            + ":"
-                            + port
-                            + ": "
-                            + e.getMessage()
-                            + "; free the port or set another one",
-                    e);
-        }
+        // A restart finds the port free again: the reader of the failed attempt closed it.
+        receiver = WebhookReceiver.start(settings, context.getIndexOfSubtask(), Clock.systemUTC());
         MetricGroup metrics = context.metricGroup().addGroup("webhook");
         WebhookReceiver started = receiver;
         metrics.gauge("accepted", started::accepted);

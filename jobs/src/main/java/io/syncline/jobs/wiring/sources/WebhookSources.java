@@ -40,15 +40,7 @@ public final class WebhookSources implements ChangeSourceWiring {
         WebhookSourceConfig source = (WebhookSourceConfig) config;
         List<DiscoveredTable> discovered = tables.resolve(source);
         KafkaSinkSettings kafka = sync.sinks().kafka();
-        Topics.ensureTopic(
-                kafka,
-                source.topic(),
-                source.partitions(),
-                Map.of(
-                        TopicConfig.RETENTION_MS_CONFIG,
-                        Long.toString(sync.security().retention().changes().toMillis())),
-                "the landing topic of webhook source " + source.id(),
-                "(or create it yourself, and set the source's topic)");
+        ensureLandingTopic(source, sync);
         WebhookPayloadDecoder decoder =
                 new WebhookPayloadDecoder(
                         source.id(),
@@ -68,24 +60,45 @@ public final class WebhookSources implements ChangeSourceWiring {
                         .setDeserializer(new WebhookDeserializer(decoder))
                         .setProperties(consumer)
                         .build();
+        return new WiredSource(
+                new SyncJob.ChangeSource(
+                        source.id(), new WebhookSource<>(landing, settingsOf(source, sync))),
+                discovered);
+    }
+
+    /**
+     * Creates the landing topic of {@code source} if it does not exist, with the retention of
+     * {@code security.retention.changes}.
+     */
+    public static void ensureLandingTopic(WebhookSourceConfig source, SynclineConfig sync) {
+        Topics.ensureTopic(
+                sync.sinks().kafka(),
+                source.topic(),
+                source.partitions(),
+                Map.of(
+                        TopicConfig.RETENTION_MS_CONFIG,
+                        Long.toString(sync.security().retention().changes().toMillis())),
+                "the landing topic of webhook source " + source.id(),
+                "(or create it yourself, and set the source's topic)");
+    }
+
+    /** How the receivers of {@code source} listen and reach the landing topic. */
+    public static WebhookSettings settingsOf(WebhookSourceConfig source, SynclineConfig sync) {
+        KafkaSinkSettings kafka = sync.sinks().kafka();
         Map<String, String> producer = new HashMap<>(kafka.properties());
         producer.put("bootstrap.servers", kafka.bootstrapServers());
-        WebhookSettings settings =
-                new WebhookSettings(
-                        source.id(),
-                        source.host(),
-                        source.port(),
-                        source.path(),
-                        source.secret(),
-                        source.maxSkew(),
-                        source.topic(),
-                        producer,
-                        source.kafkaTimeout(),
-                        source.maxBodyBytes(),
-                        source.threads(),
-                        source.receivers());
-        return new WiredSource(
-                new SyncJob.ChangeSource(source.id(), new WebhookSource<>(landing, settings)),
-                discovered);
+        return new WebhookSettings(
+                source.id(),
+                source.host(),
+                source.port(),
+                source.path(),
+                source.secret(),
+                source.maxSkew(),
+                source.topic(),
+                producer,
+                source.kafkaTimeout(),
+                source.maxBodyBytes(),
+                source.threads(),
+                source.receivers());
     }
 }
