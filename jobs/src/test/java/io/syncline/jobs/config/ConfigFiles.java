@@ -9,6 +9,17 @@ import java.util.function.Function;
 /** Loads configuration text from a file, as {@code syncline} does, for the binder's tests. */
 final class ConfigFiles {
 
+    /** The least {@code sinks:} section a configuration loads with, for tests of other sections. */
+    static final String SINKS =
+            """
+            sinks:
+              kafka:
+                bootstrapServers: kafka:9092
+              target:
+                url: jdbc:postgresql://localhost:5432/warehouse
+                username: syncline
+            """;
+
     private ConfigFiles() {}
 
     /** {@code yaml} written to {@code syncline.yaml} in {@code directory} and loaded. */

@@ -14,16 +14,6 @@ class WebhookSourceConfigTest {
 
     private static final String SECRET = "0123456789abcdef0123";
 
-    private static final String SINKS =
-            """
-            sinks:
-              kafka:
-                bootstrapServers: kafka:9092
-              target:
-                url: jdbc:postgresql://localhost:5432/warehouse
-                username: syncline
-            """;
-
     @TempDir Path directory;
 
     @Test
@@ -165,11 +155,11 @@ class WebhookSourceConfigTest {
     private SynclineConfig load(String sources) {
         return ConfigFiles.load(
                 directory,
-                "sources:\n" + sources + SINKS,
+                "sources:\n" + sources + ConfigFiles.SINKS,
                 name -> name.equals("SHOP_SECRET") ? SECRET : null);
     }
 
     private ConfigException failure(String sources) {
-        return ConfigFiles.failure(directory, "sources:\n" + sources + SINKS);
+        return ConfigFiles.failure(directory, "sources:\n" + sources + ConfigFiles.SINKS);
     }
 }
