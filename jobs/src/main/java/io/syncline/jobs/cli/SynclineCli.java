@@ -42,7 +42,8 @@ import picocli.CommandLine.IExecutionExceptionHandler;
             LineageCommand.class,
             CleanupCommand.class,
             KeysCommand.class,
-            SignersCommand.class
+            SignersCommand.class,
+            WebhookCommand.class
         })
 public final class SynclineCli {
 

@@ -11,6 +11,7 @@ final class SourceBinders {
 
     static {
         BINDERS.put(DebeziumKafkaSourceBinder.TYPE, new DebeziumKafkaSourceBinder());
+        BINDERS.put(WebhookSourceBinder.TYPE, new WebhookSourceBinder());
     }
 
     private SourceBinders() {}

@@ -3,13 +3,16 @@ package io.syncline.jobs.wiring;
 import io.syncline.jobs.config.ChangeSourceConfig;
 import io.syncline.jobs.config.SynclineConfig;
 import io.syncline.jobs.wiring.sources.DebeziumKafkaSources;
+import io.syncline.jobs.wiring.sources.WebhookSources;
 import java.util.Map;
 
 /** The wiring of every source type besides {@code postgres}, by type name. */
 public final class ChangeSources {
 
     private static final Map<String, ChangeSourceWiring> WIRINGS =
-            Map.of("debezium-kafka", new DebeziumKafkaSources());
+            Map.of(
+                    "debezium-kafka", new DebeziumKafkaSources(),
+                    "webhook", new WebhookSources());
 
     private ChangeSources() {}
 

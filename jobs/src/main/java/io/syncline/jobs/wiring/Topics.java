@@ -172,18 +172,37 @@ public final class Topics {
      * @throws IllegalStateException naming the brokers and the topic if it cannot be created
      */
     public static void ensureControlTopic(KafkaSinkSettings kafka) {
-        try (Admin admin = Admin.create(adminProperties(kafka, "syncline-control"))) {
+        ensureTopic(kafka, kafka.controlTopic(), 1, Map.of(), "the control topic", CONTROL_ADVICE);
+    }
+
+    /**
+     * Creates {@code topic} on {@code sinks.kafka}'s cluster with {@code partitions} partitions and
+     * {@code configs} if it does not exist. Does nothing if it exists.
+     *
+     * @param what names the topic in messages, e.g. {@code the control topic}
+     * @param advice how to do without Syncline creating it, e.g. {@code (or create it yourself)}
+     * @throws IllegalStateException naming the brokers and the topic if it cannot be created
+     */
+    public static void ensureTopic(
+            KafkaSinkSettings kafka,
+            String topic,
+            int partitions,
+            Map<String, String> configs,
+            String what,
+            String advice) {
+        try (Admin admin = Admin.create(adminProperties(kafka, "syncline-topics"))) {
             create(
                     admin,
-                    List.of(new NewTopic(kafka.controlTopic(), Optional.of(1), Optional.empty())));
+                    List.of(
+                            new NewTopic(topic, Optional.of(partitions), Optional.empty())
+                                    .configs(configs)));
         } catch (ExecutionException e) {
-            throw failed(kafka, controlTopic(kafka), CONTROL_ADVICE, e.getCause());
+            throw failed(kafka, "create " + what + " " + topic, advice, e.getCause());
         } catch (TimeoutException e) {
-            throw failed(kafka, controlTopic(kafka), CONTROL_ADVICE, e);
+            throw failed(kafka, "create " + what + " " + topic, advice, e);
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
-            throw new IllegalStateException(
-                    "interrupted while creating the control topic " + kafka.controlTopic(), e);
+            throw new IllegalStateException("interrupted while creating " + what + " " + topic, e);
         }
     }
 
@@ -263,10 +282,6 @@ public final class Topics {
             admin.incrementalAlterConfigs(operations).all().get(TIMEOUT.toMillis(), MILLIS);
         }
         return changes;
-    }
-
-    private static String controlTopic(KafkaSinkSettings kafka) {
-        return "create the control topic " + kafka.controlTopic();
     }
 
     private static IllegalStateException failed(

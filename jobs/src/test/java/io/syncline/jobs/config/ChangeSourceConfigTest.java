@@ -29,16 +29,6 @@ class ChangeSourceConfigTest {
                     tenantColumn: tenant_id
             """;
 
-    private static final String SINKS =
-            """
-            sinks:
-              kafka:
-                bootstrapServers: kafka:9092
-              target:
-                url: jdbc:postgresql://localhost:5432/warehouse
-                username: syncline
-            """;
-
     @TempDir Path directory;
 
     @Test
@@ -228,10 +218,10 @@ class ChangeSourceConfigTest {
     }
 
     private SynclineConfig load(String sources) {
-        return ConfigFiles.load(directory, "sources:\n" + sources + SINKS);
+        return ConfigFiles.load(directory, "sources:\n" + sources + ConfigFiles.SINKS);
     }
 
     private ConfigException failure(String sources) {
-        return ConfigFiles.failure(directory, "sources:\n" + sources + SINKS);
+        return ConfigFiles.failure(directory, "sources:\n" + sources + ConfigFiles.SINKS);
     }
 }

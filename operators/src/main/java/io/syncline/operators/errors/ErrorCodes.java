@@ -42,6 +42,15 @@ public final class ErrorCodes {
      */
     public static final String DEBEZIUM_UNKNOWN_SCHEMA = "DEBEZIUM_UNKNOWN_SCHEMA";
 
+    /**
+     * A change received by a webhook source cannot be read: not a JSON object, or its {@code op},
+     * {@code version}, {@code occurredAt} or {@code data} is missing or of the wrong kind.
+     */
+    public static final String WEBHOOK_MALFORMED = "WEBHOOK_MALFORMED";
+
+    /** A change received by a webhook source names an entity type the source does not map. */
+    public static final String WEBHOOK_UNKNOWN_ENTITY = "WEBHOOK_UNKNOWN_ENTITY";
+
     /** A message on the control topic could not be read or names no command Syncline knows. */
     public static final String CONTROL_COMMAND_INVALID = "CONTROL_COMMAND_INVALID";
 

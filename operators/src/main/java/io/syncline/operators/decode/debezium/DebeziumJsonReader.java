@@ -6,8 +6,8 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.json.JsonMapper;
 import io.syncline.operators.decode.ConnectValues;
+import io.syncline.operators.decode.JsonFieldValues;
 import io.syncline.operators.decode.UnsupportedValueException;
-import io.syncline.schema.FieldKind;
 import io.syncline.schema.FieldValue;
 import java.util.Iterator;
 import java.util.LinkedHashMap;
@@ -159,37 +159,7 @@ final class DebeziumJsonReader {
     }
 
     private static Map<String, FieldValue> imageOf(JsonNode row) {
-        Map<String, FieldValue> image = new LinkedHashMap<>(row.size() * 2);
-        for (Iterator<Map.Entry<String, JsonNode>> it = row.fields(); it.hasNext(); ) {
-            Map.Entry<String, JsonNode> field = it.next();
-            image.put(field.getKey(), inferred(field.getValue()));
-        }
-        return image;
-    }
-
-    /**
-     * A value without a schema, typed by its JSON form: whole numbers as LONG (DECIMAL when too
-     * big), other numbers as DOUBLE, nested objects and arrays as JSON text.
-     */
-    static FieldValue inferred(JsonNode value) {
-        if (value.isNull()) {
-            return new FieldValue(FieldKind.UNKNOWN, null);
-        }
-        if (value.isBoolean()) {
-            return new FieldValue(FieldKind.BOOLEAN, value.booleanValue());
-        }
-        if (value.isIntegralNumber()) {
-            return value.canConvertToLong()
-                    ? new FieldValue(FieldKind.LONG, value.longValue())
-                    : new FieldValue(FieldKind.DECIMAL, value.bigIntegerValue().toString());
-        }
-        if (value.isNumber()) {
-            return new FieldValue(FieldKind.DOUBLE, value.doubleValue());
-        }
-        if (value.isTextual()) {
-            return new FieldValue(FieldKind.STRING, value.textValue());
-        }
-        return new FieldValue(FieldKind.JSON, value.toString());
+        return JsonFieldValues.imageOf(row);
     }
 
     private static JsonNode objectOrNull(JsonNode node, String name) {
