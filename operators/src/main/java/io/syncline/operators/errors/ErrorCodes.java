@@ -87,5 +87,17 @@ public final class ErrorCodes {
      */
     public static final String EVENT_STORE_UNREADABLE = "EVENT_STORE_UNREADABLE";
 
+    /**
+     * An item of an HTTP delta API's page cannot become a change: not a JSON object, a key field
+     * missing, a version or timestamp missing or of the wrong type, or an unknown operation.
+     */
+    public static final String HTTP_MALFORMED_ITEM = "HTTP_MALFORMED_ITEM";
+
+    /**
+     * An HTTP delta API answered a page request with something that is not a page (not JSON, or no
+     * items array where configured); the page is asked for again.
+     */
+    public static final String HTTP_MALFORMED_PAGE = "HTTP_MALFORMED_PAGE";
+
     private ErrorCodes() {}
 }
