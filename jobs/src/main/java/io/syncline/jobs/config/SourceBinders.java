@@ -12,6 +12,7 @@ final class SourceBinders {
     static {
         BINDERS.put(DebeziumKafkaSourceBinder.TYPE, new DebeziumKafkaSourceBinder());
         BINDERS.put(WebhookSourceBinder.TYPE, new WebhookSourceBinder());
+        BINDERS.put(HttpSourceBinder.TYPE, new HttpSourceBinder());
     }
 
     private SourceBinders() {}

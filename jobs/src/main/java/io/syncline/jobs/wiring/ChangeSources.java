@@ -3,6 +3,7 @@ package io.syncline.jobs.wiring;
 import io.syncline.jobs.config.ChangeSourceConfig;
 import io.syncline.jobs.config.SynclineConfig;
 import io.syncline.jobs.wiring.sources.DebeziumKafkaSources;
+import io.syncline.jobs.wiring.sources.HttpSources;
 import io.syncline.jobs.wiring.sources.WebhookSources;
 import java.util.Map;
 
@@ -12,7 +13,8 @@ public final class ChangeSources {
     private static final Map<String, ChangeSourceWiring> WIRINGS =
             Map.of(
                     "debezium-kafka", new DebeziumKafkaSources(),
-                    "webhook", new WebhookSources());
+                    "webhook", new WebhookSources(),
+                    "http", new HttpSources());
 
     private ChangeSources() {}
 

@@ -24,8 +24,10 @@ public record ItemFields(
         }
     }
 
-    /** {@code version}, {@code updated_at} and {@code deleted}, as most delta APIs name them. */
+    /**
+     * Versioned by {@code updated_at}, deleted by {@code deleted}, as many delta APIs name them.
+     */
     public static ItemFields defaults() {
-        return new ItemFields("version", "updated_at", "deleted", null);
+        return new ItemFields(null, "updated_at", "deleted", null);
     }
 }
