@@ -1,6 +1,7 @@
 package io.syncline.jobs.config;
 
 import io.syncline.operators.http.CursorSettings;
+import io.syncline.operators.http.HttpApiSettings;
 import io.syncline.operators.http.ItemFields;
 import io.syncline.operators.http.OAuthSettings;
 import io.syncline.operators.retry.RetryPolicy;
@@ -57,21 +58,27 @@ final class HttpSourceBinder implements SourceBinder {
                                     + " fields.updatedAt, e.g. updated_at");
         }
         node.rejectUnknownKeys();
+        HttpApiSettings api = null;
+        if (baseUrl != null && items != null && pageSizeParam != null) {
+            try {
+                api =
+                        new HttpApiSettings(
+                                baseUrl,
+                                auth,
+                                pollInterval,
+                                pageSize,
+                                pageSizeParam,
+                                items,
+                                cursor,
+                                fields,
+                                retry,
+                                requestTimeout);
+            } catch (IllegalArgumentException e) {
+                // Reported above; the loader throws before this is used.
+            }
+        }
         return new HttpSourceConfig(
-                context.id(),
-                context.priority(),
-                baseUrl,
-                auth,
-                pollInterval,
-                pageSize,
-                pageSizeParam,
-                items,
-                cursor,
-                fields,
-                retry,
-                requestTimeout,
-                tables.mappings(),
-                tables.declaredColumns());
+                context.id(), context.priority(), api, tables.mappings(), tables.declaredColumns());
     }
 
     private static OAuthSettings auth(ConfigNode node) {

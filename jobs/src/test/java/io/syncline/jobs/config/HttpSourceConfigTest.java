@@ -1,15 +1,14 @@
 package io.syncline.jobs.config;
 
+import static io.syncline.jobs.config.ConfigFiles.problem;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.syncline.operators.http.CursorSettings;
+import io.syncline.operators.http.HttpApiSettings;
 import io.syncline.operators.http.ItemFields;
 import io.syncline.operators.http.OAuthSettings;
 import io.syncline.operators.retry.RetryPolicy;
 import io.syncline.operators.sink.TargetColumn;
-import java.io.IOException;
-import java.io.UncheckedIOException;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
@@ -59,11 +58,12 @@ class HttpSourceConfigTest {
                                 columns: {id: bigint, tenant: text, total: "numeric(12,2)"}
                         """);
 
-        HttpSourceConfig billing = (HttpSourceConfig) config.changeSources().get(0);
-        assertThat(billing.type()).isEqualTo("http");
-        assertThat(billing.priority()).isEqualTo(2);
-        assertThat(billing.baseUrl()).isEqualTo("https://api.example.com/v2");
-        assertThat(billing.auth())
+        HttpSourceConfig source = (HttpSourceConfig) config.changeSources().get(0);
+        HttpApiSettings api = source.api();
+        assertThat(source.type()).isEqualTo("http");
+        assertThat(source.priority()).isEqualTo(2);
+        assertThat(api.baseUrl()).isEqualTo("https://api.example.com/v2");
+        assertThat(api.auth())
                 .isEqualTo(
                         new OAuthSettings(
                                 "https://auth.example.com/oauth/token",
@@ -72,24 +72,24 @@ class HttpSourceConfigTest {
                                 "changes.read",
                                 false,
                                 Duration.ofSeconds(30)));
-        assertThat(billing.pollInterval()).isEqualTo(Duration.ofSeconds(5));
-        assertThat(billing.pageSize()).isEqualTo(50);
-        assertThat(billing.pageSizeParam()).isEqualTo("limit");
-        assertThat(billing.itemsPointer()).isEqualTo("/data");
-        assertThat(billing.cursor())
+        assertThat(api.pollInterval()).isEqualTo(Duration.ofSeconds(5));
+        assertThat(api.pageSize()).isEqualTo(50);
+        assertThat(api.pageSizeParam()).isEqualTo("limit");
+        assertThat(api.itemsPointer()).isEqualTo("/data");
+        assertThat(api.cursor())
                 .isEqualTo(new CursorSettings(CursorSettings.Mode.TOKEN, "cursor", null, null));
-        assertThat(billing.fields())
+        assertThat(api.fields())
                 .isEqualTo(new ItemFields("version", "updated_at", "deleted", "op"));
-        assertThat(billing.retry())
+        assertThat(api.retry())
                 .isEqualTo(
                         new RetryPolicy(
                                 4, Duration.ofMillis(500), Duration.ofSeconds(20), 2.0, 0.2));
-        assertThat(billing.requestTimeout()).isEqualTo(Duration.ofSeconds(30));
-        assertThat(billing.tables())
+        assertThat(api.requestTimeout()).isEqualTo(Duration.ofSeconds(30));
+        assertThat(source.tables())
                 .containsExactly(
                         new TableMapping(
                                 "invoices", "invoice", List.of("id"), "tenant", null, "invoices"));
-        assertThat(billing.declaredColumns())
+        assertThat(source.declaredColumns())
                 .containsEntry(
                         "invoice",
                         List.of(
@@ -113,16 +113,17 @@ class HttpSourceConfigTest {
                                 tenant: acme
                         """);
 
-        HttpSourceConfig billing = (HttpSourceConfig) config.changeSources().get(0);
-        assertThat(billing.auth()).isNull();
-        assertThat(billing.cursor())
+        HttpSourceConfig source = (HttpSourceConfig) config.changeSources().get(0);
+        HttpApiSettings api = source.api();
+        assertThat(api.auth()).isNull();
+        assertThat(api.cursor())
                 .isEqualTo(
                         new CursorSettings(
                                 CursorSettings.Mode.TIMESTAMP,
                                 "since",
                                 null,
                                 "2026-01-01T00:00:00Z"));
-        assertThat(billing.fields()).isEqualTo(ItemFields.defaults());
+        assertThat(api.fields()).isEqualTo(ItemFields.defaults());
     }
 
     @Test
@@ -159,33 +160,10 @@ class HttpSourceConfigTest {
     }
 
     private SynclineConfig load(String sources) {
-        return ConfigLoader.load(write("sources:\n" + sources + SINKS), name -> null);
+        return ConfigFiles.load(directory, "sources:\n" + sources + SINKS);
     }
 
     private ConfigException failure(String sources) {
-        try {
-            load(sources);
-        } catch (ConfigException e) {
-            return e;
-        }
-        throw new AssertionError("expected a ConfigException");
-    }
-
-    private static String problem(ConfigException e, String path) {
-        return e.problems().stream()
-                .filter(p -> p.path().equals(path))
-                .map(ConfigProblem::message)
-                .findFirst()
-                .orElseThrow(() -> new AssertionError("no problem at " + path + " in\n" + e));
-    }
-
-    private Path write(String yaml) {
-        Path file = directory.resolve("syncline.yaml");
-        try {
-            Files.writeString(file, yaml);
-        } catch (IOException e) {
-            throw new UncheckedIOException(e);
-        }
-        return file;
+        return ConfigFiles.failure(directory, "sources:\n" + sources + SINKS);
     }
 }

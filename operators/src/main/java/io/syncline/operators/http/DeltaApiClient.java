@@ -38,15 +38,17 @@ public final class DeltaApiClient {
     private static final Pattern NEXT_LINK =
             Pattern.compile("<([^>]*)>\\s*;[^,]*rel\\s*=\\s*\"?next\"?", Pattern.CASE_INSENSITIVE);
 
-    private final HttpSourceSettings settings;
+    private final String sourceId;
+    private final HttpApiSettings settings;
     private final HttpClient http;
     private final Clock clock;
     private final Sleeper sleeper;
     private final SplittableRandom random = new SplittableRandom();
     private final AccessTokens tokens;
 
-    public DeltaApiClient(HttpSourceSettings settings, Clock clock, Sleeper sleeper) {
-        this.settings = settings;
+    public DeltaApiClient(HttpSourceSettings source, Clock clock, Sleeper sleeper) {
+        this.sourceId = source.sourceId();
+        this.settings = source.api();
         this.clock = clock;
         this.sleeper = sleeper;
         this.http = HttpClient.newBuilder().connectTimeout(settings.requestTimeout()).build();
@@ -236,7 +238,7 @@ public final class DeltaApiClient {
             HttpResource resource, String cursor, String message, String body) {
         ErrorRecord.Builder error =
                 ErrorRecord.newBuilder()
-                        .setSourceId(settings.sourceId())
+                        .setSourceId(sourceId)
                         .setSourcePosition(Page.positionOf(resource, cursor))
                         .setEntityType(resource.entityType());
         ErrorRecords.permanent(
@@ -275,7 +277,7 @@ public final class DeltaApiClient {
     }
 
     private String source() {
-        return "source '" + settings.sourceId() + "'";
+        return "source '" + sourceId + "'";
     }
 
     private static String encode(String text) {

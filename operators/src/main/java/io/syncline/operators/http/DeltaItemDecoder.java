@@ -58,28 +58,34 @@ public final class DeltaItemDecoder implements Serializable {
                         .setSourcePosition(position)
                         .setEntityType(resource.entityType());
         if (item == null || !item.isObject()) {
-            return reject(error, item, now, "an item of " + position + " is not a JSON object");
+            return reject(
+                    error,
+                    ErrorCodes.HTTP_MALFORMED_ITEM,
+                    item,
+                    now,
+                    "an item of " + position + " is not a JSON object");
         }
         Map<String, FieldValue> image = JsonFieldValues.imageOf(item);
         String tenant = tenantOf(resource, item);
         if (tenant == null) {
-            ErrorRecords.permanent(
+            return reject(
                     error,
-                    SourceRecordDecoder.STAGE,
                     ErrorCodes.TENANT_MISSING,
+                    item,
+                    now,
                     "an item of "
                             + position
                             + " has no tenant in field '"
                             + resource.tenantField()
                             + "'; fix the item or the resource's tenantColumn");
-            return new DecodeOutcome.Rejected(ErrorRecords.build(error, item.toString(), now));
         }
         error.setTenant(tenant);
         if (!allowedTenants.isEmpty() && !allowedTenants.contains(tenant)) {
-            ErrorRecords.permanent(
+            return reject(
                     error,
-                    SourceRecordDecoder.STAGE,
                     ErrorCodes.UNKNOWN_TENANT,
+                    item,
+                    now,
                     "tenant '"
                             + tenant
                             + "' of an item of "
@@ -87,12 +93,12 @@ public final class DeltaItemDecoder implements Serializable {
                             + " is not among the configured tenants "
                             + allowedTenants
                             + "; add it to 'tenants' or fix the item");
-            return new DecodeOutcome.Rejected(ErrorRecords.build(error, item.toString(), now));
         }
         String entityId = entityIdOf(resource, item);
         if (entityId == null) {
             return reject(
                     error,
+                    ErrorCodes.HTTP_MALFORMED_ITEM,
                     item,
                     now,
                     "an item of "
@@ -109,6 +115,7 @@ public final class DeltaItemDecoder implements Serializable {
                     && (fields.versionField() == null || item.has(fields.updatedAtField()))) {
                 return reject(
                         error,
+                        ErrorCodes.HTTP_MALFORMED_ITEM,
                         item,
                         now,
                         "item "
@@ -124,6 +131,7 @@ public final class DeltaItemDecoder implements Serializable {
         if (version == null) {
             return reject(
                     error,
+                    ErrorCodes.HTTP_MALFORMED_ITEM,
                     item,
                     now,
                     "item "
@@ -138,6 +146,7 @@ public final class DeltaItemDecoder implements Serializable {
         if (op == null) {
             return reject(
                     error,
+                    ErrorCodes.HTTP_MALFORMED_ITEM,
                     item,
                     now,
                     "item "
@@ -230,9 +239,8 @@ public final class DeltaItemDecoder implements Serializable {
     }
 
     private static DecodeOutcome reject(
-            ErrorRecord.Builder error, JsonNode item, Instant now, String message) {
-        ErrorRecords.permanent(
-                error, SourceRecordDecoder.STAGE, ErrorCodes.HTTP_MALFORMED_ITEM, message);
+            ErrorRecord.Builder error, String code, JsonNode item, Instant now, String message) {
+        ErrorRecords.permanent(error, SourceRecordDecoder.STAGE, code, message);
         return new DecodeOutcome.Rejected(
                 ErrorRecords.build(error, item == null ? "null" : item.toString(), now));
     }

@@ -60,7 +60,7 @@ public final class HttpDeltaSource
             SplitEnumeratorContext<HttpResourceSplit> context) {
         List<HttpResourceSplit> splits = new ArrayList<>();
         for (HttpResource resource : settings.resources()) {
-            splits.add(new HttpResourceSplit(resource.path(), settings.cursor().initial()));
+            splits.add(new HttpResourceSplit(resource.path(), settings.api().cursor().initial()));
         }
         return new HttpSplitEnumerator(context, splits);
     }

@@ -54,7 +54,7 @@ final class HttpPageSplitReader implements SplitReader<FetchedPage, HttpResource
         this.client = new DeltaApiClient(settings, clock, Sleeper.SYSTEM);
         this.decoder =
                 new DeltaItemDecoder(
-                        settings.sourceId(), settings.fields(), settings.allowedTenants());
+                        settings.sourceId(), settings.api().fields(), settings.allowedTenants());
     }
 
     @Override
@@ -89,7 +89,7 @@ final class HttpPageSplitReader implements SplitReader<FetchedPage, HttpResource
             }
         }
         next.cursor = page.nextCursor();
-        next.due = page.caughtUp() ? now.plus(settings.pollInterval()) : now;
+        next.due = page.caughtUp() ? now.plus(settings.api().pollInterval()) : now;
         RecordsBySplits.Builder<FetchedPage> fetched = new RecordsBySplits.Builder<>();
         fetched.add(next.resource.path(), new FetchedPage(records, page.nextCursor()));
         return fetched.build();

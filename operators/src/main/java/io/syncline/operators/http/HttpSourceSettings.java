@@ -1,67 +1,30 @@
 package io.syncline.operators.http;
 
-import io.syncline.operators.retry.RetryPolicy;
 import java.io.Serializable;
-import java.time.Duration;
 import java.util.List;
 import java.util.Objects;
 import java.util.Set;
 
 /**
- * Everything an HTTP delta source needs: where the API is, how to authenticate, how pages and
- * cursors look, how items become changes and how failures are retried.
+ * An HTTP delta source: the API it reads and the resources it reads there.
  *
  * @param sourceId configured id of the source, first part of every event id
- * @param baseUrl the API's base URL, without a trailing {@code /}
- * @param auth OAuth client credentials, or null for an API without authentication
- * @param pollInterval how long a resource that is caught up waits before asking again
- * @param pageSize items asked for per page
- * @param pageSizeParam the query parameter carrying {@code pageSize}, or null to not send it
- * @param itemsPointer JSON pointer of the items array in a page, e.g. {@code /data}
- * @param cursor how positions are kept
- * @param fields how items say what happened
- * @param retry how 429s, 5xx, I/O failures and pages that are not JSON are retried
- * @param requestTimeout how long one request may take
+ * @param api how the API is spoken to
  * @param resources the resources to read, one split each
  * @param allowedTenants tenants accepted; empty accepts every tenant
  */
 public record HttpSourceSettings(
         String sourceId,
-        String baseUrl,
-        OAuthSettings auth,
-        Duration pollInterval,
-        int pageSize,
-        String pageSizeParam,
-        String itemsPointer,
-        CursorSettings cursor,
-        ItemFields fields,
-        RetryPolicy retry,
-        Duration requestTimeout,
+        HttpApiSettings api,
         List<HttpResource> resources,
         Set<String> allowedTenants)
         implements Serializable {
 
     public HttpSourceSettings {
         Objects.requireNonNull(sourceId, "sourceId");
-        Objects.requireNonNull(baseUrl, "baseUrl");
-        Objects.requireNonNull(pollInterval, "pollInterval");
-        Objects.requireNonNull(itemsPointer, "itemsPointer");
-        Objects.requireNonNull(cursor, "cursor");
-        Objects.requireNonNull(fields, "fields");
-        Objects.requireNonNull(retry, "retry");
-        Objects.requireNonNull(requestTimeout, "requestTimeout");
-        if (pageSize < 1) {
-            throw new IllegalArgumentException("pageSize must be at least 1: " + pageSize);
-        }
-        if (baseUrl.endsWith("/")) {
-            baseUrl = baseUrl.substring(0, baseUrl.length() - 1);
-        }
+        Objects.requireNonNull(api, "api");
         resources = List.copyOf(resources);
         allowedTenants = Set.copyOf(allowedTenants);
-        if (cursor.mode() == CursorSettings.Mode.TIMESTAMP && fields.updatedAtField() == null) {
-            throw new IllegalArgumentException(
-                    "a timestamp cursor needs fields.updatedAt, the timestamp it advances by");
-        }
     }
 
     /** The resource at {@code path}, or null. */

@@ -240,9 +240,8 @@ class DeltaApiClientTest {
     }
 
     private DeltaApiClient client(CursorSettings cursor, int pageSize, String secret) {
-        HttpSourceSettings settings =
-                new HttpSourceSettings(
-                        "crm",
+        HttpApiSettings settings =
+                new HttpApiSettings(
                         api.baseUrl(),
                         new OAuthSettings(
                                 api.tokenUrl(),
@@ -258,10 +257,11 @@ class DeltaApiClientTest {
                         cursor,
                         ItemFields.defaults(),
                         new RetryPolicy(5, Duration.ofMillis(100), Duration.ofSeconds(5)),
-                        Duration.ofSeconds(10),
-                        List.of(CUSTOMERS),
-                        Set.of());
-        return new DeltaApiClient(settings, clock, waits::add);
+                        Duration.ofSeconds(10));
+        return new DeltaApiClient(
+                new HttpSourceSettings("crm", settings, List.of(CUSTOMERS), Set.of()),
+                clock,
+                waits::add);
     }
 
     private static List<Long> ids(Page page) {

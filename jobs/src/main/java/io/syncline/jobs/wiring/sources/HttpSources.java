@@ -50,19 +50,6 @@ public final class HttpSources implements ChangeSourceWiring {
                             mapping.tenantColumn(),
                             mapping.tenant()));
         }
-        return new HttpSourceSettings(
-                source.id(),
-                source.baseUrl(),
-                source.auth(),
-                source.pollInterval(),
-                source.pageSize(),
-                source.pageSizeParam(),
-                source.itemsPointer(),
-                source.cursor(),
-                source.fields(),
-                source.retry(),
-                source.requestTimeout(),
-                resources,
-                tenants);
+        return new HttpSourceSettings(source.id(), source.api(), resources, tenants);
     }
 }
