@@ -5,8 +5,10 @@ import io.syncline.schema.ChangeEvent;
 import io.syncline.schema.ErrorRecord;
 import java.time.Clock;
 import java.util.ArrayList;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Objects;
+import java.util.Set;
 import org.apache.flink.api.common.typeinfo.TypeInformation;
 import org.apache.flink.api.connector.source.Boundedness;
 import org.apache.flink.api.connector.source.Source;
@@ -27,10 +29,7 @@ import org.apache.flink.types.Either;
  * HttpDeltaReader#ITEM_ERRORS}.
  */
 public final class HttpDeltaSource
-        implements Source<
-                        Either<ErrorRecord, ChangeEvent>,
-                        HttpResourceSplit,
-                        List<HttpResourceSplit>>,
+        implements Source<Either<ErrorRecord, ChangeEvent>, HttpResourceSplit, HttpEnumeratorState>,
                 ResultTypeQueryable<Either<ErrorRecord, ChangeEvent>> {
 
     private static final long serialVersionUID = 1L;
@@ -56,19 +55,29 @@ public final class HttpDeltaSource
     }
 
     @Override
-    public SplitEnumerator<HttpResourceSplit, List<HttpResourceSplit>> createEnumerator(
+    public SplitEnumerator<HttpResourceSplit, HttpEnumeratorState> createEnumerator(
             SplitEnumeratorContext<HttpResourceSplit> context) {
-        List<HttpResourceSplit> splits = new ArrayList<>();
-        for (HttpResource resource : settings.resources()) {
-            splits.add(new HttpResourceSplit(resource.path(), settings.api().cursor().initial()));
-        }
-        return new HttpSplitEnumerator(context, splits);
+        return restoreEnumerator(context, new HttpEnumeratorState(List.of(), Set.of()));
     }
 
+    /**
+     * Restores the enumerator; resources configured since the checkpoint (neither assigned nor
+     * waiting in it) start at the initial cursor.
+     */
     @Override
-    public SplitEnumerator<HttpResourceSplit, List<HttpResourceSplit>> restoreEnumerator(
-            SplitEnumeratorContext<HttpResourceSplit> context, List<HttpResourceSplit> unassigned) {
-        return new HttpSplitEnumerator(context, unassigned);
+    public SplitEnumerator<HttpResourceSplit, HttpEnumeratorState> restoreEnumerator(
+            SplitEnumeratorContext<HttpResourceSplit> context, HttpEnumeratorState state) {
+        List<HttpResourceSplit> unassigned = new ArrayList<>(state.unassigned());
+        Set<String> known = new HashSet<>(state.assigned());
+        unassigned.forEach(split -> known.add(split.path()));
+        for (HttpResource resource : settings.resources()) {
+            if (!known.contains(resource.path())) {
+                unassigned.add(
+                        new HttpResourceSplit(resource.path(), settings.api().cursor().initial()));
+            }
+        }
+        return new HttpSplitEnumerator(
+                context, new HttpEnumeratorState(unassigned, state.assigned()));
     }
 
     @Override
@@ -77,8 +86,8 @@ public final class HttpDeltaSource
     }
 
     @Override
-    public SimpleVersionedSerializer<List<HttpResourceSplit>> getEnumeratorCheckpointSerializer() {
-        return new HttpResourceSplitSerializer.Unassigned();
+    public SimpleVersionedSerializer<HttpEnumeratorState> getEnumeratorCheckpointSerializer() {
+        return new HttpResourceSplitSerializer.EnumeratorState();
     }
 
     @Override

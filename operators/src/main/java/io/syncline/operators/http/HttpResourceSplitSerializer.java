@@ -2,7 +2,9 @@ package io.syncline.operators.http;
 
 import java.io.IOException;
 import java.util.ArrayList;
+import java.util.HashSet;
 import java.util.List;
+import java.util.Set;
 import org.apache.flink.core.io.SimpleVersionedSerializer;
 import org.apache.flink.core.memory.DataInputDeserializer;
 import org.apache.flink.core.memory.DataInputView;
@@ -63,9 +65,8 @@ public final class HttpResourceSplitSerializer
         }
     }
 
-    /** Writes the enumerator's unassigned splits. */
-    public static final class Unassigned
-            implements SimpleVersionedSerializer<List<HttpResourceSplit>> {
+    /** Writes the enumerator's state. */
+    static final class EnumeratorState implements SimpleVersionedSerializer<HttpEnumeratorState> {
 
         @Override
         public int getVersion() {
@@ -73,26 +74,34 @@ public final class HttpResourceSplitSerializer
         }
 
         @Override
-        public byte[] serialize(List<HttpResourceSplit> splits) throws IOException {
+        public byte[] serialize(HttpEnumeratorState state) throws IOException {
             DataOutputSerializer out = new DataOutputSerializer(128);
-            out.writeInt(splits.size());
-            for (HttpResourceSplit split : splits) {
+            out.writeInt(state.unassigned().size());
+            for (HttpResourceSplit split : state.unassigned()) {
                 write(split, out);
+            }
+            out.writeInt(state.assigned().size());
+            for (String path : state.assigned()) {
+                out.writeUTF(path);
             }
             return out.getCopyOfBuffer();
         }
 
         @Override
-        public List<HttpResourceSplit> deserialize(int version, byte[] serialized)
-                throws IOException {
+        public HttpEnumeratorState deserialize(int version, byte[] serialized) throws IOException {
             checkVersion(version);
             DataInputDeserializer in = new DataInputDeserializer(serialized);
             int size = in.readInt();
-            List<HttpResourceSplit> splits = new ArrayList<>(size);
+            List<HttpResourceSplit> unassigned = new ArrayList<>(size);
             for (int i = 0; i < size; i++) {
-                splits.add(read(in));
+                unassigned.add(read(in));
             }
-            return splits;
+            int assignedSize = in.readInt();
+            Set<String> assigned = new HashSet<>();
+            for (int i = 0; i < assignedSize; i++) {
+                assigned.add(in.readUTF());
+            }
+            return new HttpEnumeratorState(unassigned, assigned);
         }
     }
 }

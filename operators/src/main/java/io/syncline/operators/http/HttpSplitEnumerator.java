@@ -1,25 +1,28 @@
 package io.syncline.operators.http;
 
 import java.util.ArrayList;
+import java.util.HashSet;
 import java.util.List;
+import java.util.Set;
 import org.apache.flink.api.connector.source.SplitEnumerator;
 import org.apache.flink.api.connector.source.SplitEnumeratorContext;
 
 /**
- * Hands each resource's split to a reader once, spread over the readers by the resource's place in
- * the list; splits of a failed reader come back and go out again. Assigned splits live in the
- * readers' state, so only the unassigned ones are checkpointed here.
+ * Hands each resource's split to a reader once, spread over the readers by the hash of its path;
+ * splits of a failed reader come back and go out again. Assigned splits live in the readers' state,
+ * so only the unassigned ones and the paths handed out are checkpointed here.
  */
-final class HttpSplitEnumerator
-        implements SplitEnumerator<HttpResourceSplit, List<HttpResourceSplit>> {
+final class HttpSplitEnumerator implements SplitEnumerator<HttpResourceSplit, HttpEnumeratorState> {
 
     private final SplitEnumeratorContext<HttpResourceSplit> context;
     private final List<HttpResourceSplit> unassigned;
+    private final Set<String> assigned;
 
     HttpSplitEnumerator(
-            SplitEnumeratorContext<HttpResourceSplit> context, List<HttpResourceSplit> unassigned) {
+            SplitEnumeratorContext<HttpResourceSplit> context, HttpEnumeratorState state) {
         this.context = context;
-        this.unassigned = new ArrayList<>(unassigned);
+        this.unassigned = new ArrayList<>(state.unassigned());
+        this.assigned = new HashSet<>(state.assigned());
     }
 
     @Override
@@ -51,6 +54,7 @@ final class HttpSplitEnumerator
             int owner = Math.floorMod(split.path().hashCode(), readers);
             if (context.registeredReaders().containsKey(owner)) {
                 context.assignSplit(split, owner);
+                assigned.add(split.path());
             } else {
                 waiting.add(split);
             }
@@ -60,8 +64,8 @@ final class HttpSplitEnumerator
     }
 
     @Override
-    public List<HttpResourceSplit> snapshotState(long checkpointId) {
-        return new ArrayList<>(unassigned);
+    public HttpEnumeratorState snapshotState(long checkpointId) {
+        return new HttpEnumeratorState(unassigned, assigned);
     }
 
     @Override
