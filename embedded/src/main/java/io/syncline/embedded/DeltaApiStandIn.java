@@ -150,7 +150,10 @@ public final class DeltaApiStandIn implements AutoCloseable {
         return faults.size();
     }
 
-    /** The cursor of every data request, in order ({@code -} for none). */
+    /**
+     * Every data request that got a page, in order, as {@code resource@cursor} ({@code -} for no
+     * cursor), e.g. {@code /customers@c10}.
+     */
     public synchronized List<String> requestedCursors() {
         return List.copyOf(requestedCursors);
     }
@@ -227,7 +230,8 @@ public final class DeltaApiStandIn implements AutoCloseable {
             List<Instant> times = updatedAt.getOrDefault(resource, List.of());
             String since = query.get("since");
             String cursor = query.get("cursor");
-            requestedCursors.add(since != null ? since : cursor == null ? "-" : cursor);
+            requestedCursors.add(
+                    resource + "@" + (since != null ? since : cursor == null ? "-" : cursor));
             if (since != null) {
                 Instant after = Instant.parse(since);
                 List<Integer> matching = new ArrayList<>();

@@ -139,9 +139,13 @@ class HttpSourceITCase {
             Poll.cancel(first);
             change(api, 15);
             Path checkpoint = latestCheckpoint(first.getJobID());
+            int requestsBefore = api.requestedCursors().size();
             JobClient second = start(config, checkpoint);
             try {
                 awaitTarget(name, "the changes after the restore");
+                assertThat(api.requestedCursors().subList(requestsBefore, requestsBefore + 2))
+                        .as("the restored job's first requests")
+                        .allSatisfy(request -> assertThat(request).doesNotEndWith("@-"));
                 change(api, 10);
                 awaitTarget(name, "the changes of the restored job");
                 // Before the cancel: the topic's last changes commit with the next checkpoint.

@@ -65,7 +65,8 @@ class DeltaApiClientTest {
         assertThat(empty.items()).isEmpty();
         assertThat(empty.nextCursor()).isEqualTo("c5");
         assertThat(empty.caughtUp()).isTrue();
-        assertThat(api.requestedCursors()).containsExactly("-", "c2", "c4", "c5");
+        assertThat(api.requestedCursors())
+                .containsExactly("/customers@-", "/customers@c2", "/customers@c4", "/customers@c5");
         assertThat(api.tokensIssued()).isEqualTo(1);
         assertThat(waits).isEmpty();
     }
