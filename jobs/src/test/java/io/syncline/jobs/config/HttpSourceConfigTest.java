@@ -18,16 +18,6 @@ import org.junit.jupiter.api.io.TempDir;
 /** {@code type: http} sources: what they bind to, their defaults and the problems they report. */
 class HttpSourceConfigTest {
 
-    private static final String SINKS =
-            """
-            sinks:
-              kafka:
-                bootstrapServers: kafka:9092
-              target:
-                url: jdbc:postgresql://localhost:5432/warehouse
-                username: syncline
-            """;
-
     @TempDir Path directory;
 
     @Test
@@ -160,10 +150,10 @@ class HttpSourceConfigTest {
     }
 
     private SynclineConfig load(String sources) {
-        return ConfigFiles.load(directory, "sources:\n" + sources + SINKS);
+        return ConfigFiles.load(directory, "sources:\n" + sources + ConfigFiles.SINKS);
     }
 
     private ConfigException failure(String sources) {
-        return ConfigFiles.failure(directory, "sources:\n" + sources + SINKS);
+        return ConfigFiles.failure(directory, "sources:\n" + sources + ConfigFiles.SINKS);
     }
 }

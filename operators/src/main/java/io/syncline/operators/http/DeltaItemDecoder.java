@@ -113,47 +113,38 @@ public final class DeltaItemDecoder implements Serializable {
             updatedAt = ItemTimes.instantOrNull(item.get(fields.updatedAtField()));
             if (updatedAt == null
                     && (fields.versionField() == null || item.has(fields.updatedAtField()))) {
-                return reject(
+                return malformed(
                         error,
-                        ErrorCodes.HTTP_MALFORMED_ITEM,
                         item,
                         now,
-                        "item "
-                                + entityId
-                                + " of "
-                                + position
-                                + " has no ISO-8601 timestamp in field '"
+                        entityId,
+                        position,
+                        "has no ISO-8601 timestamp in field '"
                                 + fields.updatedAtField()
                                 + "' (e.g. 2026-01-31T12:00:00Z)");
             }
         }
         Long version = versionOf(item, updatedAt);
         if (version == null) {
-            return reject(
+            return malformed(
                     error,
-                    ErrorCodes.HTTP_MALFORMED_ITEM,
                     item,
                     now,
-                    "item "
-                            + entityId
-                            + " of "
-                            + position
-                            + " has no whole number in field '"
+                    entityId,
+                    position,
+                    "has no whole number in field '"
                             + fields.versionField()
                             + "'; it orders the entity's changes");
         }
         Operation op = operationOf(item);
         if (op == null) {
-            return reject(
+            return malformed(
                     error,
-                    ErrorCodes.HTTP_MALFORMED_ITEM,
                     item,
                     now,
-                    "item "
-                            + entityId
-                            + " of "
-                            + position
-                            + " has operation "
+                    entityId,
+                    position,
+                    "has operation "
                             + item.get(fields.opField())
                             + " in field '"
                             + fields.opField()
@@ -236,6 +227,22 @@ public final class DeltaItemDecoder implements Serializable {
             parts.add(JsonFieldValues.of(value));
         }
         return EntityIds.of(parts);
+    }
+
+    /** An {@code HTTP_MALFORMED_ITEM} error for item {@code entityId}: it {@code problem}. */
+    private static DecodeOutcome malformed(
+            ErrorRecord.Builder error,
+            JsonNode item,
+            Instant now,
+            String entityId,
+            String position,
+            String problem) {
+        return reject(
+                error,
+                ErrorCodes.HTTP_MALFORMED_ITEM,
+                item,
+                now,
+                "item " + entityId + " of " + position + " " + problem);
     }
 
     private static DecodeOutcome reject(
