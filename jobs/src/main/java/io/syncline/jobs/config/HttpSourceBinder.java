@@ -6,7 +6,10 @@ import io.syncline.operators.http.ItemFields;
 import io.syncline.operators.http.OAuthSettings;
 import io.syncline.operators.retry.RetryPolicy;
 import java.net.URI;
+import java.net.URISyntaxException;
 import java.time.Duration;
+import java.time.Instant;
+import java.time.format.DateTimeParseException;
 import java.util.List;
 
 /** Binds a {@code type: http} source. */
@@ -130,8 +133,8 @@ final class HttpSourceBinder implements SourceBinder {
         String initial = initialNode.text(null);
         if (timestamp && initial != null) {
             try {
-                java.time.Instant.parse(initial);
-            } catch (java.time.format.DateTimeParseException e) {
+                Instant.parse(initial);
+            } catch (DateTimeParseException e) {
                 initialNode.problem(
                         "'" + initial + "' is not an ISO-8601 instant; e.g. 2026-01-01T00:00:00Z");
             }
@@ -204,7 +207,7 @@ final class HttpSourceBinder implements SourceBinder {
                     && uri.getQuery() == null) {
                 return text;
             }
-        } catch (java.net.URISyntaxException e) {
+        } catch (URISyntaxException e) {
             // Reported below.
         }
         node.problem("'" + text + "' is not an http(s) URL without a query; e.g. " + example);

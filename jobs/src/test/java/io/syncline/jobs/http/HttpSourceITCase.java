@@ -16,13 +16,17 @@ import io.syncline.jobs.wiring.SyncJobFactory;
 import io.syncline.operators.errors.ErrorCodes;
 import io.syncline.operators.key.EntityKeys;
 import io.syncline.schema.ChangeEvent;
+import java.io.IOException;
+import java.io.UncheckedIOException;
 import java.nio.ByteBuffer;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.sql.Connection;
+import java.sql.SQLException;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.Comparator;
 import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -281,7 +285,7 @@ class HttpSourceITCase {
                                         .equals(expectedCustomers)
                                 && TableRows.query(target, "SELECT id, body FROM notes ORDER BY id")
                                         .equals(expectedNotes);
-                    } catch (java.sql.SQLException e) {
+                    } catch (SQLException e) {
                         return false; // The job has not made its tables yet.
                     }
                 });
@@ -297,8 +301,8 @@ class HttpSourceITCase {
                             read -> read.size() >= expected, TIMEOUT, Duration.ofSeconds(3))) {
                 changes.add(ChangeEvent.getDecoder().decode(ByteBuffer.wrap(record.value())));
             }
-        } catch (java.io.IOException e) {
-            throw new java.io.UncheckedIOException(e);
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
         }
         Set<String> seen = new HashSet<>();
         assertThat(changes.stream().map(ChangeEvent::getEventId).filter(id -> !seen.add(id)))
@@ -349,7 +353,7 @@ class HttpSourceITCase {
                     .filter(path -> path.getFileName().toString().startsWith("chk-"))
                     .filter(path -> Files.exists(path.resolve("_metadata")))
                     .max(
-                            java.util.Comparator.comparingLong(
+                            Comparator.comparingLong(
                                     path ->
                                             Long.parseLong(
                                                     path.getFileName().toString().substring(4))))

@@ -17,6 +17,7 @@ import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import java.util.Set;
 import java.util.TreeSet;
@@ -187,7 +188,7 @@ public final class DeltaItemDecoder implements Serializable {
     private Operation operationOf(JsonNode item) {
         JsonNode op = fields.opField() == null ? null : item.get(fields.opField());
         if (op != null && !op.isNull()) {
-            return switch (op.asText().toLowerCase(java.util.Locale.ROOT)) {
+            return switch (op.asText().toLowerCase(Locale.ROOT)) {
                 case "c", "create", "created", "insert" -> Operation.CREATE;
                 case "u", "update", "updated" -> Operation.UPDATE;
                 case "d", "delete", "deleted" -> Operation.DELETE;

@@ -1,6 +1,7 @@
 package io.syncline.operators.http;
 
 import java.io.IOException;
+import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.List;
@@ -42,7 +43,7 @@ public final class HttpResourceSplitSerializer
         out.writeBoolean(split.cursor() != null);
         if (split.cursor() != null) {
             // writeUTF stops at 64 KB; opaque cursors may be long.
-            byte[] cursor = split.cursor().getBytes(java.nio.charset.StandardCharsets.UTF_8);
+            byte[] cursor = split.cursor().getBytes(StandardCharsets.UTF_8);
             out.writeInt(cursor.length);
             out.write(cursor);
         }
@@ -54,7 +55,7 @@ public final class HttpResourceSplitSerializer
         if (in.readBoolean()) {
             byte[] bytes = new byte[in.readInt()];
             in.readFully(bytes);
-            cursor = new String(bytes, java.nio.charset.StandardCharsets.UTF_8);
+            cursor = new String(bytes, StandardCharsets.UTF_8);
         }
         return new HttpResourceSplit(path, cursor);
     }
