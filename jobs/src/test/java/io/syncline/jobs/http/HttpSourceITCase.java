@@ -117,6 +117,9 @@ class HttpSourceITCase {
             assertThat(api.unauthorized()).as("requests refused for an expired token").isPositive();
             assertThat(api.tokensIssued()).isGreaterThanOrEqualTo(2);
             assertThat(api.faultsServed(429)).isEqualTo(1);
+            assertThat(cluster.getExecutionGraph(first.getJobID()).get().getFailureInfo())
+                    .as("a failure of the job before the outage")
+                    .isNull();
 
             // An outage longer than the retries fail the job; it restarts from its checkpoint.
             awaitCheckpoint(cluster, first.getJobID());
