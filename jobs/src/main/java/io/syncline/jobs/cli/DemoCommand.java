@@ -45,10 +45,25 @@ final class DemoCommand implements Callable<Integer> {
                             + " (default: ${DEFAULT-VALUE}).")
     int prometheusPort;
 
+    @Option(
+            names = "--with-http-source",
+            description =
+                    "Also sync a helpdesk's tickets from a REST delta API (an http source with"
+                            + " OAuth client credentials), served by the demo.")
+    boolean withHttpSource;
+
+    @Option(
+            names = "--with-webhook",
+            description =
+                    "Also sync payments that a provider POSTs as signed webhooks to a webhook"
+                            + " source.")
+    boolean withWebhook;
+
     @Override
     public Integer call() throws Exception {
         Duration duration = durationSeconds == null ? null : Duration.ofSeconds(durationSeconds);
-        return new Demo(rate, webUiPort, prometheusPort, System.out).run(duration)
+        return new Demo(rate, webUiPort, prometheusPort, System.out, withHttpSource, withWebhook)
+                        .run(duration)
                 ? 0
                 : SynclineCli.FAILED;
     }

@@ -26,6 +26,7 @@ import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.time.LocalDate;
+import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
@@ -58,6 +59,9 @@ public final class Demo {
     private static final Duration CATCH_UP = Duration.ofSeconds(60);
     private static final Duration JOB_STOP = Duration.ofSeconds(30);
 
+    /** How often the optional API sources change something: 4 changes per second each. */
+    private static final Duration API_CHANGE_EVERY = Duration.ofMillis(250);
+
     /** Beyond a window's end: the watermark's delay, a checkpoint and the monitor's settling. */
     private static final Duration LAST_WINDOW = Duration.ofSeconds(60);
 
@@ -67,6 +71,8 @@ public final class Demo {
     private final int webUiPort;
     private final int prometheusPort;
     private final PrintStream out;
+    private final boolean withHttpSource;
+    private final boolean withWebhook;
     private final Clock clock = Clock.systemUTC();
     private final CountDownLatch stopRequested = new CountDownLatch(1);
     private final AtomicInteger windowsClosed = new AtomicInteger();
@@ -82,6 +88,20 @@ public final class Demo {
      * @param prometheusPort port of the job's Prometheus endpoint
      */
     public Demo(int rate, int webUiPort, int prometheusPort, PrintStream out) {
+        this(rate, webUiPort, prometheusPort, out, false, false);
+    }
+
+    /**
+     * @param withHttpSource also sync a helpdesk's tickets from a REST delta API (an HTTP source)
+     * @param withWebhook also sync payments a provider POSTs as signed webhooks
+     */
+    public Demo(
+            int rate,
+            int webUiPort,
+            int prometheusPort,
+            PrintStream out,
+            boolean withHttpSource,
+            boolean withWebhook) {
         if (rate < 1) {
             throw new IllegalArgumentException("--rate must be at least 1, got " + rate);
         }
@@ -93,6 +113,8 @@ public final class Demo {
         this.webUiPort = webUiPort;
         this.prometheusPort = prometheusPort;
         this.out = out;
+        this.withHttpSource = withHttpSource;
+        this.withWebhook = withWebhook;
     }
 
     /**
@@ -130,12 +152,16 @@ public final class Demo {
                 EmbeddedKafkaBroker kafka = EmbeddedKafkaBroker.start();
                 Connection source = postgres.connect(DemoDatabase.SOURCE);
                 Connection secondSource = postgres.connect(DemoDatabase.SECOND_SOURCE);
-                DemoWorkload workload = new DemoWorkload(source, secondSource, 42)) {
+                DemoWorkload workload = new DemoWorkload(source, secondSource, 42);
+                DemoApiSources apis = DemoApiSources.start(withHttpSource, withWebhook)) {
             workload.seed(10);
 
             Path workDir = Files.createTempDirectory("syncline-demo");
             Path configFile = workDir.resolve("syncline-demo.yaml");
-            Files.writeString(configFile, DemoConfig.yaml(postgres, kafka, workDir));
+            Files.writeString(
+                    configFile,
+                    DemoConfig.yaml(
+                            postgres, kafka, workDir, apis == null ? "" : apis.sourcesYaml()));
             DemoConfig.writeRuleFiles(workDir);
             SynclineConfig config = ConfigLoader.load(configFile);
             ConfigPreflight.check(config);
@@ -213,6 +239,10 @@ public final class Demo {
                             + prometheusPort
                             + "/metrics (quality and lag per tenant and entity type, lag per source)",
                     reportDir);
+            if (apis != null) {
+                out.println(apis.describe());
+                out.println();
+            }
 
             Instant started = clock.instant();
             ScheduledExecutorService scheduler = Executors.newScheduledThreadPool(3);
@@ -235,6 +265,10 @@ public final class Demo {
                         0,
                         TimeUnit.SECONDS.toMicros(1) / rate,
                         TimeUnit.MICROSECONDS);
+                if (apis != null) {
+                    scheduler.scheduleAtFixedRate(
+                            apis::step, 0, API_CHANGE_EVERY.toMillis(), TimeUnit.MILLISECONDS);
+                }
                 scheduler.scheduleWithFixedDelay(
                         () -> startSecondSourceOnceStreaming(started, workload, postgres),
                         SNAPSHOT_POLL.toMillis(),
@@ -243,6 +277,9 @@ public final class Demo {
                 scheduler.scheduleAtFixedRate(
                         () -> {
                             report(started, job, workload, monitor, postgres, conflicts);
+                            if (apis != null) {
+                                out.println(REPORT_INDENT + apis.line());
+                            }
                             printQuality(started, quality.news(), thresholds);
                         },
                         REPORT_EVERY.toMillis(),
@@ -256,12 +293,16 @@ public final class Demo {
                 scheduler.shutdown();
                 scheduler.awaitTermination(10, TimeUnit.SECONDS);
                 out.println("\nWorkload stopped; waiting for the pipeline to catch up ...");
-                awaitTargetMatchesSources(check);
+                awaitTargetMatchesSources(check, config, apis, postgres);
                 out.println("Waiting for the quality windows of the last changes to close ...");
                 awaitLastQualityWindow(quality);
                 report(started, job, workload, monitor, postgres, conflicts);
                 printQuality(started, quality.allNews(), thresholds);
-                List<TargetCheck.Result> results = check.run();
+                List<TargetCheck.Result> results = new ArrayList<>(check.run());
+                if (apis != null) {
+                    out.println(REPORT_INDENT + apis.line());
+                    results.addAll(apis.check(config, target(postgres)));
+                }
                 results.forEach(result -> out.println(result.describe()));
                 out.println(check.encryptionNote());
                 out.printf(
@@ -500,11 +541,23 @@ public final class Demo {
         }
     }
 
-    private void awaitTargetMatchesSources(TargetCheck check)
+    private void awaitTargetMatchesSources(
+            TargetCheck check,
+            SynclineConfig config,
+            DemoApiSources apis,
+            EmbeddedPostgresServer postgres)
             throws SQLException, InterruptedException {
         Instant deadline = clock.instant().plus(CATCH_UP);
-        while (clock.instant().isBefore(deadline) && !check.matches()) {
+        while (clock.instant().isBefore(deadline)
+                && !(check.matches()
+                        && (apis == null
+                                || apis.check(config, target(postgres)).stream()
+                                        .allMatch(TargetCheck.Result::identical)))) {
             TimeUnit.MILLISECONDS.sleep(500);
         }
+    }
+
+    private static DemoApiSources.DemoTarget target(EmbeddedPostgresServer postgres) {
+        return sql -> DemoDatabase.rows(postgres, DemoDatabase.TARGET, sql);
     }
 }

@@ -29,6 +29,18 @@ final class DemoConfig {
     }
 
     static String yaml(EmbeddedPostgresServer postgres, EmbeddedKafkaBroker kafka, Path workDir) {
+        return yaml(postgres, kafka, workDir, "");
+    }
+
+    /**
+     * The configuration, with {@code moreSources} (entries of the {@code sources:} list, indented
+     * by two spaces) after the two databases.
+     */
+    static String yaml(
+            EmbeddedPostgresServer postgres,
+            EmbeddedKafkaBroker kafka,
+            Path workDir,
+            String moreSources) {
         return """
                 job:
                   name: syncline-demo
@@ -73,6 +85,7 @@ final class DemoConfig {
                       - table: public.accounts
                         entityType: account
                         tenantColumn: tenant_id
+                %s
                 sinks:
                   kafka:
                     bootstrapServers: %s
@@ -159,6 +172,7 @@ final class DemoConfig {
                         DemoDatabase.SECOND_SOURCE,
                         postgres.username(),
                         postgres.password(),
+                        moreSources.stripTrailing(),
                         kafka.bootstrapServers(),
                         postgres.jdbcUrl(DemoDatabase.TARGET),
                         postgres.username(),

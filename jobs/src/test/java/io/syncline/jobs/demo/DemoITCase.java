@@ -57,7 +57,8 @@ class DemoITCase {
         PrintStream out = new PrintStream(bytes, true, StandardCharsets.UTF_8);
         prometheusPort = freePort();
         // Port 0: a free port for the web UI, so the test does not clash with a running demo.
-        Demo demo = new Demo(20, 0, prometheusPort, out);
+        // With the optional API sources too: everything else runs as without them.
+        Demo demo = new Demo(20, 0, prometheusPort, out, true, true);
         ExecutorService runner = Executors.newSingleThreadExecutor();
         try {
             Future<Boolean> run = runner.submit(() -> demo.run(Duration.ofSeconds(15)));
@@ -131,6 +132,37 @@ class DemoITCase {
                 .containsPattern("last-writer-wins " + COUNT + " \\((won|lost) " + COUNT)
                 .containsPattern("custom:HighestValueWins " + COUNT + " \\((won|lost) " + COUNT)
                 .doesNotContain("open");
+    }
+
+    @Test
+    void theHttpSourceAndTheWebhookReachTheirTablesRowForRow() {
+        assertThat(printed)
+                .containsPattern(
+                        "HTTP source      http://127\\.0\\.0\\.1:\\d+/tickets \\(a helpdesk's"
+                                + " delta API, OAuth client credentials\\) -> table tickets")
+                .containsPattern(
+                        "webhook          http://127\\.0\\.0\\.1:\\d+/webhooks/payments"
+                                + " \\(signed POSTs of payments, HMAC-SHA256\\) -> table payments")
+                .containsPattern(
+                        "tickets: source rows helpdesk API ("
+                                + COUNT
+                                + ") -> last-writer-wins expects \\1, target has \\1 -> identical,"
+                                + " row for row")
+                .containsPattern(
+                        "payments: source rows payments webhook ("
+                                + COUNT
+                                + ") -> last-writer-wins expects \\1, target has \\1 -> identical,"
+                                + " row for row")
+                .containsPattern(
+                        "helpdesk API listed "
+                                + COUNT
+                                + " ticket changes \\("
+                                + COUNT
+                                + " tokens, "
+                                + COUNT
+                                + " page requests\\) \\| webhook: "
+                                + COUNT
+                                + " payment changes acknowledged");
     }
 
     @Test
