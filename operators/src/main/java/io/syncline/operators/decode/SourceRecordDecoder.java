@@ -128,6 +128,21 @@ public final class SourceRecordDecoder implements Serializable {
         String opCode = value.getString("op");
         Operation op = operationOf(opCode);
         boolean binlog = isBinlog(source);
+        if (!binlog && source.schema().field("lsn") == null) {
+            return reject(
+                    withCode(
+                            ErrorRecord.newBuilder(),
+                            ErrorCodes.DEBEZIUM_UNSUPPORTED_CONNECTOR,
+                            "change on topic '"
+                                    + record.topic()
+                                    + "' comes from connector '"
+                                    + textOrNull(source, "connector")
+                                    + "', whose position Syncline cannot order (postgresql needs"
+                                    + " source.lsn, mysql source.file and source.pos); read only"
+                                    + " Postgres, MySQL or MariaDB databases this way"),
+                    record,
+                    now);
+        }
         SourcePosition sourcePosition = positionOf(source, op, binlog);
         if (sourcePosition == null) {
             return reject(
