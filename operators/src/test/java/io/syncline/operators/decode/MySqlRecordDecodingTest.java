@@ -213,8 +213,73 @@ class MySqlRecordDecodingTest {
                 .isEqualTo(
                         "change on topic 'mysql_binlog_source.shop.orders' has no binlog position"
                                 + " (source.file 'mysql-bin', source.pos 805), so it cannot be"
-                                + " ordered; only changes read from the binlog can be"
-                                + " replicated");
+                                + " ordered; on MariaDB 11.4 and later set"
+                                + " binlog_legacy_event_pos=ON, which fills in the positions of"
+                                + " events inside transactions");
+    }
+
+    @Test
+    void changeWithTheNegativeOffsetMariaDbGivesWithoutLegacyEventPositionsIsRejected() {
+        ErrorRecord error =
+                rejected(
+                        ORDERS.create(
+                                order(42L, "acme", 5),
+                                ORDERS.source(FILE, -68L, null, COMMIT_MILLIS),
+                                CAPTURED));
+
+        assertThat(error.getCode()).isEqualTo("MALFORMED_RECORD");
+        assertThat(error.getMessage())
+                .contains("source.pos -68")
+                .contains("binlog_legacy_event_pos=ON");
+    }
+
+    @Test
+    void changeOfAConnectorWithoutAnOrderablePositionIsRejected() {
+        // SQL Server's source block: positions are change_lsn/commit_lsn, which are not ordered
+        // yet.
+        Schema sourceSchema =
+                SchemaBuilder.struct()
+                        .name("io.debezium.connector.sqlserver.Source")
+                        .field("connector", Schema.STRING_SCHEMA)
+                        .field("db", Schema.STRING_SCHEMA)
+                        .field("schema", Schema.STRING_SCHEMA)
+                        .field("table", Schema.STRING_SCHEMA)
+                        .field("change_lsn", Schema.OPTIONAL_STRING_SCHEMA)
+                        .build();
+        Schema row = SchemaBuilder.struct().field("id", Schema.INT64_SCHEMA).optional().build();
+        io.debezium.data.Envelope envelope =
+                io.debezium.data.Envelope.defineSchema()
+                        .withName("erp.dbo.orders.Envelope")
+                        .withRecord(row)
+                        .withSource(sourceSchema)
+                        .build();
+        Struct source =
+                new Struct(sourceSchema)
+                        .put("connector", "sqlserver")
+                        .put("db", "erp")
+                        .put("schema", "dbo")
+                        .put("table", "orders")
+                        .put("change_lsn", "0000002b:00000450:0003");
+        SourceRecord record =
+                new SourceRecord(
+                        Map.of(),
+                        Map.of(),
+                        "erp.dbo.orders",
+                        null,
+                        null,
+                        null,
+                        envelope.schema(),
+                        envelope.create(new Struct(row).put("id", 1L), source, CAPTURED));
+
+        ErrorRecord error = rejected(record);
+
+        assertThat(error.getCode()).isEqualTo("DEBEZIUM_UNSUPPORTED_CONNECTOR");
+        assertThat(error.getMessage())
+                .isEqualTo(
+                        "change on topic 'erp.dbo.orders' comes from connector 'sqlserver', whose"
+                                + " position Syncline cannot order (postgresql needs source.lsn,"
+                                + " mysql source.file and source.pos); read only Postgres, MySQL"
+                                + " or MariaDB databases this way");
     }
 
     private static Struct order(long id, String tenant, Integer quantity) {

@@ -93,14 +93,40 @@ final class MySqlTableDiscovery {
                 }
                 position = SourcePosition.binlog(status.getString(1), status.getLong(2));
             }
-            try (ResultSet now = statement.executeQuery("SELECT UNIX_TIMESTAMP(NOW(6))")) {
+            requireEventPositions(source, statement);
+            // Whole seconds: binlog events carry their time in seconds, and a change streamed in
+            // the second the snapshot started must not look older than the snapshot's reads.
+            try (ResultSet now = statement.executeQuery("SELECT UNIX_TIMESTAMP()")) {
                 now.next();
-                long micros = now.getBigDecimal(1).movePointRight(6).longValueExact();
-                return new BinlogStart(
-                        position, Instant.ofEpochSecond(0, Math.multiplyExact(micros, 1000L)));
+                return new BinlogStart(position, Instant.ofEpochSecond(now.getLong(1)));
             }
         } catch (SQLException e) {
             throw new IllegalStateException(unreachable(source, e), e);
+        }
+    }
+
+    /**
+     * MariaDB 11.4 and later leave the end position out of events inside transactions unless {@code
+     * binlog_legacy_event_pos} is on, so the changes would carry no binlog position.
+     */
+    private static void requireEventPositions(MySqlSourceConfig source, Statement statement)
+            throws SQLException {
+        try (ResultSet setting =
+                statement.executeQuery("SHOW GLOBAL VARIABLES LIKE 'binlog_legacy_event_pos'")) {
+            if (setting.next() && !"ON".equalsIgnoreCase(setting.getString(2))) {
+                throw new IllegalStateException(
+                        "source '"
+                                + source.id()
+                                + "': the server at "
+                                + source.hostname()
+                                + ":"
+                                + source.port()
+                                + " has binlog_legacy_event_pos="
+                                + setting.getString(2)
+                                + ", so its binlog events inside transactions carry no position"
+                                + " to order changes by; set binlog_legacy_event_pos=ON (SET"
+                                + " GLOBAL and in the server's configuration file)");
+            }
         }
     }
 

@@ -1,5 +1,7 @@
 package io.syncline.operators.decode.debezium;
 
+import java.io.Serializable;
+
 /**
  * Where a Debezium change sits in its source's log, as text for event ids and as a number that
  * orders one entity's changes. Both decoders use it: Debezium JSON from Kafka and Flink CDC's
@@ -9,7 +11,7 @@ package io.syncline.operators.decode.debezium;
  * @param version the Postgres LSN, or the binlog file's number in the high 32 bits and the offset
  *     in the low ones: binlog files are numbered in order and never reach 4 GiB
  */
-public record SourcePosition(String text, long version) {
+public record SourcePosition(String text, long version) implements Serializable {
 
     private static final long BINLOG_OFFSET_BITS = 32;
 
