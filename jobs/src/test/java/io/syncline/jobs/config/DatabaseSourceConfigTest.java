@@ -2,9 +2,6 @@ package io.syncline.jobs.config;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import java.io.IOException;
-import java.io.UncheckedIOException;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
 import org.junit.jupiter.api.Test;
@@ -12,16 +9,6 @@ import org.junit.jupiter.api.io.TempDir;
 
 /** Sources of types {@code mysql}, {@code mariadb} and {@code sqlserver}: binding and checks. */
 class DatabaseSourceConfigTest {
-
-    private static final String SINKS =
-            """
-            sinks:
-              kafka:
-                bootstrapServers: kafka:9092
-              target:
-                url: jdbc:postgresql://localhost:5432/warehouse
-                username: syncline
-            """;
 
     @TempDir Path directory;
 
@@ -215,33 +202,14 @@ class DatabaseSourceConfigTest {
     }
 
     private SynclineConfig load(String sources) {
-        return ConfigLoader.load(write("sources:\n" + sources + SINKS), name -> null);
+        return ConfigFiles.load(directory, "sources:\n" + sources + ConfigFiles.SINKS);
     }
 
     private ConfigException failure(String sources) {
-        try {
-            load(sources);
-        } catch (ConfigException e) {
-            return e;
-        }
-        throw new AssertionError("expected a ConfigException");
+        return ConfigFiles.failure(directory, "sources:\n" + sources + ConfigFiles.SINKS);
     }
 
     private static String problem(ConfigException e, String path) {
-        return e.problems().stream()
-                .filter(p -> p.path().equals(path))
-                .map(ConfigProblem::message)
-                .findFirst()
-                .orElseThrow(() -> new AssertionError("no problem at " + path + " in\n" + e));
-    }
-
-    private Path write(String yaml) {
-        Path file = directory.resolve("syncline.yaml");
-        try {
-            Files.writeString(file, yaml);
-        } catch (IOException e) {
-            throw new UncheckedIOException(e);
-        }
-        return file;
+        return ConfigFiles.problem(e, path);
     }
 }
