@@ -1,5 +1,7 @@
 package io.syncline.jobs.config;
 
+import java.time.DateTimeException;
+import java.time.ZoneId;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
@@ -23,6 +25,7 @@ final class MySqlSourceBinder implements SourceBinder {
     public ChangeSourceConfig bind(ConfigNode node, SourceContext context) {
         DatabaseSourceKeys keys = DatabaseSourceKeys.bind(node, DEFAULT_PORT, "shop");
         String serverId = serverId(node.get("serverId"));
+        String serverTimeZone = timeZone(node.get("serverTimeZone"));
         SourceContext.Tables tables =
                 context.tables(
                         node,
@@ -40,8 +43,26 @@ final class MySqlSourceBinder implements SourceBinder {
                 keys.username(),
                 keys.password(),
                 serverId,
+                serverTimeZone,
                 keys.startup(),
                 tables.mappings());
+    }
+
+    /**
+     * A time zone id ({@code UTC}, {@code Europe/Berlin}, {@code +02:00}); {@code UTC} if absent.
+     */
+    private static String timeZone(ConfigNode node) {
+        String value = node.text("UTC");
+        try {
+            return value == null ? null : ZoneId.of(value).getId();
+        } catch (DateTimeException e) {
+            node.problem(
+                    "'"
+                            + value
+                            + "' is not a time zone; write the server's time_zone as a zone id,"
+                            + " e.g. UTC, Europe/Berlin or +02:00");
+            return null;
+        }
     }
 
     /**

@@ -14,6 +14,8 @@ import java.util.Objects;
  * @param database the database the source connects to; a table written without a database is in it
  * @param serverId the replica server id, or a range {@code 5400-5404} with one id per reader;
  *     {@code null} lets the connector pick one from 5400-6400
+ * @param serverTimeZone the server's time zone ({@code time_zone}), which its {@code TIMESTAMP}
+ *     values are read in; the connector refuses a server whose zone differs
  * @param startup {@code initial} (snapshot, then binlog) or {@code latest} (binlog from now on)
  * @param tables the tables, each {@code database.table}
  */
@@ -27,6 +29,7 @@ public record MySqlSourceConfig(
         String username,
         String password,
         String serverId,
+        String serverTimeZone,
         String startup,
         List<TableMapping> tables)
         implements ChangeSourceConfig {

@@ -41,6 +41,7 @@ class DatabaseSourceConfigTest {
                                 "cdc",
                                 "",
                                 null,
+                                "UTC",
                                 "initial",
                                 List.of(
                                         new TableMapping(
@@ -65,6 +66,7 @@ class DatabaseSourceConfigTest {
                             username: cdc
                             password: secret
                             serverId: 5400-5404
+                            serverTimeZone: Europe/Berlin
                             startup: latest
                             priority: 2
                             tables:
@@ -83,6 +85,7 @@ class DatabaseSourceConfigTest {
         assertThat(shop.port()).isEqualTo(3307);
         assertThat(shop.password()).isEqualTo("secret");
         assertThat(shop.serverId()).isEqualTo("5400-5404");
+        assertThat(shop.serverTimeZone()).isEqualTo("Europe/Berlin");
         assertThat(shop.startup()).isEqualTo("latest");
         assertThat(shop.priority()).isEqualTo(2);
         assertThat(shop.databases()).containsExactly("shop", "billing");
@@ -115,6 +118,7 @@ class DatabaseSourceConfigTest {
                             database: shop
                             username: cdc
                             serverId: five
+                            serverTimeZone: Mars/Olympus
                             tables:
                               - table: shop.invoices
                                 entityType: invoice
@@ -135,6 +139,10 @@ class DatabaseSourceConfigTest {
         assertThat(problem(e, "sources[0].tables[0].table"))
                 .isEqualTo("'orders' names no database; write database.table, e.g. shop.orders");
         assertThat(problem(e, "sources[0].tables[0].columns")).contains("unknown key");
+        assertThat(problem(e, "sources[1].serverTimeZone"))
+                .isEqualTo(
+                        "'Mars/Olympus' is not a time zone; write the server's time_zone as a zone"
+                                + " id, e.g. UTC, Europe/Berlin or +02:00");
         assertThat(problem(e, "sources[1].serverId"))
                 .startsWith("'five' is not a server id; write one id or a range");
     }

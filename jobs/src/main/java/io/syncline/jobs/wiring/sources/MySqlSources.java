@@ -30,9 +30,6 @@ import org.apache.flink.types.Either;
  */
 public final class MySqlSources implements ChangeSourceWiring {
 
-    /** The session time zone of the connector's reads; {@code TIMESTAMP}s are sent as UTC. */
-    static final String SERVER_TIME_ZONE = "UTC";
-
     @Override
     public WiredSource wire(ChangeSourceConfig config, SynclineConfig sync, SourceTables tables) {
         MySqlSourceConfig source = (MySqlSourceConfig) config;
@@ -65,7 +62,7 @@ public final class MySqlSources implements ChangeSourceWiring {
                                         .toArray(String[]::new))
                         .username(source.username())
                         .password(source.password())
-                        .serverTimeZone(SERVER_TIME_ZONE)
+                        .serverTimeZone(source.serverTimeZone())
                         .startupOptions(
                                 "latest".equals(source.startup())
                                         ? StartupOptions.latest()
