@@ -336,16 +336,8 @@ public final class EmbeddedPostgresServer implements AutoCloseable {
      * @throws IllegalStateException wrapping the {@link SQLException} of the failed statement
      */
     public void execute(String database, String... sql) {
-        try (Connection connection = connect(database);
-                Statement statement = connection.createStatement()) {
-            for (String s : sql) {
-                try {
-                    statement.execute(s);
-                } catch (SQLException e) {
-                    throw new IllegalStateException(
-                            "Statement failed in database " + database + ": " + s, e);
-                }
-            }
+        try (Connection connection = connect(database)) {
+            Local.execute(connection, database, sql);
         } catch (SQLException e) {
             throw new IllegalStateException("Could not connect to database " + database, e);
         }

@@ -11,6 +11,9 @@ import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.nio.file.SimpleFileVisitor;
 import java.nio.file.attribute.BasicFileAttributes;
+import java.sql.Connection;
+import java.sql.SQLException;
+import java.sql.Statement;
 import java.util.Optional;
 
 /** Free ports and temporary directories for the embedded servers. */
@@ -124,6 +127,24 @@ final class Local {
             return false;
         } catch (IOException e) {
             return true; // No procfs (not Linux): trust isAlive().
+        }
+    }
+
+    /**
+     * Runs statements in order on {@code connection}.
+     *
+     * @throws IllegalStateException wrapping the {@link SQLException} of the failed statement
+     */
+    static void execute(Connection connection, String database, String... sql) throws SQLException {
+        try (Statement statement = connection.createStatement()) {
+            for (String s : sql) {
+                try {
+                    statement.execute(s);
+                } catch (SQLException e) {
+                    throw new IllegalStateException(
+                            "Statement failed in database " + database + ": " + s, e);
+                }
+            }
         }
     }
 

@@ -2,9 +2,6 @@ package io.syncline.embedded;
 
 import java.sql.Connection;
 import java.sql.SQLException;
-import org.junit.jupiter.api.extension.BeforeAllCallback;
-import org.junit.jupiter.api.extension.BeforeEachCallback;
-import org.junit.jupiter.api.extension.ExtensionContext;
 
 /**
  * JUnit 5 extension giving tests an {@link EmbeddedPostgresServer} that is started once per test
@@ -14,48 +11,10 @@ import org.junit.jupiter.api.extension.ExtensionContext;
  * @RegisterExtension static final PostgresExtension POSTGRES = new PostgresExtension();
  * }</pre>
  */
-public final class PostgresExtension implements BeforeAllCallback, BeforeEachCallback {
+public final class PostgresExtension extends SharedServerExtension<EmbeddedPostgresServer> {
 
-    private static final ExtensionContext.Namespace NAMESPACE =
-            ExtensionContext.Namespace.create(PostgresExtension.class);
-
-    private volatile EmbeddedPostgresServer server;
-
-    @Override
-    public void beforeAll(ExtensionContext context) {
-        server = shared(context);
-    }
-
-    // Also covers registration on an instance field, where beforeAll is not called.
-    @Override
-    public void beforeEach(ExtensionContext context) {
-        if (server == null) {
-            server = shared(context);
-        }
-    }
-
-    private static EmbeddedPostgresServer shared(ExtensionContext context) {
-        // The root store lives for the whole run and closes its resources at the end.
-        return context.getRoot()
-                .getStore(NAMESPACE)
-                .getOrComputeIfAbsent(
-                        "server", key -> new Shared(EmbeddedPostgresServer.start()), Shared.class)
-                .server();
-    }
-
-    /**
-     * The running server.
-     *
-     * @throws IllegalStateException before the extension ran, e.g. from a static initializer
-     */
-    public EmbeddedPostgresServer server() {
-        EmbeddedPostgresServer s = server;
-        if (s == null) {
-            throw new IllegalStateException(
-                    "PostgreSQL not started yet: register the extension with @RegisterExtension"
-                            + " on a static field and use it from tests or @BeforeAll");
-        }
-        return s;
+    public PostgresExtension() {
+        super(EmbeddedPostgresServer::start, "PostgreSQL");
     }
 
     public String host() {
@@ -88,13 +47,5 @@ public final class PostgresExtension implements BeforeAllCallback, BeforeEachCal
 
     public void execute(String database, String... sql) {
         server().execute(database, sql);
-    }
-
-    private record Shared(EmbeddedPostgresServer server)
-            implements ExtensionContext.Store.CloseableResource {
-        @Override
-        public void close() {
-            server.close();
-        }
     }
 }

@@ -13,6 +13,9 @@ final class SourceBinders {
         BINDERS.put(DebeziumKafkaSourceBinder.TYPE, new DebeziumKafkaSourceBinder());
         BINDERS.put(WebhookSourceBinder.TYPE, new WebhookSourceBinder());
         BINDERS.put(HttpSourceBinder.TYPE, new HttpSourceBinder());
+        BINDERS.put(MySqlSourceBinder.MYSQL, new MySqlSourceBinder(MySqlSourceBinder.MYSQL));
+        BINDERS.put(MySqlSourceBinder.MARIADB, new MySqlSourceBinder(MySqlSourceBinder.MARIADB));
+        BINDERS.put(SqlServerSourceBinder.TYPE, new SqlServerSourceBinder());
     }
 
     private SourceBinders() {}

@@ -4,6 +4,8 @@ import io.syncline.jobs.config.ChangeSourceConfig;
 import io.syncline.jobs.config.SynclineConfig;
 import io.syncline.jobs.wiring.sources.DebeziumKafkaSources;
 import io.syncline.jobs.wiring.sources.HttpSources;
+import io.syncline.jobs.wiring.sources.MySqlSources;
+import io.syncline.jobs.wiring.sources.SqlServerSources;
 import io.syncline.jobs.wiring.sources.WebhookSources;
 import java.util.Map;
 
@@ -14,7 +16,10 @@ public final class ChangeSources {
             Map.of(
                     "debezium-kafka", new DebeziumKafkaSources(),
                     "webhook", new WebhookSources(),
-                    "http", new HttpSources());
+                    "http", new HttpSources(),
+                    "mysql", new MySqlSources(),
+                    "mariadb", new MySqlSources(),
+                    "sqlserver", new SqlServerSources());
 
     private ChangeSources() {}
 

@@ -393,7 +393,8 @@ public final class SequencedWorkload implements AutoCloseable {
         return Verdict.of(changes, lastSeq, deleted.keySet());
     }
 
-    private static void decodeNew(
+    /** Decodes the records of {@code records} not yet in {@code decoded} into it. */
+    public static void decodeNew(
             List<ConsumerRecord<byte[], byte[]>> records, List<ChangeEvent> decoded) {
         try {
             for (int i = decoded.size(); i < records.size(); i++) {
@@ -460,7 +461,13 @@ public final class SequencedWorkload implements AutoCloseable {
     public record Verdict(
             long changes, long entities, long lost, long duplicated, long outOfOrder) {
 
-        static Verdict of(List<ChangeEvent> changes, Map<Long, Long> lastSeq, Set<Long> deleted) {
+        /**
+         * @param changes the change topic's events, in topic order
+         * @param lastSeq each entity's last sequence number in the source (live or deleted)
+         * @param deleted the entities deleted in the source
+         */
+        public static Verdict of(
+                List<ChangeEvent> changes, Map<Long, Long> lastSeq, Set<Long> deleted) {
             Map<Long, List<ChangeEvent>> byAccount = new LinkedHashMap<>();
             Set<String> eventIds = new HashSet<>();
             long duplicated = 0;
@@ -516,7 +523,8 @@ public final class SequencedWorkload implements AutoCloseable {
             return new Verdict(changes.size(), lastSeq.size(), lost, duplicated, outOfOrder);
         }
 
-        static long seq(ChangeEvent change) {
+        /** The sequence number of a change: its {@code seq} column. */
+        public static long seq(ChangeEvent change) {
             Map<String, FieldValue> image =
                     change.getAfter() != null ? change.getAfter() : change.getBefore();
             FieldValue seq = image.get("seq");

@@ -1,5 +1,6 @@
 package io.syncline.operators.decode;
 
+import io.syncline.operators.decode.debezium.SourcePosition;
 import io.syncline.operators.errors.ErrorCodes;
 import io.syncline.operators.errors.ErrorRecords;
 import io.syncline.operators.key.EntityKeys;
@@ -25,11 +26,18 @@ import org.apache.kafka.connect.data.Struct;
 import org.apache.kafka.connect.source.SourceRecord;
 
 /**
- * Turns a Debezium change record of one source into a {@link ChangeEvent}, or into an {@link
- * ErrorRecord} that says why it cannot. Never throws for bad input and never returns null.
+ * Turns a Debezium change record of one source (Flink CDC's Postgres or MySQL/MariaDB connector)
+ * into a {@link ChangeEvent}, or into an {@link ErrorRecord} that says why it cannot. Never throws
+ * for bad input and never returns null.
  *
- * <p>The version of a change is its log sequence number: for one row, every later change is written
- * after the earlier one committed, so LSNs order one entity's changes.
+ * <p>The version of a change is its position in the source's log ({@link SourcePosition}): the
+ * Postgres LSN, or the binlog file number and offset. For one row, every later change is written
+ * after the earlier one committed, so positions order one entity's changes.
+ *
+ * <p>A MySQL snapshot read always takes the snapshot's start position, even when Flink CDC gives it
+ * the position of a binlog change it merged into the read: the read shows its row as of the
+ * snapshot chunk's end (high watermark), and Flink CDC streams only the row's changes after that,
+ * so every streamed change of the row is newer than the read.
  *
  * <p>Syncline's bookkeeping columns ({@link OriginColumns}) are never part of the row images: the
  * origin of the after image marks a change Syncline wrote itself (an echo), and the clock column
@@ -45,10 +53,12 @@ public final class SourceRecordDecoder implements Serializable {
     private final String sourceId;
     private final Map<String, TableBinding> bindingsByTable;
     private final Set<String> allowedTenants;
-    private final long snapshotVersion;
+    private final SourcePosition snapshotPosition;
     private final Instant snapshotTime;
 
     /**
+     * A decoder of a Postgres source.
+     *
      * @param sourceId configured id of the source, part of every event id
      * @param bindings the tables of this source and the entity types they map to
      * @param allowedTenants tenants accepted; empty accepts every tenant
@@ -64,13 +74,33 @@ public final class SourceRecordDecoder implements Serializable {
             Set<String> allowedTenants,
             long snapshotVersion,
             Instant snapshotTime) {
+        this(sourceId, bindings, allowedTenants, SourcePosition.lsn(snapshotVersion), snapshotTime);
+    }
+
+    /**
+     * @param sourceId configured id of the source, part of every event id
+     * @param bindings the tables of this source and the entity types they map to: {@code schema} is
+     *     the Postgres schema, or for MySQL and MariaDB the database
+     * @param allowedTenants tenants accepted; empty accepts every tenant
+     * @param snapshotPosition position and version of snapshot reads: the source's log position
+     *     before the job started (WAL LSN, or binlog file and offset)
+     * @param snapshotTime commit time of snapshot reads, which carry none: the source's clock when
+     *     {@code snapshotPosition} was read, so a read never looks newer than a change streamed
+     *     after the snapshot started
+     */
+    public SourceRecordDecoder(
+            String sourceId,
+            List<TableBinding> bindings,
+            Set<String> allowedTenants,
+            SourcePosition snapshotPosition,
+            Instant snapshotTime) {
         this.sourceId = sourceId;
         this.bindingsByTable = new HashMap<>();
         for (TableBinding binding : bindings) {
             bindingsByTable.put(binding.qualifiedName(), binding);
         }
         // Sorted, so the error message that lists them is the same on every run.
-        this.snapshotVersion = snapshotVersion;
+        this.snapshotPosition = Objects.requireNonNull(snapshotPosition, "snapshotPosition");
         this.snapshotTime = Objects.requireNonNull(snapshotTime, "snapshotTime");
         this.allowedTenants = Collections.unmodifiableSortedSet(new TreeSet<>(allowedTenants));
     }
@@ -95,14 +125,52 @@ public final class SourceRecordDecoder implements Serializable {
                     now);
         }
         Struct source = value.getStruct("source");
-        long version = versionOf(source);
-        String position = Long.toString(version);
-        String table = source.getString("schema") + "." + source.getString("table");
+        String opCode = value.getString("op");
+        Operation op = operationOf(opCode);
+        boolean binlog = isBinlog(source);
+        if (!binlog && source.schema().field("lsn") == null) {
+            return reject(
+                    withCode(
+                            ErrorRecord.newBuilder(),
+                            ErrorCodes.DEBEZIUM_UNSUPPORTED_CONNECTOR,
+                            "change on topic '"
+                                    + record.topic()
+                                    + "' comes from connector '"
+                                    + textOrNull(source, "connector")
+                                    + "', whose position Syncline cannot order (postgresql needs"
+                                    + " source.lsn, mysql source.file and source.pos); read only"
+                                    + " Postgres, MySQL or MariaDB databases this way"),
+                    record,
+                    now);
+        }
+        SourcePosition sourcePosition = positionOf(source, op, binlog);
+        if (sourcePosition == null) {
+            return reject(
+                    withCode(
+                            ErrorRecord.newBuilder(),
+                            ErrorCodes.MALFORMED_RECORD,
+                            "change on topic '"
+                                    + record.topic()
+                                    + "' has no binlog position (source.file '"
+                                    + textOrNull(source, "file")
+                                    + "', source.pos "
+                                    + textOrNull(source, "pos")
+                                    + "), so it cannot be ordered; on MariaDB 11.4 and later set"
+                                    + " binlog_legacy_event_pos=ON, which fills in the positions"
+                                    + " of events inside transactions"),
+                    record,
+                    now);
+        }
+        long version = sourcePosition.version();
+        String position = sourcePosition.text();
+        // Postgres names a table by schema, MySQL and MariaDB by database.
+        String table =
+                (binlog ? textOrNull(source, "db") : textOrNull(source, "schema"))
+                        + "."
+                        + textOrNull(source, "table");
         ErrorRecord.Builder error =
                 ErrorRecord.newBuilder().setSourceId(sourceId).setSourcePosition(position);
 
-        String opCode = value.getString("op");
-        Operation op = operationOf(opCode);
         if (op == null) {
             return reject(
                     withCode(
@@ -125,8 +193,8 @@ public final class SourceRecordDecoder implements Serializable {
                             "table "
                                     + table
                                     + " is not mapped to an entity type; add it under"
-                                    + " sources[].tables in the configuration or remove it"
-                                    + " from the publication"),
+                                    + " sources[].tables in the configuration"
+                                    + (binlog ? "" : " or remove it from the publication")),
                     record,
                     now);
         }
@@ -152,8 +220,11 @@ public final class SourceRecordDecoder implements Serializable {
                                     + table
                                     + " has no tenant in column '"
                                     + binding.tenantColumn()
-                                    + "'; set the column, or for deletes set REPLICA IDENTITY"
-                                    + " FULL on the table so the old row carries it"),
+                                    + "'; set the column, or for deletes set "
+                                    + (binlog
+                                            ? "binlog_row_image=FULL on the server"
+                                            : "REPLICA IDENTITY FULL on the table")
+                                    + " so the old row carries it"),
                     record,
                     now);
         }
@@ -237,8 +308,9 @@ public final class SourceRecordDecoder implements Serializable {
         Instant commitTime =
                 op == Operation.READ
                         ? snapshotTime
-                        : epochMillisOr(source.getInt64("ts_ms"), captureTime);
-        Long txId = source.getInt64("txId");
+                        : epochMillisOr((Long) fieldOrNull(source, "ts_ms"), captureTime);
+        // Postgres' transaction id; MySQL's GTID (MariaDB's without GTIDs: none).
+        String txId = textOrNull(source, binlog ? "gtid" : "txId");
         ChangeEvent event =
                 ChangeEvent.newBuilder()
                         .setEventId(
@@ -258,7 +330,7 @@ public final class SourceRecordDecoder implements Serializable {
                         .setSourceId(sourceId)
                         .setSourcePosition(position)
                         .setVersion(version)
-                        .setTransactionId(txId != null ? txId.toString() : null)
+                        .setTransactionId(txId)
                         .setSchemaVersion(1)
                         .setOrigin(origin)
                         .setVectorClock(vectorClock)
@@ -288,9 +360,29 @@ public final class SourceRecordDecoder implements Serializable {
         };
     }
 
-    private long versionOf(Struct source) {
+    /** Whether the change comes from a MySQL or MariaDB binlog rather than a Postgres WAL. */
+    private static boolean isBinlog(Struct source) {
+        return source.schema().field("file") != null && source.schema().field("lsn") == null;
+    }
+
+    /**
+     * The change's position, or null for a binlog change without one. Reads of a MySQL snapshot
+     * take the snapshot's start (see the class comment); Postgres changes without an LSN too.
+     */
+    private SourcePosition positionOf(Struct source, Operation op, boolean binlog) {
+        if (binlog) {
+            if (op == Operation.READ) {
+                return snapshotPosition;
+            }
+            Object offset = fieldOrNull(source, "pos");
+            return SourcePosition.binlog(
+                    textOrNull(source, "file"),
+                    offset instanceof Number n ? Long.valueOf(n.longValue()) : null);
+        }
         Object lsn = fieldOrNull(source, "lsn");
-        return lsn instanceof Number n && n.longValue() > 0 ? n.longValue() : snapshotVersion;
+        return lsn instanceof Number n && n.longValue() > 0
+                ? SourcePosition.lsn(n.longValue())
+                : snapshotPosition;
     }
 
     private static Object fieldOrNull(Struct struct, String name) {

@@ -1,0 +1,51 @@
+package io.syncline.jobs.config;
+
+import io.syncline.operators.sink.TargetColumn;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+
+/**
+ * A MySQL or MariaDB database read by Flink CDC's MySQL connector (types {@code mysql} and {@code
+ * mariadb}): an incremental snapshot, then the binlog, with the binlog position in Flink's
+ * checkpoints. Its tables' columns and keys are read from {@code information_schema}.
+ *
+ * @param type {@code mysql} or {@code mariadb}
+ * @param database the database the source connects to; a table written without a database is in it
+ * @param serverId the replica server id, or a range {@code 5400-5404} with one id per reader;
+ *     {@code null} lets the connector pick one from 5400-6400
+ * @param serverTimeZone the server's time zone ({@code time_zone}), which its {@code TIMESTAMP}
+ *     values are read in; the connector refuses a server whose zone differs
+ * @param startup {@code initial} (snapshot, then binlog) or {@code latest} (binlog from now on)
+ * @param tables the tables, each {@code database.table}
+ */
+public record MySqlSourceConfig(
+        String id,
+        String type,
+        int priority,
+        String hostname,
+        int port,
+        String database,
+        String username,
+        String password,
+        String serverId,
+        String serverTimeZone,
+        String startup,
+        List<TableMapping> tables)
+        implements ChangeSourceConfig {
+
+    public MySqlSourceConfig {
+        Objects.requireNonNull(type, "type");
+        tables = List.copyOf(tables);
+    }
+
+    /** The databases its tables lie in, for the connector's database filter. */
+    public List<String> databases() {
+        return tables.stream().map(TableMapping::schemaName).distinct().toList();
+    }
+
+    @Override
+    public Map<String, List<TargetColumn>> declaredColumns() {
+        return Map.of();
+    }
+}
