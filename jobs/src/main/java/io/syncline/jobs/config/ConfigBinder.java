@@ -189,6 +189,7 @@ final class ConfigBinder {
                 restart,
                 sources,
                 otherSources,
+                boundSources.stream().map(b -> b.id() == null ? "" : b.id()).toList(),
                 tenants,
                 sinks,
                 validation,

@@ -70,7 +70,7 @@ public final class ConfigPreflight {
         List<SourceConfig> sources = config.sources();
         for (int i = 0; i < sources.size(); i++) {
             SourceConfig source = sources.get(i);
-            String path = ConfigPath.index("sources", i);
+            String path = config.sourcePath(source.id());
             checks.add(() -> checkSource(source, path, databaseTimeout));
         }
         checks.add(() -> checkKafka(config.sinks().kafka(), kafkaTimeout));

@@ -10,6 +10,8 @@ import java.util.List;
  * @param file the file it was read from, named in every error message
  * @param sources the Postgres sources (type {@code postgres}), read by Flink CDC
  * @param changeSources the sources of every other type, in file order
+ * @param sourceOrder the ids of all sources as the file lists them, for messages naming a source by
+ *     its path
  * @param tenants allow-list of tenants; empty means every tenant is accepted
  * @param consistency de-duplication, ordering and conflict resolution
  * @param observability quality and lag windows, thresholds, heartbeats and metrics
@@ -25,6 +27,7 @@ public record SynclineConfig(
         RestartSettings restart,
         List<SourceConfig> sources,
         List<ChangeSourceConfig> changeSources,
+        List<String> sourceOrder,
         List<String> tenants,
         SinkSettings sinks,
         ValidationSettings validation,
@@ -39,5 +42,12 @@ public record SynclineConfig(
         tenants = List.copyOf(tenants);
         sources = List.copyOf(sources);
         changeSources = List.copyOf(changeSources);
+        sourceOrder = List.copyOf(sourceOrder);
+    }
+
+    /** The path of the source {@code id} in the file, e.g. {@code sources[1]}. */
+    public String sourcePath(String id) {
+        int index = sourceOrder.indexOf(id);
+        return index < 0 ? "sources" : ConfigPath.index("sources", index);
     }
 }

@@ -88,6 +88,25 @@ class ChangeSourceConfigTest {
     }
 
     @Test
+    void aSourceIsNamedByItsPlaceInTheFileWhateverItsType() {
+        SynclineConfig config =
+                load(
+                        """
+                          - id: erp
+                            type: debezium-kafka
+                            topics: [erp.public.orders]
+                            tables:
+                              - {table: public.orders, entityType: order, tenant: acme}
+                        """
+                                + POSTGRES_SOURCE);
+
+        assertThat(config.sourcePath("erp")).isEqualTo("sources[0]");
+        assertThat(config.sourcePath("crm"))
+                .as("the first Postgres source, second in the file")
+                .isEqualTo("sources[1]");
+    }
+
+    @Test
     void problemsOfAnotherTypeAreNamedWithTheirPath() {
         ConfigException e =
                 failure(
