@@ -73,6 +73,10 @@ public final class ConfigPreflight {
             String path = config.sourcePath(source.id());
             checks.add(() -> checkSource(source, path, databaseTimeout));
         }
+        for (ChangeSourceConfig source : config.changeSources()) {
+            String path = config.sourcePath(source.id());
+            checks.add(() -> ChangeSourcePreflight.check(source, path, config, kafkaTimeout));
+        }
         checks.add(() -> checkKafka(config.sinks().kafka(), kafkaTimeout));
         checks.add(() -> checkTarget(config.sinks().target(), databaseTimeout));
 
@@ -414,7 +418,7 @@ public final class ConfigPreflight {
         }
     }
 
-    private static String messageOf(Throwable e) {
+    static String messageOf(Throwable e) {
         String message = e.getMessage();
         return message == null || message.isBlank() ? e.getClass().getSimpleName() : message;
     }

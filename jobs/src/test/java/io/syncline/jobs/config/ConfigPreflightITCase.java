@@ -3,6 +3,7 @@ package io.syncline.jobs.config;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatCode;
 
+import io.syncline.embedded.DeltaApiStandIn;
 import io.syncline.embedded.KafkaExtension;
 import io.syncline.embedded.PostgresExtension;
 import java.io.IOException;
@@ -98,6 +99,66 @@ class ConfigPreflightITCase {
         assertThat(e.getMessage().lines())
                 .hasSize(3)
                 .allSatisfy(line -> assertThat(line).startsWith(config.file() + ": "));
+    }
+
+    @Test
+    void sourcesOfOtherTypesAreCheckedWhereTheyLie() throws IOException {
+        KAFKA.createTopic("preflight.public.orders", 1);
+        int closedPort = closedPort();
+        try (DeltaApiStandIn api = new DeltaApiStandIn("syncline", "the-right-secret", 60)) {
+            SynclineConfig config =
+                    withMoreSources(
+                            """
+                              - id: erp
+                                type: debezium-kafka
+                                topics: [preflight.public.orders, preflight.public.ordrs]
+                                tables:
+                                  - {table: public.orders, entityType: order, tenant: acme}
+                              - id: billing
+                                type: http
+                                baseUrl: %1$s
+                                auth: {tokenUrl: "%2$s", clientId: syncline, clientSecret: wrong}
+                                tables:
+                                  - {table: invoices, entityType: invoice, tenant: acme}
+                              - id: helpdesk
+                                type: http
+                                baseUrl: %1$s
+                                auth: {tokenUrl: "%2$s", clientId: syncline, clientSecret: the-right-secret}
+                                tables:
+                                  - {table: tickets, entityType: ticket, tenant: acme}
+                              - id: shop
+                                type: mariadb
+                                hostname: localhost
+                                port: %3$d
+                                database: shop
+                                username: cdc
+                                tables:
+                                  - {table: shop.items, entityType: item, tenant: acme}
+                            """
+                                    .formatted(api.baseUrl(), api.tokenUrl(), closedPort));
+
+            ConfigException e = checkFails(config);
+
+            assertThat(e.problems())
+                    .extracting(ConfigProblem::path)
+                    .containsExactlyInAnyOrder(
+                            "sources[1].topics", "sources[2].auth", "sources[4]");
+            assertThat(problemAt(e, "sources[1].topics"))
+                    .startsWith(
+                            "no topic preflight.public.ordrs on sinks.kafka's cluster "
+                                    + KAFKA.bootstrapServers());
+            assertThat(problemAt(e, "sources[2].auth"))
+                    .isEqualTo(
+                            "the token endpoint "
+                                    + api.tokenUrl()
+                                    + " answered 401 to client 'syncline'; check auth.clientId,"
+                                    + " auth.clientSecret and auth.scope");
+            assertThat(problemAt(e, "sources[4]"))
+                    .startsWith(
+                            "cannot use mariadb at localhost:" + closedPort + "/shop as user 'cdc'")
+                    .contains("is the server running");
+            assertThat(api.tokensIssued()).as("the right secret got its token").isEqualTo(1);
+        }
     }
 
     @Test
@@ -268,8 +329,23 @@ class ConfigPreflightITCase {
         return environment;
     }
 
+    /** The reachable configuration with sources of other types after the Postgres one. */
+    private SynclineConfig withMoreSources(String sources) {
+        return withTables(
+                """
+                      - table: public.customers
+                        entityType: customer
+                        tenantColumn: tenant_id
+                """,
+                sources);
+    }
+
     /** The reachable configuration with other tables for the one source. */
     private SynclineConfig withTables(String tables) {
+        return withTables(tables, "");
+    }
+
+    private SynclineConfig withTables(String tables, String moreSources) {
         String yaml =
                 """
                 sources:
@@ -282,6 +358,7 @@ class ConfigPreflightITCase {
                     tables:
                 """
                         + tables
+                        + moreSources
                         + """
                         sinks:
                           kafka:

@@ -9,6 +9,7 @@ import io.syncline.embedded.PostgresExtension;
 import io.syncline.jobs.Poll;
 import io.syncline.jobs.TableRows;
 import io.syncline.jobs.config.ConfigLoader;
+import io.syncline.jobs.config.ConfigPreflight;
 import io.syncline.jobs.config.SynclineConfig;
 import io.syncline.jobs.faults.SequencedWorkload.Verdict;
 import io.syncline.jobs.wiring.JobEnvironments;
@@ -207,6 +208,9 @@ class MySqlSourceITCase {
         Path file = dir.resolve(name + ".yaml");
         Files.writeString(file, yaml(name, workload));
         SynclineConfig config = ConfigLoader.load(file);
+        // As `syncline run` does: the MariaDB is reachable, logs ROW with full images, and has
+        // the tables.
+        ConfigPreflight.check(config);
         Configuration restore = new Configuration();
         if (checkpoint != null) {
             restore.set(StateRecoveryOptions.SAVEPOINT_PATH, checkpoint);
