@@ -1,20 +1,16 @@
 package io.syncline.jobs.config;
 
+import io.syncline.operators.http.AccessTokens;
 import io.syncline.operators.http.OAuthSettings;
 import java.io.IOException;
-import java.net.URI;
-import java.net.URLEncoder;
 import java.net.http.HttpClient;
-import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
-import java.nio.charset.StandardCharsets;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.time.Duration;
 import java.util.ArrayList;
-import java.util.Base64;
 import java.util.List;
 import java.util.Properties;
 import java.util.Set;
@@ -22,7 +18,6 @@ import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 import org.apache.kafka.clients.admin.Admin;
-import org.apache.kafka.clients.admin.AdminClientConfig;
 import org.apache.kafka.clients.admin.ListTopicsOptions;
 import org.apache.kafka.common.KafkaException;
 
@@ -157,16 +152,10 @@ final class ChangeSourcePreflight {
             Duration timeout) {
         boolean sameCluster = source.bootstrapServers() == null;
         String servers = sameCluster ? sinks.bootstrapServers() : source.bootstrapServers();
-        Properties properties = new Properties();
-        (sameCluster ? sinks.properties() : source.properties())
-                .entrySet().stream()
-                        .filter(e -> AdminClientConfig.configNames().contains(e.getKey()))
-                        .forEach(e -> properties.setProperty(e.getKey(), e.getValue()));
         int timeoutMillis = (int) Math.min(Integer.MAX_VALUE, timeout.toMillis());
-        properties.setProperty(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, servers);
-        properties.setProperty(AdminClientConfig.CLIENT_ID_CONFIG, "syncline-preflight");
-        properties.setProperty(AdminClientConfig.REQUEST_TIMEOUT_MS_CONFIG, "" + timeoutMillis);
-        properties.setProperty(AdminClientConfig.DEFAULT_API_TIMEOUT_MS_CONFIG, "" + timeoutMillis);
+        Properties properties =
+                ConfigPreflight.adminProperties(
+                        servers, sameCluster ? sinks.properties() : source.properties(), timeout);
         String where = sameCluster ? "sinks.kafka's cluster " + servers : servers;
         Admin admin;
         try {
@@ -220,34 +209,6 @@ final class ChangeSourcePreflight {
 
     private static List<ConfigProblem> checkToken(
             OAuthSettings auth, String path, Duration timeout) {
-        String form =
-                "grant_type=client_credentials"
-                        + (auth.scope() == null
-                                ? ""
-                                : "&scope="
-                                        + URLEncoder.encode(auth.scope(), StandardCharsets.UTF_8));
-        HttpRequest.Builder request =
-                HttpRequest.newBuilder(URI.create(auth.tokenUrl()))
-                        .timeout(timeout)
-                        .header("Content-Type", "application/x-www-form-urlencoded")
-                        .header("Accept", "application/json");
-        if (auth.basicAuth()) {
-            String credentials =
-                    URLEncoder.encode(auth.clientId(), StandardCharsets.UTF_8)
-                            + ":"
-                            + URLEncoder.encode(auth.clientSecret(), StandardCharsets.UTF_8);
-            request.header(
-                    "Authorization",
-                    "Basic "
-                            + Base64.getEncoder()
-                                    .encodeToString(credentials.getBytes(StandardCharsets.UTF_8)));
-        } else {
-            form +=
-                    "&client_id="
-                            + URLEncoder.encode(auth.clientId(), StandardCharsets.UTF_8)
-                            + "&client_secret="
-                            + URLEncoder.encode(auth.clientSecret(), StandardCharsets.UTF_8);
-        }
         String authPath = ConfigPath.key(path, "auth");
         try {
             HttpResponse<String> response =
@@ -255,7 +216,7 @@ final class ChangeSourcePreflight {
                             .connectTimeout(timeout)
                             .build()
                             .send(
-                                    request.POST(HttpRequest.BodyPublishers.ofString(form)).build(),
+                                    AccessTokens.tokenRequest(auth, timeout),
                                     HttpResponse.BodyHandlers.ofString());
             int status = response.statusCode();
             if (status == 200 && response.body().contains("access_token")) {

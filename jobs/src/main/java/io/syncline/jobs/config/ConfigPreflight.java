@@ -320,18 +320,9 @@ public final class ConfigPreflight {
 
     static List<ConfigProblem> checkKafka(KafkaSinkSettings kafka, Duration timeout) {
         String path = "sinks.kafka.bootstrapServers";
-        Properties properties = new Properties();
-        // Security settings (security.protocol, sasl.*, ssl.*) are needed to connect at all;
-        // producer-only settings would only be logged as unknown.
-        kafka.properties().entrySet().stream()
-                .filter(e -> AdminClientConfig.configNames().contains(e.getKey()))
-                .forEach(e -> properties.setProperty(e.getKey(), e.getValue()));
         int timeoutMillis = (int) Math.min(Integer.MAX_VALUE, timeout.toMillis());
-        properties.setProperty(
-                AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, kafka.bootstrapServers());
-        properties.setProperty(AdminClientConfig.CLIENT_ID_CONFIG, "syncline-preflight");
-        properties.setProperty(AdminClientConfig.REQUEST_TIMEOUT_MS_CONFIG, "" + timeoutMillis);
-        properties.setProperty(AdminClientConfig.DEFAULT_API_TIMEOUT_MS_CONFIG, "" + timeoutMillis);
+        Properties properties =
+                adminProperties(kafka.bootstrapServers(), kafka.properties(), timeout);
         String fix =
                 "; is the broker running and reachable from here? check bootstrapServers; for"
                         + " TLS set sinks.kafka.tls, for SASL security.protocol and sasl.* in"
@@ -373,6 +364,25 @@ public final class ConfigPreflight {
             // Do not wait for requests still retrying against an unreachable broker.
             admin.close(Duration.ZERO);
         }
+    }
+
+    /**
+     * The settings of the preflight's admin client of {@code servers}: the security settings of
+     * {@code clientProperties} (security.protocol, sasl.*, ssl.* are needed to connect at all;
+     * producer-only settings would only be logged as unknown) and {@code timeout} for every call.
+     */
+    static Properties adminProperties(
+            String servers, Map<String, String> clientProperties, Duration timeout) {
+        Properties properties = new Properties();
+        clientProperties.entrySet().stream()
+                .filter(e -> AdminClientConfig.configNames().contains(e.getKey()))
+                .forEach(e -> properties.setProperty(e.getKey(), e.getValue()));
+        String timeoutMillis = String.valueOf(Math.min(Integer.MAX_VALUE, timeout.toMillis()));
+        properties.setProperty(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, servers);
+        properties.setProperty(AdminClientConfig.CLIENT_ID_CONFIG, "syncline-preflight");
+        properties.setProperty(AdminClientConfig.REQUEST_TIMEOUT_MS_CONFIG, timeoutMillis);
+        properties.setProperty(AdminClientConfig.DEFAULT_API_TIMEOUT_MS_CONFIG, timeoutMillis);
+        return properties;
     }
 
     // ---- target

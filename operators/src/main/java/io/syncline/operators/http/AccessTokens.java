@@ -21,7 +21,7 @@ import java.util.random.RandomGenerator;
  * OAuth 2.0 client-credentials access tokens: fetched when first needed, kept until {@code
  * refreshMargin} before they expire, and dropped when the API refuses one.
  */
-final class AccessTokens {
+public final class AccessTokens {
 
     private static final ObjectMapper JSON = new ObjectMapper();
 
@@ -139,13 +139,21 @@ final class AccessTokens {
     }
 
     private HttpRequest request() {
+        return tokenRequest(settings, requestTimeout);
+    }
+
+    /**
+     * The client-credentials token request of {@code settings}: the credentials as HTTP basic
+     * authentication or in the form, as {@link OAuthSettings#basicAuth()} says.
+     */
+    public static HttpRequest tokenRequest(OAuthSettings settings, Duration timeout) {
         StringBuilder form = new StringBuilder("grant_type=client_credentials");
         if (settings.scope() != null) {
             form.append("&scope=").append(encode(settings.scope()));
         }
         HttpRequest.Builder request =
                 HttpRequest.newBuilder(URI.create(settings.tokenUrl()))
-                        .timeout(requestTimeout)
+                        .timeout(timeout)
                         .header("Content-Type", "application/x-www-form-urlencoded")
                         .header("Accept", "application/json");
         if (settings.basicAuth()) {
