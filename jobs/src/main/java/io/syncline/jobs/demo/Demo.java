@@ -266,8 +266,17 @@ public final class Demo {
                         TimeUnit.SECONDS.toMicros(1) / rate,
                         TimeUnit.MICROSECONDS);
                 if (apis != null) {
+                    // Once both databases stream: their snapshots at start are the slow part,
+                    // and the API sources' work would only compete with them for the cores.
                     scheduler.scheduleAtFixedRate(
-                            apis::step, 0, API_CHANGE_EVERY.toMillis(), TimeUnit.MILLISECONDS);
+                            () -> {
+                                if (workload.secondSourceStarted()) {
+                                    apis.step();
+                                }
+                            },
+                            0,
+                            API_CHANGE_EVERY.toMillis(),
+                            TimeUnit.MILLISECONDS);
                 }
                 scheduler.scheduleWithFixedDelay(
                         () -> startSecondSourceOnceStreaming(started, workload, postgres),
