@@ -98,6 +98,12 @@ class EventStoreReplayITCase {
             Instant asOf = Instant.now();
             List<List<String>> customersAsOf = all(target, "customers");
             List<List<String>> contractsAsOf = all(target, "contracts");
+            // Commit times are stored in milliseconds: a change committed in asOf's millisecond
+            // would count as committed at or before it. The next ones come later.
+            Poll.until(
+                    TIMEOUT,
+                    "the clock past asOf's millisecond",
+                    () -> Instant.now().isAfter(asOf.plusMillis(2)));
 
             writeChanges(source, 150);
             awaitTargetEqualsSource(source, target);
