@@ -51,15 +51,8 @@ final class ChangeSourcePreflight {
     private static List<ConfigProblem> checkMySql(
             MySqlSourceConfig source, String path, Duration timeout) {
         String address = source.hostname() + ":" + source.port() + "/" + source.database();
-        Properties properties = new Properties();
-        properties.setProperty("user", source.username());
-        properties.setProperty("password", source.password());
-        properties.setProperty("connectTimeout", String.valueOf(timeout.toMillis()));
-        properties.setProperty("socketTimeout", String.valueOf(timeout.toMillis()));
         List<ConfigProblem> problems = new ArrayList<>();
-        // The driver directly: DriverManager may not see it from a child-first class loader.
-        try (Connection connection =
-                new com.mysql.cj.jdbc.Driver().connect("jdbc:mysql://" + address, properties)) {
+        try (Connection connection = source.connect(timeout, timeout)) {
             checkBinlog(connection, path, problems);
             List<TableMapping> tables = source.tables();
             for (int i = 0; i < tables.size(); i++) {

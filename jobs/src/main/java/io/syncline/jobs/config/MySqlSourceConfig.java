@@ -1,9 +1,13 @@
 package io.syncline.jobs.config;
 
 import io.syncline.operators.sink.TargetColumn;
+import java.sql.Connection;
+import java.sql.SQLException;
+import java.time.Duration;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
+import java.util.Properties;
 
 /**
  * A MySQL or MariaDB database read by Flink CDC's MySQL connector (types {@code mysql} and {@code
@@ -47,5 +51,23 @@ public record MySqlSourceConfig(
     @Override
     public Map<String, List<TargetColumn>> declaredColumns() {
         return Map.of();
+    }
+
+    /**
+     * A connection to the source database, as table discovery and the preflight open it.
+     *
+     * @param socketTimeout how long a query may wait for the server; {@code null} for no limit
+     */
+    public Connection connect(Duration connectTimeout, Duration socketTimeout) throws SQLException {
+        Properties properties = new Properties();
+        properties.setProperty("user", username);
+        properties.setProperty("password", password);
+        properties.setProperty("connectTimeout", String.valueOf(connectTimeout.toMillis()));
+        if (socketTimeout != null) {
+            properties.setProperty("socketTimeout", String.valueOf(socketTimeout.toMillis()));
+        }
+        // The driver directly: DriverManager may not see it from Flink's child-first loader.
+        return new com.mysql.cj.jdbc.Driver()
+                .connect("jdbc:mysql://" + hostname + ":" + port + "/" + database, properties);
     }
 }

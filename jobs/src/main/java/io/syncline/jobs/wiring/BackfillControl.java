@@ -30,10 +30,7 @@ public final class BackfillControl {
     /** The control topic up to its current end, accepted rule sets only. */
     public static KafkaSource<ControlCommand> ruleSets(
             KafkaSinkSettings kafka, ControlAuthSettings auth) {
-        Properties consumer = new Properties();
-        consumer.putAll(kafka.properties());
-        consumer.keySet().removeIf(key -> key.toString().startsWith("compression"));
-        consumer.setProperty("isolation.level", "read_committed");
+        Properties consumer = ControlSources.readCommitted(kafka);
         // Offsets are not committed: every backfill reads the whole topic again.
         consumer.setProperty("commit.offsets.on.checkpoint", "false");
         return KafkaSource.<ControlCommand>builder()

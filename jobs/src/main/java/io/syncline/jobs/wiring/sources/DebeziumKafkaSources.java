@@ -6,6 +6,7 @@ import io.syncline.jobs.config.DebeziumKafkaSourceConfig;
 import io.syncline.jobs.config.KafkaSinkSettings;
 import io.syncline.jobs.config.SynclineConfig;
 import io.syncline.jobs.wiring.ChangeSourceWiring;
+import io.syncline.jobs.wiring.ControlSources;
 import io.syncline.jobs.wiring.DiscoveredTable;
 import io.syncline.jobs.wiring.PostgresCdcSources;
 import io.syncline.jobs.wiring.SourceTables;
@@ -45,12 +46,8 @@ public final class DebeziumKafkaSources implements ChangeSourceWiring {
                         Set.copyOf(sync.tenants()));
         KafkaSinkSettings kafka = sync.sinks().kafka();
         boolean sameCluster = source.bootstrapServers() == null;
-        Properties consumer = new Properties();
-        if (sameCluster) {
-            // The sinks' cluster: its client settings (TLS, SASL) hold for reading too.
-            consumer.putAll(kafka.properties());
-            consumer.keySet().removeIf(key -> key.toString().startsWith("compression"));
-        }
+        // On the sinks' cluster, its client settings (TLS, SASL) hold for reading too.
+        Properties consumer = sameCluster ? ControlSources.readCommitted(kafka) : new Properties();
         consumer.putAll(source.properties());
         consumer.setProperty("isolation.level", "read_committed");
         KafkaSource<Either<ErrorRecord, ChangeEvent>> kafkaSource =

@@ -11,10 +11,10 @@ import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Statement;
+import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Properties;
 
 /**
  * Reads what the job needs from a MySQL or MariaDB source before it starts: each table's columns
@@ -39,23 +39,12 @@ final class MySqlTableDiscovery {
      */
     record BinlogStart(SourcePosition position, Instant serverTime) {}
 
+    private static final Duration CONNECT_TIMEOUT = Duration.ofSeconds(10);
+
     private MySqlTableDiscovery() {}
 
     static Connection connect(MySqlSourceConfig source) throws SQLException {
-        Properties properties = new Properties();
-        properties.setProperty("user", source.username());
-        properties.setProperty("password", source.password());
-        properties.setProperty("connectTimeout", "10000");
-        // Driver used directly: DriverManager may not see it from Flink's child-first loader.
-        return new com.mysql.cj.jdbc.Driver()
-                .connect(
-                        "jdbc:mysql://"
-                                + source.hostname()
-                                + ":"
-                                + source.port()
-                                + "/"
-                                + source.database(),
-                        properties);
+        return source.connect(CONNECT_TIMEOUT, null);
     }
 
     /** Every table of {@code source}, with its columns and key. */

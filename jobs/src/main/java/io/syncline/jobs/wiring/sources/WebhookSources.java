@@ -6,6 +6,7 @@ import io.syncline.jobs.config.KafkaSinkSettings;
 import io.syncline.jobs.config.SynclineConfig;
 import io.syncline.jobs.config.WebhookSourceConfig;
 import io.syncline.jobs.wiring.ChangeSourceWiring;
+import io.syncline.jobs.wiring.ControlSources;
 import io.syncline.jobs.wiring.DiscoveredTable;
 import io.syncline.jobs.wiring.PostgresCdcSources;
 import io.syncline.jobs.wiring.SourceTables;
@@ -46,10 +47,7 @@ public final class WebhookSources implements ChangeSourceWiring {
                         source.id(),
                         PostgresCdcSources.bindings(discovered),
                         Set.copyOf(sync.tenants()));
-        Properties consumer = new Properties();
-        consumer.putAll(kafka.properties());
-        consumer.keySet().removeIf(key -> key.toString().startsWith("compression"));
-        consumer.setProperty("isolation.level", "read_committed");
+        Properties consumer = ControlSources.readCommitted(kafka);
         KafkaSource<Either<ErrorRecord, ChangeEvent>> landing =
                 KafkaSource.<Either<ErrorRecord, ChangeEvent>>builder()
                         .setBootstrapServers(kafka.bootstrapServers())
