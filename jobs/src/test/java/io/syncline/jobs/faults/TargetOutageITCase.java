@@ -50,6 +50,7 @@ import org.apache.flink.test.junit5.InjectMiniCluster;
 import org.apache.flink.test.junit5.MiniClusterExtension;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
@@ -110,9 +111,19 @@ class TargetOutageITCase {
 
     @TempDir Path dir;
 
+    /** The job a test started; cancelled after it, so a failed test leaves the slots free. */
+    private JobClient job;
+
     @BeforeAll
     static void startTarget() {
         target = EmbeddedPostgresServer.start();
+    }
+
+    @AfterEach
+    void cancelTheJob() throws Exception {
+        if (job != null && !job.getJobStatus().get().isGloballyTerminalState()) {
+            Poll.cancel(job);
+        }
     }
 
     @AfterAll
@@ -126,7 +137,7 @@ class TargetOutageITCase {
         try (SequencedWorkload workload =
                 new SequencedWorkload("target_outage", SOURCE.server(), target, KAFKA.server())) {
             workload.write(30);
-            JobClient job = start(workload, FAST_RETRIES);
+            job = start(workload, FAST_RETRIES);
             workload.awaitTargetEqualsSource(TIMEOUT);
             Poll.until(
                     TIMEOUT,
@@ -197,7 +208,7 @@ class TargetOutageITCase {
         BigDecimal limit = new BigDecimal("90000");
         try (SequencedWorkload workload =
                 new SequencedWorkload("target_refuses", SOURCE.server(), KAFKA.server())) {
-            JobClient job = start(workload, "");
+            job = start(workload, "");
             workload.write(20);
             workload.awaitTargetEqualsSource(TIMEOUT);
             Set<List<String>> beforeTheConstraint = Set.copyOf(workload.sourceRows());

@@ -143,6 +143,8 @@ final class JdbcTableWriter<T> implements CommittingSinkWriter<T, Void> {
             } catch (SQLException e) {
                 closeConnection();
                 if (SqlFault.of(e) != SqlFault.TRANSIENT) {
+                    // The database answered: it is up, whatever is wrong with the batch.
+                    breaker.recordSuccess();
                     throw new IOException(
                             describeBatch()
                                     + " failed with "
@@ -176,6 +178,9 @@ final class JdbcTableWriter<T> implements CommittingSinkWriter<T, Void> {
                         state(e),
                         backoff.toMillis());
                 sleeper.sleep(backoff);
+            } finally {
+                // Interrupted, or failed with something else: whoever comes next probes.
+                breaker.abandonProbe();
             }
         }
     }

@@ -5,6 +5,7 @@ import java.time.Duration;
 import java.time.Instant;
 import java.time.temporal.ChronoUnit;
 import java.util.Objects;
+import java.util.concurrent.TimeUnit;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -13,7 +14,8 @@ import org.slf4j.LoggerFactory;
  * {@link CircuitBreakerSettings#failureThreshold()} failed calls in a row, or when a caller has
  * used up its retries ({@link #trip}), it opens: for {@link CircuitBreakerSettings#openFor()} every
  * call is refused at once with a {@link CircuitBreakerOpenException}. Then it is half-open: one
- * call probes the dependency; its success closes the breaker, its failure opens it again.
+ * call probes the dependency while the others wait; its success closes the breaker, its failure
+ * opens it again.
  *
  * <p>Thread-safe: one breaker serves every caller of a dependency in the JVM (see {@link
  * CircuitBreakers}).
@@ -51,6 +53,8 @@ public final class CircuitBreaker {
     private Instant retryAt;
     // When the half-open probe was let through; null while none is under way.
     private Instant probeStartedAt;
+    // The thread of the caller that probes; null while none does.
+    private Thread probe;
     private Throwable lastCause;
     private long opens;
 
@@ -65,31 +69,64 @@ public final class CircuitBreaker {
     }
 
     /**
-     * Lets a call through, or refuses it while the breaker is open. Half-open, the first caller is
-     * the probe and the others are refused until it reports; a probe that never reports (its task
-     * was cancelled) is replaced after {@code openFor}.
+     * Lets a call through, or refuses it while the breaker is open. After {@code openFor} the first
+     * caller is the probe. Callers that come while the probe is under way wait for its report: they
+     * go on once it succeeded and are refused once it failed. A probe that never reports is
+     * replaced after {@code openFor}; one whose caller gives up without a verdict ({@link
+     * #abandonProbe}) is replaced at once.
+     *
+     * <p>Waiting rather than refusing matters because every sink of a job that writes to one
+     * database shares its breaker: a refused sink fails the job, Flink cancels the probing sink
+     * before it reports, and the breaker could stay half-open through restart after restart.
      *
      * @throws CircuitBreakerOpenException naming the dependency, the last failure and when calls
      *     are let through again
+     * @throws InterruptedException if the caller is interrupted (its task is cancelled) while it
+     *     waits for the probe
      */
-    public synchronized void acquire() throws CircuitBreakerOpenException {
-        Instant now = clock.instant();
-        switch (state) {
-            case CLOSED -> {}
-            case OPEN -> {
+    public synchronized void acquire() throws CircuitBreakerOpenException, InterruptedException {
+        long waitUntilNanos = 0;
+        while (true) {
+            Instant now = clock.instant();
+            if (state == State.CLOSED) {
+                return;
+            }
+            if (state == State.OPEN) {
                 if (now.isBefore(retryAt)) {
                     throw openException(now);
                 }
                 state = State.HALF_OPEN;
-                probeStartedAt = now;
+                probeStartedAt = null;
                 LOG.info("Circuit breaker of {} is half-open: one call probes it", dependency);
             }
-            case HALF_OPEN -> {
-                if (probeStartedAt != null && now.isBefore(probeStartedAt.plus(openFor()))) {
-                    throw openException(now);
-                }
+            if (probeStartedAt == null || !now.isBefore(probeStartedAt.plus(openFor()))) {
                 probeStartedAt = now;
+                probe = Thread.currentThread();
+                return;
             }
+            if (waitUntilNanos == 0) {
+                waitUntilNanos =
+                        System.nanoTime()
+                                + Duration.between(now, probeStartedAt.plus(openFor())).toNanos();
+            }
+            long left = waitUntilNanos - System.nanoTime();
+            if (left <= 0) {
+                throw openException(now);
+            }
+            TimeUnit.NANOSECONDS.timedWait(this, left);
+        }
+    }
+
+    /**
+     * The caller that probes the breaker gave up without a verdict on the dependency (its task was
+     * cancelled, or it failed for a reason of its own): the next caller probes at once. Does
+     * nothing for a caller that is not the probe, so callers may call it in a {@code finally}.
+     */
+    public synchronized void abandonProbe() {
+        if (state == State.HALF_OPEN && probe == Thread.currentThread()) {
+            probeStartedAt = null;
+            probe = null;
+            notifyAll();
         }
     }
 
@@ -101,6 +138,8 @@ public final class CircuitBreaker {
         state = State.CLOSED;
         consecutiveFailures = 0;
         probeStartedAt = null;
+        probe = null;
+        notifyAll();
     }
 
     /**
@@ -143,7 +182,9 @@ public final class CircuitBreaker {
         retryAt = now.plus(openFor());
         failuresWhenOpened = consecutiveFailures;
         probeStartedAt = null;
+        probe = null;
         opens++;
+        notifyAll();
         LOG.warn(
                 "Circuit breaker of {} opened after {} failed call(s) in a row, the last: {};"
                         + " calls fail fast until {}",

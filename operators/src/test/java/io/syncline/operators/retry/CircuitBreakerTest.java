@@ -9,6 +9,10 @@ import io.syncline.operators.retry.CircuitBreaker.State;
 import java.net.ConnectException;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
+import java.util.function.BooleanSupplier;
 import org.junit.jupiter.api.Test;
 
 /** The breaker's states: closed, open, half-open, and back to closed or open. */
@@ -77,31 +81,33 @@ class CircuitBreakerTest {
     }
 
     @Test
-    void afterOpenForOneProbeGoesThroughAndItsSuccessClosesTheBreaker() throws Exception {
+    void afterOpenForOneProbeGoesThroughTheOthersWaitAndItsSuccessLetsThemOn() throws Exception {
         breaker.trip(refused);
         clock.advance(Duration.ofSeconds(30));
 
         breaker.acquire();
         assertThat(breaker.state()).isEqualTo(State.HALF_OPEN);
-        assertThatThrownBy(breaker::acquire)
-                .as("a second caller while the probe is under way")
-                .isInstanceOf(CircuitBreakerOpenException.class)
-                .hasMessageContaining("a call is probing it now");
+        Caller second = Caller.waiting(breaker);
 
         breaker.recordSuccess();
+        assertThat(second.outcome()).as("the second caller, once the probe succeeded").isNull();
         assertThat(breaker.state()).isEqualTo(State.CLOSED);
         assertThat(breaker.consecutiveFailures()).isZero();
         assertThatCode(breaker::acquire).doesNotThrowAnyException();
     }
 
     @Test
-    void aFailedProbeOpensItForAnotherOpenFor() throws Exception {
+    void aFailedProbeOpensItForAnotherOpenForAndRefusesTheCallersThatWaited() throws Exception {
         breaker.trip(refused);
         clock.advance(Duration.ofSeconds(31));
         breaker.acquire();
+        Caller second = Caller.waiting(breaker);
 
         assertThat(breaker.recordFailure(refused)).as("the probe's failure opens it").isTrue();
 
+        assertThat(second.outcome())
+                .isInstanceOf(CircuitBreakerOpenException.class)
+                .hasMessageContaining("until 2024-05-01T10:01:01Z (in 30 s)");
         assertThat(breaker.state()).isEqualTo(State.OPEN);
         assertThat(breaker.opens()).isEqualTo(2);
         assertThatThrownBy(breaker::acquire)
@@ -117,10 +123,49 @@ class CircuitBreakerTest {
         clock.advance(Duration.ofSeconds(30));
         breaker.acquire();
 
-        clock.advance(Duration.ofSeconds(29));
-        assertThatThrownBy(breaker::acquire).isInstanceOf(CircuitBreakerOpenException.class);
-        clock.advance(Duration.ofSeconds(1));
+        // The caller waits what is left of openFor (0.1 s), then is refused.
+        clock.advance(Duration.ofMillis(29_900));
+        assertThatThrownBy(breaker::acquire)
+                .isInstanceOf(CircuitBreakerOpenException.class)
+                .hasMessageContaining("a call is probing it now");
+        clock.advance(Duration.ofMillis(100));
         assertThatCode(breaker::acquire).doesNotThrowAnyException();
+        assertThat(breaker.state()).isEqualTo(State.HALF_OPEN);
+    }
+
+    @Test
+    void aProbeAbandonedByItsCallerIsReplacedAtOnceByACallerThatWaited() throws Exception {
+        breaker.trip(refused);
+        clock.advance(Duration.ofSeconds(30));
+        breaker.acquire();
+        Caller second = Caller.waiting(breaker);
+        Caller third = Caller.waiting(breaker);
+
+        breaker.abandonProbe();
+
+        // One of them is the new probe; the other waits for it.
+        Caller probe = Caller.firstToEnd(second, third);
+        Caller waiter = probe == second ? third : second;
+        assertThat(probe.outcome()).isNull();
+        assertThat(waiter.isWaiting()).as("the other caller waits for the new probe").isTrue();
+        probe.abandonsAsTheProbe();
+        assertThat(waiter.outcome()).as("the last caller, now the probe").isNull();
+        assertThat(breaker.state()).isEqualTo(State.HALF_OPEN);
+    }
+
+    @Test
+    void onlyTheProbesCallerCanAbandonIt() throws Exception {
+        breaker.trip(refused);
+        clock.advance(Duration.ofSeconds(30));
+        breaker.acquire();
+        Thread other = new Thread(breaker::abandonProbe);
+        other.start();
+        other.join();
+
+        clock.advance(Duration.ofMillis(29_900));
+        assertThatThrownBy(breaker::acquire)
+                .as("the probe is still under way")
+                .isInstanceOf(CircuitBreakerOpenException.class);
     }
 
     @Test
@@ -145,5 +190,69 @@ class CircuitBreakerTest {
                 .isNotSameAs(first)
                 .extracting(CircuitBreaker::state)
                 .isEqualTo(State.CLOSED);
+    }
+
+    /** A caller of {@link CircuitBreaker#acquire} on a thread of its own. */
+    private static final class Caller {
+
+        private final CircuitBreaker breaker;
+        private final CompletableFuture<Throwable> outcome = new CompletableFuture<>();
+        private final CountDownLatch abandon = new CountDownLatch(1);
+        private final Thread thread;
+
+        private Caller(CircuitBreaker breaker) {
+            this.breaker = breaker;
+            this.thread = new Thread(this::call, "caller");
+            thread.setDaemon(true);
+        }
+
+        /** Starts a caller and returns once it waits in acquire. */
+        static Caller waiting(CircuitBreaker breaker) throws InterruptedException {
+            Caller caller = new Caller(breaker);
+            caller.thread.start();
+            awaitUpTo10s("the caller to wait", caller::isWaiting);
+            return caller;
+        }
+
+        private void call() {
+            try {
+                breaker.acquire();
+                outcome.complete(null);
+                // A probe's caller stays until told to abandon the probe.
+                abandon.await();
+                breaker.abandonProbe();
+            } catch (Exception e) {
+                outcome.complete(e);
+            }
+        }
+
+        boolean isWaiting() {
+            return !outcome.isDone() && thread.getState() == Thread.State.TIMED_WAITING;
+        }
+
+        /** The first of two callers whose acquire ends; fails if neither does within 10 s. */
+        static Caller firstToEnd(Caller one, Caller other) throws InterruptedException {
+            awaitUpTo10s("a caller to end", () -> one.outcome.isDone() || other.outcome.isDone());
+            return one.outcome.isDone() ? one : other;
+        }
+
+        private static void awaitUpTo10s(String what, BooleanSupplier condition)
+                throws InterruptedException {
+            long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
+            while (!condition.getAsBoolean()) {
+                assertThat(System.nanoTime()).as(what).isLessThan(deadline);
+                Thread.sleep(5);
+            }
+        }
+
+        /** Null if acquire returned, else what it threw; fails if it does not end within 10 s. */
+        Throwable outcome() throws Exception {
+            return outcome.get(10, TimeUnit.SECONDS);
+        }
+
+        void abandonsAsTheProbe() throws InterruptedException {
+            abandon.countDown();
+            thread.join(10_000);
+        }
     }
 }
