@@ -1,6 +1,9 @@
 package io.syncline.embedded;
 
+import java.io.IOException;
 import java.net.BindException;
+import java.nio.file.DirectoryStream;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.Collection;
@@ -9,6 +12,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Properties;
+import java.util.TreeMap;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
@@ -25,6 +29,8 @@ import org.apache.kafka.common.TopicPartitionInfo;
 import org.apache.kafka.common.Uuid;
 import org.apache.kafka.common.errors.TopicExistsException;
 import org.apache.kafka.common.errors.UnknownTopicOrPartitionException;
+import org.apache.kafka.common.record.FileRecords;
+import org.apache.kafka.common.record.RecordBatch;
 import org.apache.kafka.common.utils.Time;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -286,6 +292,33 @@ public final class EmbeddedKafkaBroker implements AutoCloseable {
     /** The port of the client listener (PLAINTEXT, or SSL with TLS). */
     public int port() {
         return port;
+    }
+
+    /**
+     * How the data batches stored for {@code topic} are compressed, read from its log segments on
+     * disk: each compression type with its number of batches. Transaction markers (control batches,
+     * never compressed) are left out.
+     */
+    public Map<String, Integer> batchCompression(String topic) throws IOException {
+        Map<String, Integer> batches = new TreeMap<>();
+        try (DirectoryStream<Path> partitions =
+                Files.newDirectoryStream(logDirectory, topic + "-[0-9]*")) {
+            for (Path partition : partitions) {
+                try (DirectoryStream<Path> segments =
+                        Files.newDirectoryStream(partition, "*.log")) {
+                    for (Path segment : segments) {
+                        try (FileRecords records = FileRecords.open(segment.toFile(), false)) {
+                            for (RecordBatch batch : records.batches()) {
+                                if (!batch.isControlBatch()) {
+                                    batches.merge(batch.compressionType().name, 1, Integer::sum);
+                                }
+                            }
+                        }
+                    }
+                }
+            }
+        }
+        return batches;
     }
 
     /**

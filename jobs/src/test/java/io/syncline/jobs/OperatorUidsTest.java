@@ -3,6 +3,7 @@ package io.syncline.jobs;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.syncline.jobs.config.ControlAuthSettings;
+import io.syncline.jobs.config.EventStoreSettings;
 import io.syncline.jobs.config.HeartbeatSettings;
 import io.syncline.jobs.config.KafkaSinkSettings;
 import io.syncline.jobs.config.SourceConfig;
@@ -332,7 +333,11 @@ class OperatorUidsTest {
                                         target,
                                         new AuditTable("public", "syncline_audit"),
                                         errors)))
-                .withEventStore(Sinks.eventStore(kafka, DeliveryGuarantee.EXACTLY_ONCE));
+                .withEventStore(
+                        Sinks.eventStore(
+                                kafka,
+                                new EventStoreSettings(true, Duration.ofDays(7)),
+                                DeliveryGuarantee.EXACTLY_ONCE));
     }
 
     private static final HeartbeatSettings HEARTBEAT =

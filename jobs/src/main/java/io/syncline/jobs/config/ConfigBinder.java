@@ -215,8 +215,19 @@ final class ConfigBinder {
                             + " security.retention.changes)");
             retention = changesRetention;
         }
+        ConfigNode compressionNode = node.get("compression");
+        String compression = compressionNode.text(EventStoreSettings.DEFAULT_COMPRESSION);
+        if (!EventStoreSettings.COMPRESSIONS.contains(compression)) {
+            compressionNode.problem(
+                    "'"
+                            + compression
+                            + "' is not a Kafka compression type; use one of "
+                            + String.join(", ", EventStoreSettings.COMPRESSIONS)
+                            + " (the default, lz4, keeps events in about 40 % of their size)");
+            compression = EventStoreSettings.DEFAULT_COMPRESSION;
+        }
         node.rejectUnknownKeys();
-        return new EventStoreSettings(enabled, retention);
+        return new EventStoreSettings(enabled, retention, compression);
     }
 
     /** The entity types the sources' tables map to. */

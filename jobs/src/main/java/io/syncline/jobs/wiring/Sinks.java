@@ -1,5 +1,6 @@
 package io.syncline.jobs.wiring;
 
+import io.syncline.jobs.config.EventStoreSettings;
 import io.syncline.jobs.config.KafkaSinkSettings;
 import io.syncline.jobs.config.TargetSettings;
 import io.syncline.operators.alert.AlertsTable;
@@ -55,11 +56,15 @@ public final class Sinks {
 
     /**
      * The event store: every delivered change on the event topic, partitioned by entity type and
-     * tenant and stamped with its source commit time, for {@code syncline replay}.
+     * tenant and stamped with its source commit time, for {@code syncline replay}; its producer
+     * compresses with {@code eventStore.compression}.
      */
     public static KafkaSink<ChangeEvent> eventStore(
-            KafkaSinkSettings kafka, DeliveryGuarantee guarantee) {
-        return kafka(kafka, new EventStoreSerializer(kafka.eventTopic()), "events", guarantee);
+            KafkaSinkSettings kafka, EventStoreSettings eventStore, DeliveryGuarantee guarantee) {
+        Properties producer = producerProperties(kafka);
+        producer.setProperty(ProducerConfig.COMPRESSION_TYPE_CONFIG, eventStore.compression());
+        return kafka(
+                kafka, new EventStoreSerializer(kafka.eventTopic()), "events", guarantee, producer);
     }
 
     /** The error topic, written in Kafka transactions committed on checkpoints. */
@@ -299,7 +304,15 @@ public final class Sinks {
             KafkaRecordSerializationSchema<T> serializer,
             String transactionalSuffix,
             DeliveryGuarantee guarantee) {
-        Properties producer = producerProperties(kafka);
+        return kafka(kafka, serializer, transactionalSuffix, guarantee, producerProperties(kafka));
+    }
+
+    private static <T> KafkaSink<T> kafka(
+            KafkaSinkSettings kafka,
+            KafkaRecordSerializationSchema<T> serializer,
+            String transactionalSuffix,
+            DeliveryGuarantee guarantee,
+            Properties producer) {
         return KafkaSink.<T>builder()
                 .setBootstrapServers(kafka.bootstrapServers())
                 .setRecordSerializer(serializer)

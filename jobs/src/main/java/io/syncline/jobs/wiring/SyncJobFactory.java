@@ -173,7 +173,9 @@ public final class SyncJobFactory {
                 .withProtection(protection)
                 .withAudit(audit(config, targetTables, errorsTable, guarantee))
                 .withEventStore(
-                        config.eventStore().enabled() ? Sinks.eventStore(kafka, guarantee) : null);
+                        config.eventStore().enabled()
+                                ? Sinks.eventStore(kafka, config.eventStore(), guarantee)
+                                : null);
     }
 
     /** Creates {@code table}'s target table if missing and adds it and its sink. */

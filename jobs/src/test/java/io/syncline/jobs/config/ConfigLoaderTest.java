@@ -1879,11 +1879,25 @@ class ConfigLoaderTest {
     }
 
     @Test
-    void theEventStoreTakesItsOwnRetentionOrIsTurnedOff() {
-        SynclineConfig config = load(VALID + "eventStore: {enabled: false, retention: 12y}\n");
+    void theEventStoreTakesItsOwnRetentionAndCompressionOrIsTurnedOff() {
+        SynclineConfig config =
+                load(VALID + "eventStore: {enabled: false, retention: 12y, compression: zstd}\n");
 
         assertThat(config.eventStore())
-                .isEqualTo(new EventStoreSettings(false, Duration.ofDays(12 * 365)));
+                .isEqualTo(new EventStoreSettings(false, Duration.ofDays(12 * 365), "zstd"));
+        assertThat(load(VALID).eventStore().compression()).as("the default").isEqualTo("lz4");
+    }
+
+    @Test
+    void anEventStoreCompressionKafkaDoesNotKnowIsNamedWithTheChoices() {
+        ConfigException e =
+                catchConfigException(() -> load(VALID + "eventStore: {compression: brotli}\n"));
+
+        assertThat(problemAt(e, "eventStore.compression"))
+                .isEqualTo(
+                        "'brotli' is not a Kafka compression type; use one of lz4, zstd, gzip,"
+                                + " snappy, none (the default, lz4, keeps events in about 40 % of"
+                                + " their size)");
     }
 
     @Test

@@ -294,6 +294,9 @@ class EventStoreReplayITCase {
         assertThat(misplaced)
                 .as("events outside their entity type's and tenant's partition")
                 .isEmpty();
+        assertThat(KAFKA.server().batchCompression(config.sinks().kafka().eventTopic()))
+                .as("the event topic's batches, by compression (eventStore.compression)")
+                .containsOnlyKeys(config.eventStore().compression());
         return stored;
     }
 
