@@ -15,9 +15,20 @@ import java.sql.Connection;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Statement;
+import java.time.Duration;
+import java.util.HashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
 import java.util.stream.Collectors;
+import org.apache.kafka.clients.admin.Admin;
+import org.apache.kafka.clients.admin.LogDirDescription;
+import org.apache.kafka.clients.admin.ReplicaInfo;
+import org.apache.kafka.clients.consumer.ConsumerConfig;
+import org.apache.kafka.clients.consumer.KafkaConsumer;
+import org.apache.kafka.common.Node;
+import org.apache.kafka.common.TopicPartition;
+import org.apache.kafka.common.serialization.ByteArrayDeserializer;
 
 /**
  * The systems a benchmark runs against, started in-process as the integration tests do: a real
@@ -100,7 +111,7 @@ public final class BenchEnvironment implements AutoCloseable {
      * starts.
      */
     public SynclineConfig config(JobVariant variant) throws IOException, SQLException {
-        SynclineConfig config = config(variant.id(), SOURCE_DATABASE, variant.security());
+        SynclineConfig config = config(variant.id(), SOURCE_DATABASE, variant.sections());
         if (config.security().keys() != null) {
             initKeys(config, targetDatabase(variant.id()));
         }
@@ -126,10 +137,10 @@ public final class BenchEnvironment implements AutoCloseable {
     }
 
     /**
-     * The configuration of a variant reading {@code sourceDatabase}, with {@code security} (a
-     * top-level YAML section, or empty) appended.
+     * The configuration of a variant reading {@code sourceDatabase}, with {@code sections}
+     * (top-level YAML sections, or empty) appended.
      */
-    private SynclineConfig config(String variant, String sourceDatabase, String security)
+    private SynclineConfig config(String variant, String sourceDatabase, String sections)
             throws IOException {
         postgres.createDatabase(targetDatabase(variant));
         kafka.createTopic(changeTopic(variant), settings.parallelism());
@@ -177,6 +188,7 @@ public final class BenchEnvironment implements AutoCloseable {
                     conflictTopic: bench.%1$s.conflicts
                     qualityTopic: bench.%1$s.quality
                     alertTopic: bench.%1$s.alerts
+                    eventTopic: %19$s
                     transactionalIdPrefix: bench-%1$s
                   target:
                     url: %17$s
@@ -215,7 +227,8 @@ public final class BenchEnvironment implements AutoCloseable {
                                 changeTopic(variant),
                                 errorTopic(variant),
                                 postgres.jdbcUrl(targetDatabase(variant)),
-                                security);
+                                sections,
+                                eventTopic(variant));
         Path file = workDir.resolve(variant + ".yaml");
         Files.createDirectories(workDir);
         Files.writeString(file, yaml);
@@ -284,6 +297,71 @@ public final class BenchEnvironment implements AutoCloseable {
             }
         }
         return new EncryptedTargets(keys, rows, encrypted);
+    }
+
+    /**
+     * What {@code variant}'s event topic holds.
+     *
+     * @param records committed records ({@code read_committed}, to the end offsets when counted)
+     * @param bytes the topic's size in the broker's log directories (compressed as written)
+     */
+    public record EventTopic(long records, long bytes) {}
+
+    /** What {@code variant}'s event topic holds; nothing if the variant has none. */
+    public EventTopic eventTopic(JobVariant variant) throws Exception {
+        String topic = eventTopic(variant.id());
+        Map<String, Object> properties = new HashMap<>();
+        properties.put(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, kafka.bootstrapServers());
+        properties.put(ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed");
+        properties.put(ConsumerConfig.ALLOW_AUTO_CREATE_TOPICS_CONFIG, "false");
+        long bytes = 0;
+        try (Admin admin = Admin.create(properties)) {
+            if (!admin.listTopics().names().get().contains(topic)) {
+                return new EventTopic(0, 0);
+            }
+            for (Map<String, LogDirDescription> dirs :
+                    admin.describeLogDirs(
+                                    admin.describeCluster().nodes().get().stream()
+                                            .map(Node::id)
+                                            .toList())
+                            .allDescriptions()
+                            .get()
+                            .values()) {
+                for (LogDirDescription dir : dirs.values()) {
+                    for (Map.Entry<TopicPartition, ReplicaInfo> replica :
+                            dir.replicaInfos().entrySet()) {
+                        if (replica.getKey().topic().equals(topic)) {
+                            bytes += replica.getValue().size();
+                        }
+                    }
+                }
+            }
+        }
+        try (KafkaConsumer<byte[], byte[]> consumer =
+                new KafkaConsumer<>(
+                        properties, new ByteArrayDeserializer(), new ByteArrayDeserializer())) {
+            List<TopicPartition> partitions =
+                    consumer.partitionsFor(topic).stream()
+                            .map(info -> new TopicPartition(topic, info.partition()))
+                            .toList();
+            consumer.assign(partitions);
+            consumer.seekToBeginning(partitions);
+            Map<TopicPartition, Long> ends = consumer.endOffsets(partitions);
+            long records = 0;
+            long deadline = System.nanoTime() + Duration.ofMinutes(2).toNanos();
+            while (partitions.stream().anyMatch(p -> consumer.position(p) < ends.get(p))) {
+                if (System.nanoTime() > deadline) {
+                    throw new IllegalStateException(
+                            "the event topic " + topic + " was not read to its end in 2 minutes");
+                }
+                records += consumer.poll(Duration.ofMillis(200)).count();
+            }
+            return new EventTopic(records, bytes);
+        }
+    }
+
+    private static String eventTopic(String variant) {
+        return "bench." + variant + ".events";
     }
 
     private static String errorTopic(String variant) {

@@ -87,7 +87,7 @@ public final class BenchmarkRunner implements Callable<Integer> {
 
     /** The benchmarks {@code --only} runs alone. */
     private static final List<String> ONLY =
-            List.of(BackfillBenchmark.VARIANT, "reconcile", "jdbc", "protect");
+            List.of(BackfillBenchmark.VARIANT, "reconcile", "jdbc", "protect", "eventstore");
 
     /**
      * The drains of {@code --only protect}. The warm-up first, as in the full run; then the
@@ -102,6 +102,25 @@ public final class BenchmarkRunner implements Callable<Integer> {
                     JobVariant.SUBJECT_KEYS,
                     JobVariant.NO_OBSERVABILITY,
                     JobVariant.FIELD_ENCRYPTION);
+
+    /**
+     * The drains of {@code --only eventstore}. The warm-up, then {@code full_eo} (the job as
+     * shipped) as a second one: the drain right after the warm-up is the slow one, whatever runs
+     * there (with the job with its event store there R19 was 0.74, with the job without it 0.99);
+     * behind {@code full_eo}, R19 was 0.76 to 1.00 over six runs, in either order of the two.
+     */
+    private static final List<JobVariant> EVENT_STORE_DRAINS =
+            List.of(
+                    JobVariant.WARM_UP,
+                    JobVariant.FULL,
+                    JobVariant.NO_OBSERVABILITY,
+                    JobVariant.NO_EVENT_STORE);
+
+    /** What a run of drains alone reports, from the drains and what they left in {@code env}. */
+    private interface DrainReport {
+        void report(Results results, DrainBenchmark.Outcome drains, BenchEnvironment env)
+                throws Exception;
+    }
 
     private final PrintStream console;
     private Path resultFile;
@@ -153,7 +172,21 @@ public final class BenchmarkRunner implements Callable<Integer> {
         } else if (only.equals(BackfillBenchmark.VARIANT) || only.equals("jdbc")) {
             results = runOnly(settings);
         } else if (only.equals("protect")) {
-            results = runProtect(settings);
+            results =
+                    runDrains(
+                            settings,
+                            PROTECT_DRAINS,
+                            (results, drains, env) -> {
+                                results.getSettings()
+                                        .put("encryptedFields", JobVariant.ENCRYPTED_FIELDS);
+                                reportProtect(results, drains, encryptedTargets(env));
+                            });
+        } else if (only.equals("eventstore")) {
+            results =
+                    runDrains(
+                            settings,
+                            EVENT_STORE_DRAINS,
+                            (results, drains, env) -> reportEventStore(results, drains, env));
         } else {
             results = runReconcile(rows);
         }
@@ -241,6 +274,7 @@ public final class BenchmarkRunner implements Callable<Integer> {
                                             JobVariant.NO_CONSISTENCY,
                                             JobVariant.FIELD_ENCRYPTION,
                                             JobVariant.SUBJECT_KEYS,
+                                            JobVariant.NO_EVENT_STORE,
                                             JobVariant.FULL_AT_LEAST_ONCE,
                                             JobVariant.FULL_HEAP,
                                             JobVariant.PASS_THROUGH,
@@ -280,6 +314,7 @@ public final class BenchmarkRunner implements Callable<Integer> {
 
             report(results, settings, drains, producerRate, recordBytes, jdbc, sustained);
             reportProtect(results, drains, encryptedTargets(env));
+            reportEventStore(results, drains, env);
             ReconcileBenchmark.report(results, reconcile);
             reportBackfill(results, backfill);
         } finally {
@@ -316,10 +351,12 @@ public final class BenchmarkRunner implements Callable<Integer> {
     }
 
     /**
-     * {@code --only protect}: the backlog drained by the job without observability and by the same
-     * job encrypting two fields, with tenant keys and with per-subject keys.
+     * {@code --only protect} or {@code --only eventstore}: the backlog drained by {@code variants}
+     * alone, in that order, then {@code report} of them.
      */
-    private Results runProtect(BenchmarkSettings settings) throws Exception {
+    private Results runDrains(
+            BenchmarkSettings settings, List<JobVariant> variants, DrainReport report)
+            throws Exception {
         Results results = new Results();
         results.startedAt(Instant.now().toString());
         Progress progress = new Progress(console);
@@ -332,7 +369,6 @@ public final class BenchmarkRunner implements Callable<Integer> {
         results.getSettings().put("changesPerTransaction", settings.txSize());
         results.getSettings().put("seedRowsPerTable", settings.seedRowsPerTable());
         results.getSettings().put("backlogChanges", settings.backlogChanges());
-        results.getSettings().put("encryptedFields", JobVariant.ENCRYPTED_FIELDS);
         Path workDir = Files.createTempDirectory("syncline-bench-");
         progress.step("starting PostgreSQL and Kafka");
         try (BenchEnvironment env = BenchEnvironment.start(settings, workDir);
@@ -345,8 +381,8 @@ public final class BenchmarkRunner implements Callable<Integer> {
             progress.step("seeding " + settings.seedRowsPerTable() + " rows per table");
             workload.seed(settings.seedRowsPerTable());
             DrainBenchmark.Outcome drains =
-                    new DrainBenchmark(env, workload, progress).run(PROTECT_DRAINS);
-            reportProtect(results, drains, encryptedTargets(env));
+                    new DrainBenchmark(env, workload, progress).run(variants);
+            report.report(results, drains, env);
             console.println();
             console.println(drainTable(drains.drains()));
             results.measurement("backlogChanges", drains.backlog());
@@ -359,7 +395,7 @@ public final class BenchmarkRunner implements Callable<Integer> {
         return results;
     }
 
-    /** The drains of {@code --only protect}: rate and CPU per change of each. */
+    /** The drains run alone: rate and CPU per change of each. */
     private static String drainTable(Map<JobVariant, Drain> drains) {
         StringBuilder table =
                 new StringBuilder(
@@ -435,6 +471,39 @@ public final class BenchmarkRunner implements Callable<Integer> {
             results.cpu(variant.id() + ", backlog drain", drains.cpu().get(variant));
         }
         results.measurement("drainCpuMicrosPerChange", cpuPerChange);
+    }
+
+    /**
+     * R19, the CPU per change of both drains, and the records on each one's event topic (the
+     * backlog, or none), which show that the two differ in the event store.
+     */
+    private static void reportEventStore(
+            Results results, DrainBenchmark.Outcome drains, BenchEnvironment env) throws Exception {
+        Map<JobVariant, Drain> drain = drains.drains();
+        String perSecond = "changes/s";
+        results.ratio(
+                "R19",
+                "with the event store ÷ without it, both without observability, backlog drain",
+                new Figure(
+                        "sync job without observability, appending to the event topic",
+                        drain.get(JobVariant.NO_OBSERVABILITY).rate(),
+                        perSecond),
+                new Figure(
+                        "same job, eventStore.enabled: false",
+                        drain.get(JobVariant.NO_EVENT_STORE).rate(),
+                        perSecond),
+                null);
+        Map<String, Double> cpuPerChange = new LinkedHashMap<>();
+        for (JobVariant variant : List.of(JobVariant.NO_OBSERVABILITY, JobVariant.NO_EVENT_STORE)) {
+            cpuPerChange.put(variant.id(), drain.get(variant).cpuMicrosPerChange());
+            results.cpu(variant.id() + ", backlog drain", drains.cpu().get(variant));
+        }
+        results.measurement("eventStoreDrainCpuMicrosPerChange", cpuPerChange);
+        Map<String, BenchEnvironment.EventTopic> eventTopics = new LinkedHashMap<>();
+        for (JobVariant variant : List.of(JobVariant.NO_OBSERVABILITY, JobVariant.NO_EVENT_STORE)) {
+            eventTopics.put(variant.id(), env.eventTopic(variant));
+        }
+        results.measurement("eventTopics", eventTopics);
     }
 
     private static void reportJdbc(Results results, JdbcSinkBenchmark.Outcome jdbc) {

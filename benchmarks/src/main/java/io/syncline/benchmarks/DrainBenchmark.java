@@ -66,15 +66,16 @@ final class DrainBenchmark {
 
     /**
      * The variants whose CPU is measured while they drain: the full pipeline, and the job without
-     * observability with and without field encryption, whose CPU per change tells encryption's cost
-     * where the throughput of a busy machine cannot.
+     * observability with and without field encryption and without the event store, whose CPU per
+     * change tells those stages' cost where the throughput of a busy machine cannot.
      */
     private static final Set<JobVariant> PROFILED =
             EnumSet.of(
                     JobVariant.FULL,
                     JobVariant.NO_OBSERVABILITY,
                     JobVariant.FIELD_ENCRYPTION,
-                    JobVariant.SUBJECT_KEYS);
+                    JobVariant.SUBJECT_KEYS,
+                    JobVariant.NO_EVENT_STORE);
 
     DrainBenchmark(BenchEnvironment env, Workload workload, Progress progress) {
         this.env = env;

@@ -60,6 +60,11 @@ public enum JobVariant {
      * subjectKeys: true}): each subject's first change creates, wraps and inserts its key (R18).
      */
     SUBJECT_KEYS("subject_keys"),
+    /**
+     * {@link #NO_OBSERVABILITY} without the event store ({@code eventStore.enabled: false}): every
+     * other variant appends each delivered change to its event topic as well (R19).
+     */
+    NO_EVENT_STORE("no_event_store"),
     /** The same graph with at-least-once checkpoints and non-transactional Kafka sinks. */
     FULL_AT_LEAST_ONCE("full_alo"),
     /** The sync job with the heap (hashmap) state backend instead of RocksDB. */
@@ -87,10 +92,13 @@ public enum JobVariant {
     static final List<String> ENCRYPTED_FIELDS = List.of("email", "notes");
 
     /**
-     * The variant's {@code security} section (YAML, indented as a top-level section), or an empty
+     * The variant's own top-level YAML sections ({@code security}, {@code eventStore}), or an empty
      * string when it has none.
      */
-    String security() {
+    String sections() {
+        if (this == NO_EVENT_STORE) {
+            return "eventStore:\n  enabled: false\n";
+        }
         if (this != FIELD_ENCRYPTION && this != SUBJECT_KEYS) {
             return "";
         }
@@ -139,7 +147,7 @@ public enum JobVariant {
             case WARM_UP, FULL, FULL_HEAP -> SyncJobFactory.create(config).build(env);
             case FULL_AT_LEAST_ONCE ->
                     SyncJobFactory.create(config, DeliveryGuarantee.AT_LEAST_ONCE).build(env);
-            case NO_OBSERVABILITY, FIELD_ENCRYPTION, SUBJECT_KEYS ->
+            case NO_OBSERVABILITY, FIELD_ENCRYPTION, SUBJECT_KEYS, NO_EVENT_STORE ->
                     withoutObservability(config).build(env);
             case NO_VALIDATION -> withoutValidation(env, config);
             case NO_CONSISTENCY -> withoutConsistency(env, config);

@@ -20,7 +20,7 @@ public final class Results {
     /** Ratio ids in report order. */
     public static final String[] RATIO_IDS = {
         "R1", "R2", "R3", "R4", "R5", "R7", "R8", "R9", "R10", "R11", "R12", "R13", "R14", "R15",
-        "R16", "R17", "R18"
+        "R16", "R17", "R18", "R19"
     };
 
     /**

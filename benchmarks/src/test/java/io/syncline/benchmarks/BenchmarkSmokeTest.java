@@ -41,7 +41,7 @@ class BenchmarkSmokeTest {
         for (String id :
                 new String[] {
                     "R1", "R2", "R3", "R4", "R7", "R8", "R11", "R12", "R13", "R14", "R15", "R16",
-                    "R17", "R18"
+                    "R17", "R18", "R19"
                 }) {
             JsonNode ratio = results.path("ratios").path(id);
             assertThat(ratio.path("numerator").path("value").asDouble())
@@ -64,6 +64,16 @@ class BenchmarkSmokeTest {
                     .isEqualTo(results.at("/measurements/backlogChanges").asLong());
         }
         assertEncryptedWhatTheyDrained(results);
+        assertThat(results.at("/measurements/eventTopics/no_observability/records").asLong())
+                .as("changes in the event store of the job that has one")
+                .isGreaterThanOrEqualTo(results.at("/measurements/backlogChanges").asLong());
+        assertThat(results.at("/measurements/eventTopics/no_observability/bytes").asLong())
+                .isPositive();
+        assertThat(results.at("/measurements/eventTopics/no_event_store/records").isNumber())
+                .isTrue();
+        assertThat(results.at("/measurements/eventTopics/no_event_store/records").asLong())
+                .as("changes in the event store of the job without one")
+                .isZero();
         JsonNode latencyRun = results.at("/measurements/latencyRun");
         assertThat(latencyRun.path("deliveredRate").asDouble()).isPositive();
         assertThat(latencyRun.path("sinceCommit").path("count").asLong()).isPositive();
