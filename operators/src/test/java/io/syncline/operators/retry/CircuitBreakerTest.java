@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThatCode;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.syncline.operators.MutableClock;
+import io.syncline.operators.Poll;
 import io.syncline.operators.retry.CircuitBreaker.State;
 import java.net.ConnectException;
 import java.time.Duration;
@@ -12,7 +13,6 @@ import java.time.Instant;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
-import java.util.function.BooleanSupplier;
 import org.junit.jupiter.api.Test;
 
 /** The breaker's states: closed, open, half-open, and back to closed or open. */
@@ -207,10 +207,10 @@ class CircuitBreakerTest {
         }
 
         /** Starts a caller and returns once it waits in acquire. */
-        static Caller waiting(CircuitBreaker breaker) throws InterruptedException {
+        static Caller waiting(CircuitBreaker breaker) {
             Caller caller = new Caller(breaker);
             caller.thread.start();
-            awaitUpTo10s("the caller to wait", caller::isWaiting);
+            Poll.until("the caller to wait", caller::isWaiting);
             return caller;
         }
 
@@ -231,18 +231,9 @@ class CircuitBreakerTest {
         }
 
         /** The first of two callers whose acquire ends; fails if neither does within 10 s. */
-        static Caller firstToEnd(Caller one, Caller other) throws InterruptedException {
-            awaitUpTo10s("a caller to end", () -> one.outcome.isDone() || other.outcome.isDone());
+        static Caller firstToEnd(Caller one, Caller other) {
+            Poll.until("a caller to end", () -> one.outcome.isDone() || other.outcome.isDone());
             return one.outcome.isDone() ? one : other;
-        }
-
-        private static void awaitUpTo10s(String what, BooleanSupplier condition)
-                throws InterruptedException {
-            long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
-            while (!condition.getAsBoolean()) {
-                assertThat(System.nanoTime()).as(what).isLessThan(deadline);
-                Thread.sleep(5);
-            }
         }
 
         /** Null if acquire returned, else what it threw; fails if it does not end within 10 s. */

@@ -4,6 +4,7 @@ import static io.syncline.operators.alert.notify.SampleAlerts.accuracyWarning;
 import static io.syncline.operators.alert.notify.SampleAlerts.withId;
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.syncline.operators.Poll;
 import io.syncline.operators.retry.RetryPolicy;
 import io.syncline.operators.retry.Sleeper;
 import io.syncline.schema.Alert;

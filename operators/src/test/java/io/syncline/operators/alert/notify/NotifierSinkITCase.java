@@ -3,6 +3,7 @@ package io.syncline.operators.alert.notify;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.tuple;
 
+import io.syncline.operators.Poll;
 import io.syncline.operators.alert.AlertFunction;
 import io.syncline.operators.alert.AlertKeys;
 import io.syncline.operators.alert.AlertThresholds;

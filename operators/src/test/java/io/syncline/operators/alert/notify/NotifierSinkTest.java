@@ -7,6 +7,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatCode;
 
 import io.syncline.operators.MutableClock;
+import io.syncline.operators.Poll;
 import io.syncline.operators.retry.RetryPolicy;
 import io.syncline.operators.retry.Sleeper;
 import io.syncline.schema.Alert;

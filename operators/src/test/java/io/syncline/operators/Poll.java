@@ -1,18 +1,18 @@
-package io.syncline.operators.alert.notify;
+package io.syncline.operators;
 
 import java.time.Duration;
 import java.util.concurrent.locks.LockSupport;
 import java.util.function.BooleanSupplier;
 
-/** Waits for a condition the delivery threads bring about, up to a deadline. */
-final class Poll {
+/** Waits for a condition other threads bring about, up to a deadline. */
+public final class Poll {
 
     private static final Duration DEADLINE = Duration.ofSeconds(10);
 
     private Poll() {}
 
     /** Returns once {@code condition} holds; fails naming {@code what} if it does not in time. */
-    static void until(String what, BooleanSupplier condition) {
+    public static void until(String what, BooleanSupplier condition) {
         long deadline = System.nanoTime() + DEADLINE.toNanos();
         while (!condition.getAsBoolean()) {
             if (System.nanoTime() > deadline) {
