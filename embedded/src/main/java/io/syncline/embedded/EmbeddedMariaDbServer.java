@@ -34,7 +34,7 @@ import org.slf4j.LoggerFactory;
  * replication user ({@link #replicationUsername()}) with exactly the grants a CDC reader needs, so
  * tests prove those grants suffice. The server keeps UTC as its time zone.
  */
-public final class EmbeddedMariaDbServer implements AutoCloseable {
+public final class EmbeddedMariaDbServer implements EmbeddedDatabaseServer {
 
     private static final Logger LOG = LoggerFactory.getLogger(EmbeddedMariaDbServer.class);
 

@@ -38,7 +38,7 @@ import org.slf4j.LoggerFactory;
  * hostssl} connections (optionally only with a client certificate), so a plaintext client is
  * refused; its own connections ({@link #connect}) then use TLS too.
  */
-public final class EmbeddedPostgresServer implements AutoCloseable {
+public final class EmbeddedPostgresServer implements EmbeddedDatabaseServer {
 
     private static final Logger LOG = LoggerFactory.getLogger(EmbeddedPostgresServer.class);
 

@@ -1,8 +1,5 @@
 package io.syncline.embedded;
 
-import java.sql.Connection;
-import java.sql.SQLException;
-
 /**
  * JUnit 5 extension giving tests an {@link EmbeddedMariaDbServer} (MariaDB with its binary log on
  * for CDC) that is started once per test JVM, shared by all test classes and stopped when the test
@@ -12,26 +9,10 @@ import java.sql.SQLException;
  * @RegisterExtension static final MariaDbExtension MARIADB = new MariaDbExtension();
  * }</pre>
  */
-public final class MariaDbExtension extends SharedServerExtension<EmbeddedMariaDbServer> {
+public final class MariaDbExtension extends SharedDatabaseExtension<EmbeddedMariaDbServer> {
 
     public MariaDbExtension() {
         super(EmbeddedMariaDbServer::start, "MariaDB");
-    }
-
-    public String host() {
-        return server().host();
-    }
-
-    public int port() {
-        return server().port();
-    }
-
-    public String username() {
-        return server().username();
-    }
-
-    public String password() {
-        return server().password();
     }
 
     public String replicationUsername() {
@@ -40,21 +21,5 @@ public final class MariaDbExtension extends SharedServerExtension<EmbeddedMariaD
 
     public String replicationPassword() {
         return server().replicationPassword();
-    }
-
-    public String jdbcUrl(String database) {
-        return server().jdbcUrl(database);
-    }
-
-    public Connection connect(String database) throws SQLException {
-        return server().connect(database);
-    }
-
-    public void createDatabase(String name) {
-        server().createDatabase(name);
-    }
-
-    public void execute(String database, String... sql) {
-        server().execute(database, sql);
     }
 }
