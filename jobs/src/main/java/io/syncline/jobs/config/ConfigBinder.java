@@ -430,6 +430,9 @@ final class ConfigBinder {
         int priority = node.get("priority").integer(0, Integer.MIN_VALUE, Integer.MAX_VALUE);
         boolean writeBack = node.get("writeBack").bool(false);
         PostgresTls tls = TlsBinder.postgres(node.get("tls"), baseDirectory);
+        int snapshotChunkSize =
+                node.get("snapshotChunkSize")
+                        .integer(SourceConfig.DEFAULT_SNAPSHOT_CHUNK_SIZE, 1, 1_000_000);
         node.rejectUnknownKeys();
         return new SourceConfig(
                 id,
@@ -445,7 +448,8 @@ final class ConfigBinder {
                 tables,
                 priority,
                 writeBack,
-                tls);
+                tls,
+                snapshotChunkSize);
     }
 
     /** A slot or publication name, given or derived from the source id. */

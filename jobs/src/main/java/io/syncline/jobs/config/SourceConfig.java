@@ -17,6 +17,9 @@ import java.util.Objects;
  *     state of the source's entity types back into its tables (default false)
  * @param tls how every connection to the database is secured (default {@link
  *     PostgresTls#DISABLED}); {@link #jdbcUrl()} carries it
+ * @param snapshotChunkSize rows per chunk of the initial snapshot (default {@value
+ *     #DEFAULT_SNAPSHOT_CHUNK_SIZE}): a reader holds a whole chunk in memory, and a job restored
+ *     from a checkpoint reads the chunks it had not finished again
  */
 public record SourceConfig(
         String id,
@@ -32,11 +35,49 @@ public record SourceConfig(
         List<TableMapping> tables,
         int priority,
         boolean writeBack,
-        PostgresTls tls) {
+        PostgresTls tls,
+        int snapshotChunkSize) {
+
+    /** Flink CDC's default chunk size. */
+    public static final int DEFAULT_SNAPSHOT_CHUNK_SIZE = 8096;
 
     public SourceConfig {
         tables = List.copyOf(tables);
         Objects.requireNonNull(tls, "tls");
+    }
+
+    /** A source snapshotted in chunks of the default size. */
+    public SourceConfig(
+            String id,
+            String type,
+            String hostname,
+            int port,
+            String database,
+            String username,
+            String password,
+            String slotName,
+            String publication,
+            String startup,
+            List<TableMapping> tables,
+            int priority,
+            boolean writeBack,
+            PostgresTls tls) {
+        this(
+                id,
+                type,
+                hostname,
+                port,
+                database,
+                username,
+                password,
+                slotName,
+                publication,
+                startup,
+                tables,
+                priority,
+                writeBack,
+                tls,
+                DEFAULT_SNAPSHOT_CHUNK_SIZE);
     }
 
     /** A source connected to in plaintext. */

@@ -111,6 +111,7 @@ public final class PostgresCdcSources {
                         .username(source.username())
                         .password(source.password())
                         .slotName(source.slotName())
+                        .splitSize(source.snapshotChunkSize())
                         .decodingPluginName("pgoutput")
                         .startupOptions(
                                 "latest".equals(source.startup())
@@ -122,8 +123,6 @@ public final class PostgresCdcSources {
                                         : DEFAULT_HEARTBEAT_INTERVAL)
                         .debeziumProperties(debezium)
                         .deserializer(deserializer);
-        return source.tls().enabled()
-                ? TlsPostgresDialect.source(builder, deserializer)
-                : builder.build();
+        return new PostgresCdcSource(builder, deserializer, source.tls().enabled());
     }
 }

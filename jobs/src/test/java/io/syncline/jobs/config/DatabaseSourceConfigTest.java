@@ -7,7 +7,10 @@ import java.util.List;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
-/** Sources of types {@code mysql}, {@code mariadb} and {@code sqlserver}: binding and checks. */
+/**
+ * Sources of types {@code mysql}, {@code mariadb} and {@code sqlserver}, and the Postgres source's
+ * snapshot settings: binding and checks.
+ */
 class DatabaseSourceConfigTest {
 
     @TempDir Path directory;
@@ -207,6 +210,35 @@ class DatabaseSourceConfigTest {
         assertThat(problem(e, "sources[0].tables[0].table"))
                 .isEqualTo("'orders' names no schema; write schema.table, e.g. dbo.orders");
         assertThat(problem(e, "sources[0].serverId")).contains("unknown key");
+    }
+
+    @Test
+    void aPostgresSourceSnapshotsInChunksOfTheDefaultSizeOrTheGivenOne() {
+        String source =
+                """
+                  - id: crm
+                    hostname: pg.internal
+                    database: crm
+                    username: cdc
+                    tables:
+                      - table: public.customers
+                        entityType: customer
+                        tenantColumn: tenant_id
+                """;
+
+        assertThat(load(source).sources().get(0).snapshotChunkSize())
+                .isEqualTo(SourceConfig.DEFAULT_SNAPSHOT_CHUNK_SIZE)
+                .isEqualTo(8096);
+        assertThat(
+                        load(source.replace(
+                                        "    tables:", "    snapshotChunkSize: 500\n    tables:"))
+                                .sources()
+                                .get(0)
+                                .snapshotChunkSize())
+                .isEqualTo(500);
+        ConfigException e =
+                failure(source.replace("    tables:", "    snapshotChunkSize: 0\n    tables:"));
+        assertThat(problem(e, "sources[0].snapshotChunkSize")).contains("0");
     }
 
     private SynclineConfig load(String sources) {

@@ -323,6 +323,23 @@ public final class SequencedWorkload implements AutoCloseable {
         return rows(target, targetDb(), "NOT _syncline_deleted");
     }
 
+    /** How many live accounts the target holds; 0 before the job created its table. */
+    public int targetRowCount() throws SQLException {
+        try (Connection connection = target.connect(targetDb());
+                Statement statement = connection.createStatement();
+                ResultSet result =
+                        statement.executeQuery(
+                                "SELECT count(*) FROM accounts WHERE NOT _syncline_deleted")) {
+            result.next();
+            return result.getInt(1);
+        } catch (SQLException e) {
+            if ("42P01".equals(e.getSQLState())) {
+                return 0;
+            }
+            throw e;
+        }
+    }
+
     private static List<List<String>> rows(
             EmbeddedPostgresServer server, String database, String filter) throws SQLException {
         List<List<String>> rows = new ArrayList<>();

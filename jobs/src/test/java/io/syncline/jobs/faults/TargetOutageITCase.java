@@ -40,8 +40,6 @@ import org.apache.flink.core.execution.JobClient;
 import org.apache.flink.metrics.Counter;
 import org.apache.flink.metrics.Metric;
 import org.apache.flink.metrics.groups.OperatorMetricGroup;
-import org.apache.flink.runtime.executiongraph.AccessExecutionGraph;
-import org.apache.flink.runtime.executiongraph.AccessExecutionVertex;
 import org.apache.flink.runtime.minicluster.MiniCluster;
 import org.apache.flink.runtime.testutils.InMemoryReporter;
 import org.apache.flink.runtime.testutils.MiniClusterResourceConfiguration;
@@ -142,7 +140,7 @@ class TargetOutageITCase {
             Poll.until(
                     TIMEOUT,
                     "a checkpoint to complete",
-                    () -> completedCheckpoints(cluster, job.getJobID()) >= 1);
+                    () -> JobAttempts.completedCheckpoints(cluster, job.getJobID()) >= 1);
             workload.startWriting(20);
 
             target.crash();
@@ -154,7 +152,7 @@ class TargetOutageITCase {
                         "the target sink's circuit breaker to open and the job to restart twice",
                         () ->
                                 sum(job.getJobID(), BREAKER_OPENS) >= 1
-                                        && restarts(cluster, job.getJobID()) >= 2);
+                                        && JobAttempts.restarts(cluster, job.getJobID()) >= 2);
                 long writtenInOutage = workload.writes();
                 Poll.until(
                         TIMEOUT,
@@ -173,7 +171,7 @@ class TargetOutageITCase {
 
             workload.awaitTargetEqualsSource(TIMEOUT);
             Verdict verdict = workload.verify(TIMEOUT);
-            long restarts = restarts(cluster, job.getJobID());
+            long restarts = JobAttempts.restarts(cluster, job.getJobID());
             long retries = sum(job.getJobID(), RETRIES);
             long breakerOpens = sum(job.getJobID(), BREAKER_OPENS);
             LOG.info(
@@ -262,7 +260,7 @@ class TargetOutageITCase {
                                                             + " source; then replay it with"
                                                             + " 'syncline errors replay'"));
             assertThat(sum(job.getJobID(), ROWS_REJECTED)).isEqualTo(refused.size());
-            assertThat(restarts(cluster, job.getJobID())).as("restarts").isZero();
+            assertThat(JobAttempts.restarts(cluster, job.getJobID())).as("restarts").isZero();
             assertThat(job.getJobStatus().get()).isEqualTo(JobStatus.RUNNING);
             Poll.cancel(job);
         }
@@ -283,24 +281,6 @@ class TargetOutageITCase {
         env.getConfig().disableGenericTypes();
         SyncJobFactory.create(config).build(env);
         return env.executeAsync(config.job().name());
-    }
-
-    /** Restarts of the job: how often its tasks were deployed again, from the execution graph. */
-    private static long restarts(MiniCluster cluster, JobID job) throws Exception {
-        AccessExecutionGraph graph = cluster.getExecutionGraph(job).get();
-        long restarts = 0;
-        for (AccessExecutionVertex vertex : graph.getAllExecutionVertices()) {
-            restarts = Math.max(restarts, vertex.getCurrentExecutionAttempt().getAttemptNumber());
-        }
-        return restarts;
-    }
-
-    private static long completedCheckpoints(MiniCluster cluster, JobID job) throws Exception {
-        return cluster.getExecutionGraph(job)
-                .get()
-                .getCheckpointStatsSnapshot()
-                .getCounts()
-                .getNumberOfCompletedCheckpoints();
     }
 
     /** A counter of the target sink's writers, summed over their subtasks and attempts. */

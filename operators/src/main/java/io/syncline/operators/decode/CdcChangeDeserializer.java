@@ -23,6 +23,8 @@ public final class CdcChangeDeserializer
 
     private final SourceRecordDecoder decoder;
     private final Clock clock;
+    // The snapshot chunk whose rows the source emits now; null while it streams.
+    private transient SnapshotChunk chunk;
 
     public CdcChangeDeserializer(SourceRecordDecoder decoder, Clock clock) {
         this.decoder = decoder;
@@ -31,7 +33,15 @@ public final class CdcChangeDeserializer
 
     @Override
     public void deserialize(SourceRecord record, Collector<Either<ErrorRecord, ChangeEvent>> out) {
-        DecodedRecords.collect(decoder.decode(record, clock.instant()), out);
+        DecodedRecords.collect(decoder.decode(record, clock.instant(), chunk), out);
+    }
+
+    /**
+     * The source emits the rows of {@code chunk} from now on, or, with null, no more snapshot rows.
+     * Called by the source's record emitter, on the thread that deserializes.
+     */
+    public void emitting(SnapshotChunk chunk) {
+        this.chunk = chunk;
     }
 
     @Override

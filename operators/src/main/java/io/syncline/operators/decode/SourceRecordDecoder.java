@@ -34,10 +34,12 @@ import org.apache.kafka.connect.source.SourceRecord;
  * Postgres LSN, or the binlog file number and offset. For one row, every later change is written
  * after the earlier one committed, so positions order one entity's changes.
  *
- * <p>A MySQL snapshot read always takes the snapshot's start position, even when Flink CDC gives it
- * the position of a binlog change it merged into the read: the read shows its row as of the
- * snapshot chunk's end (high watermark), and Flink CDC streams only the row's changes after that,
- * so every streamed change of the row is newer than the read.
+ * <p>A snapshot read carries no position or commit time of its own: it takes those of its chunk's
+ * low watermark ({@link SnapshotChunk}) when the source passes the chunk, else the snapshot's
+ * start. Only the chunk's makes a chunk read again after a restore win over its first read. A MySQL
+ * read takes them even when Flink CDC gives it the position of a binlog change it merged into the
+ * read: the read shows its row as of the chunk's end (high watermark), and Flink CDC streams only
+ * the row's changes after that, so every streamed change of the row is newer than the read.
  *
  * <p>Syncline's bookkeeping columns ({@link OriginColumns}) are never part of the row images: the
  * origin of the after image marks a change Syncline wrote itself (an echo), and the clock column
@@ -107,6 +109,15 @@ public final class SourceRecordDecoder implements Serializable {
 
     /** Decodes one record; {@code now} is the capture time when the record does not carry one. */
     public DecodeOutcome decode(SourceRecord record, Instant now) {
+        return decode(record, now, null);
+    }
+
+    /**
+     * Decodes one record of a snapshot chunk ({@code chunk}), or of the stream when {@code chunk}
+     * is null. A snapshot read without a log position of its own takes the chunk's, and its read
+     * time as commit time; without a chunk, the snapshot's start (see {@link SnapshotChunk}).
+     */
+    public DecodeOutcome decode(SourceRecord record, Instant now, SnapshotChunk chunk) {
         if (record.value() == null) {
             return new DecodeOutcome.Skipped("tombstone");
         }
@@ -143,7 +154,7 @@ public final class SourceRecordDecoder implements Serializable {
                     record,
                     now);
         }
-        SourcePosition sourcePosition = positionOf(source, op, binlog);
+        SourcePosition sourcePosition = positionOf(source, op, binlog, chunk);
         if (sourcePosition == null) {
             return reject(
                     withCode(
@@ -303,11 +314,12 @@ public final class SourceRecordDecoder implements Serializable {
         }
 
         Instant captureTime = epochMillisOr(value.getInt64("ts_ms"), now);
-        // Snapshot reads carry no commit time of their own (Flink CDC leaves it 0): the snapshot's
-        // start stands in, so a read never looks newer than a change streamed after it.
+        // Snapshot reads carry no commit time of their own (Flink CDC leaves it 0): their chunk's
+        // read time stands in, or the snapshot's start, so a read never looks newer than a change
+        // streamed after it.
         Instant commitTime =
                 op == Operation.READ
-                        ? snapshotTime
+                        ? (chunk == null ? snapshotTime : chunk.readTime())
                         : epochMillisOr((Long) fieldOrNull(source, "ts_ms"), captureTime);
         // Postgres' transaction id; MySQL's GTID (MariaDB's without GTIDs: none).
         String txId = textOrNull(source, binlog ? "gtid" : "txId");
@@ -369,10 +381,12 @@ public final class SourceRecordDecoder implements Serializable {
      * The change's position, or null for a binlog change without one. Reads of a MySQL snapshot
      * take the snapshot's start (see the class comment); Postgres changes without an LSN too.
      */
-    private SourcePosition positionOf(Struct source, Operation op, boolean binlog) {
+    private SourcePosition positionOf(
+            Struct source, Operation op, boolean binlog, SnapshotChunk chunk) {
+        SourcePosition readPosition = chunk == null ? snapshotPosition : chunk.position();
         if (binlog) {
             if (op == Operation.READ) {
-                return snapshotPosition;
+                return readPosition;
             }
             Object offset = fieldOrNull(source, "pos");
             return SourcePosition.binlog(
@@ -382,7 +396,7 @@ public final class SourceRecordDecoder implements Serializable {
         Object lsn = fieldOrNull(source, "lsn");
         return lsn instanceof Number n && n.longValue() > 0
                 ? SourcePosition.lsn(n.longValue())
-                : snapshotPosition;
+                : readPosition;
     }
 
     private static Object fieldOrNull(Struct struct, String name) {

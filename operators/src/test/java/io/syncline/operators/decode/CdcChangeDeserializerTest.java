@@ -2,6 +2,7 @@ package io.syncline.operators.decode;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.syncline.operators.decode.debezium.SourcePosition;
 import io.syncline.schema.ChangeEvent;
 import io.syncline.schema.ErrorRecord;
 import java.time.Clock;
@@ -96,6 +97,30 @@ class CdcChangeDeserializerTest {
 
         assertThat(roundTrip(serializer, change)).isEqualTo(change);
         assertThat(roundTrip(serializer, error)).isEqualTo(error);
+    }
+
+    @Test
+    void readsOfTheChunkBeingEmittedTakeItsPositionAndReadTimeUntilItEnds() {
+        Instant readAt = SNAPSHOT_TIME.plusSeconds(30);
+        Struct source = CUSTOMERS.snapshotSource(0L, 771L, 0L);
+        source.put("lsn", null);
+
+        deserializer.emitting(new SnapshotChunk(SourcePosition.lsn(5_000L), readAt));
+        ChangeEvent inChunk = read(customer(7L, "acme"), source);
+        deserializer.emitting(null);
+        ChangeEvent afterIt = read(customer(8L, "acme"), source);
+
+        assertThat(inChunk.getVersion()).isEqualTo(5_000L);
+        assertThat(inChunk.getSourceCommitTime()).isEqualTo(readAt);
+        assertThat(afterIt.getVersion()).isEqualTo(SNAPSHOT_LSN);
+        assertThat(afterIt.getSourceCommitTime()).isEqualTo(SNAPSHOT_TIME);
+    }
+
+    private ChangeEvent read(Struct row, Struct source) {
+        List<Either<ErrorRecord, ChangeEvent>> out = new ArrayList<>();
+        deserializer.deserialize(CUSTOMERS.read(row, source, CAPTURED), new ListCollector<>(out));
+        assertThat(out).hasSize(1);
+        return out.get(0).right();
     }
 
     private List<Either<ErrorRecord, ChangeEvent>> deserialize(Struct row) {

@@ -8,6 +8,7 @@ import io.debezium.data.VariableScaleDecimal;
 import io.debezium.data.geometry.Point;
 import io.debezium.time.MicroTimestamp;
 import io.debezium.time.ZonedTimestamp;
+import io.syncline.operators.decode.debezium.SourcePosition;
 import io.syncline.schema.ChangeEvent;
 import io.syncline.schema.ErrorClass;
 import io.syncline.schema.ErrorRecord;
@@ -218,6 +219,80 @@ class SourceRecordDecoderTest {
                 .as("a read has no commit time; the snapshot start stands in")
                 .isEqualTo(SNAPSHOT_TIME);
         assertThat(event.getCaptureTime()).isEqualTo(CAPTURED);
+    }
+
+    @Test
+    void snapshotReadOfAChunkTakesTheChunksLowWatermarkAndReadTime() {
+        Struct source = ORDERS.snapshotSource(LSN, TX_ID, COMMIT_MILLIS);
+        source.put("lsn", null);
+        source.put("ts_ms", 0L);
+        long lowWatermark = SNAPSHOT_LSN + 5_000;
+        Instant readAt = SNAPSHOT_TIME.plusSeconds(90);
+        SnapshotChunk chunk = new SnapshotChunk(SourcePosition.lsn(lowWatermark), readAt);
+
+        DecodeOutcome outcome =
+                decoder.decode(ORDERS.read(order(42L, "acme", 5), source, CAPTURED), NOW, chunk);
+
+        ChangeEvent event = ((DecodeOutcome.Decoded) outcome).event();
+        assertThat(event.getVersion()).isEqualTo(lowWatermark);
+        assertThat(event.getSourcePosition()).isEqualTo(Long.toString(lowWatermark));
+        assertThat(event.getEventId()).isEqualTo("shop-db/" + lowWatermark + "/acme/order/42");
+        assertThat(event.getSourceCommitTime()).isEqualTo(readAt);
+    }
+
+    @Test
+    void aChunkReadAgainIsNewerThanItsFirstRead() {
+        // A restarted job reads an unfinished chunk again; the second read holds the row's
+        // changes since the first, so it must carry a higher version and a later commit time.
+        Struct source = ORDERS.snapshotSource(LSN, TX_ID, COMMIT_MILLIS);
+        source.put("lsn", null);
+        source.put("ts_ms", 0L);
+        SnapshotChunk first =
+                new SnapshotChunk(SourcePosition.lsn(SNAPSHOT_LSN + 100), SNAPSHOT_TIME);
+        SnapshotChunk again =
+                new SnapshotChunk(
+                        SourcePosition.lsn(SNAPSHOT_LSN + 900), SNAPSHOT_TIME.plusSeconds(20));
+
+        ChangeEvent firstRead =
+                ((DecodeOutcome.Decoded)
+                                decoder.decode(
+                                        ORDERS.read(order(42L, "acme", 5), source, CAPTURED),
+                                        NOW,
+                                        first))
+                        .event();
+        ChangeEvent secondRead =
+                ((DecodeOutcome.Decoded)
+                                decoder.decode(
+                                        ORDERS.read(order(42L, "acme", 6), source, CAPTURED),
+                                        NOW,
+                                        again))
+                        .event();
+
+        assertThat(secondRead.getVersion()).isGreaterThan(firstRead.getVersion());
+        assertThat(secondRead.getSourceCommitTime()).isAfter(firstRead.getSourceCommitTime());
+        assertThat(secondRead.getEventId()).isNotEqualTo(firstRead.getEventId());
+    }
+
+    @Test
+    void aChangeStreamedAfterItsChunkIsOutsideTheChunk() {
+        // A streamed change keeps its own position and commit time whatever chunk was last read.
+        SnapshotChunk chunk =
+                new SnapshotChunk(SourcePosition.lsn(SNAPSHOT_LSN + 100), SNAPSHOT_TIME);
+
+        ChangeEvent streamed =
+                ((DecodeOutcome.Decoded)
+                                decoder.decode(
+                                        ORDERS.update(
+                                                order(42L, "acme", 5),
+                                                order(42L, "acme", 6),
+                                                ORDERS.source(LSN, TX_ID, COMMIT_MILLIS),
+                                                CAPTURED),
+                                        NOW,
+                                        chunk))
+                        .event();
+
+        assertThat(streamed.getVersion()).isEqualTo(LSN);
+        assertThat(streamed.getSourceCommitTime()).isEqualTo(Instant.ofEpochMilli(COMMIT_MILLIS));
     }
 
     @Test
