@@ -32,6 +32,9 @@ final class MySqlSourceBinder implements SourceBinder {
                         "[{table: shop.orders, entityType: order, tenantColumn: tenant_id}]",
                         false);
         DatabaseSourceKeys.requireQualifiedTables(node, "database", "shop.orders");
+        int snapshotChunkSize =
+                node.get("snapshotChunkSize")
+                        .integer(SourceConfig.DEFAULT_SNAPSHOT_CHUNK_SIZE, 1, 1_000_000);
         node.rejectUnknownKeys();
         return new MySqlSourceConfig(
                 context.id(),
@@ -45,7 +48,8 @@ final class MySqlSourceBinder implements SourceBinder {
                 serverId,
                 serverTimeZone,
                 keys.startup(),
-                tables.mappings());
+                tables.mappings(),
+                snapshotChunkSize);
     }
 
     /**

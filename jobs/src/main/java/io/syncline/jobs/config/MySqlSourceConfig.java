@@ -22,6 +22,8 @@ import java.util.Properties;
  *     values are read in; the connector refuses a server whose zone differs
  * @param startup {@code initial} (snapshot, then binlog) or {@code latest} (binlog from now on)
  * @param tables the tables, each {@code database.table}
+ * @param snapshotChunkSize rows per chunk of the initial snapshot (default {@value
+ *     SourceConfig#DEFAULT_SNAPSHOT_CHUNK_SIZE}), as for Postgres sources
  */
 public record MySqlSourceConfig(
         String id,
@@ -35,7 +37,8 @@ public record MySqlSourceConfig(
         String serverId,
         String serverTimeZone,
         String startup,
-        List<TableMapping> tables)
+        List<TableMapping> tables,
+        int snapshotChunkSize)
         implements ChangeSourceConfig {
 
     public MySqlSourceConfig {

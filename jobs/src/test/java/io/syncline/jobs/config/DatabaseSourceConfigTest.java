@@ -53,7 +53,8 @@ class DatabaseSourceConfigTest {
                                                 List.of(),
                                                 "tenant_id",
                                                 null,
-                                                "orders"))));
+                                                "orders")),
+                                SourceConfig.DEFAULT_SNAPSHOT_CHUNK_SIZE));
     }
 
     @Test
@@ -72,6 +73,7 @@ class DatabaseSourceConfigTest {
                             serverTimeZone: Europe/Berlin
                             startup: latest
                             priority: 2
+                            snapshotChunkSize: 2000
                             tables:
                               - table: shop.orders
                                 entityType: order
@@ -91,6 +93,7 @@ class DatabaseSourceConfigTest {
         assertThat(shop.serverTimeZone()).isEqualTo("Europe/Berlin");
         assertThat(shop.startup()).isEqualTo("latest");
         assertThat(shop.priority()).isEqualTo(2);
+        assertThat(shop.snapshotChunkSize()).isEqualTo(2000);
         assertThat(shop.databases()).containsExactly("shop", "billing");
         assertThat(shop.declaredColumns()).isEmpty();
         assertThat(shop.tables())

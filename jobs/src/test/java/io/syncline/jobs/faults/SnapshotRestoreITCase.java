@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import io.syncline.embedded.KafkaExtension;
 import io.syncline.embedded.PostgresExtension;
+import io.syncline.jobs.JobAttempts;
 import io.syncline.jobs.Poll;
 import io.syncline.jobs.config.ConfigLoader;
 import io.syncline.jobs.config.SynclineConfig;
@@ -93,18 +94,8 @@ class SnapshotRestoreITCase {
 
             // The target refuses connections: the job fails and Flink restarts it from the
             // checkpoint, again and again, until the target takes them again.
-            String target = workload.targetDb();
-            SOURCE.execute("postgres", "ALTER DATABASE " + target + " ALLOW_CONNECTIONS false");
-            SOURCE.execute(
-                    "postgres",
-                    "SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE datname = '"
-                            + target
-                            + "'");
-            Poll.until(
-                    TIMEOUT,
-                    "the job to restart",
-                    () -> JobAttempts.restarts(cluster, job.getJobID()) >= 1);
-            SOURCE.execute("postgres", "ALTER DATABASE " + target + " ALLOW_CONNECTIONS true");
+            JobAttempts.restartByRefusingConnections(
+                    SOURCE, workload.targetDb(), cluster, job.getJobID());
 
             workload.awaitTargetEqualsSource(TIMEOUT);
             LOG.info(
@@ -113,12 +104,7 @@ class SnapshotRestoreITCase {
                     atCheckpoint,
                     atUpdate,
                     JobAttempts.restarts(cluster, job.getJobID()));
-            assertThat(
-                            cluster.getExecutionGraph(job.getJobID())
-                                    .get()
-                                    .getCheckpointStatsSnapshot()
-                                    .getLatestRestoredCheckpoint()
-                                    .getExternalPath())
+            assertThat(JobAttempts.restoredCheckpoint(cluster, job.getJobID()))
                     .as("the checkpoint the restarts restored")
                     .isEqualTo(checkpoint);
         }

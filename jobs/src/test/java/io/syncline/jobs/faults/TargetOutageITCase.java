@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import io.syncline.embedded.EmbeddedPostgresServer;
 import io.syncline.embedded.KafkaExtension;
 import io.syncline.embedded.PostgresExtension;
+import io.syncline.jobs.JobAttempts;
 import io.syncline.jobs.Poll;
 import io.syncline.jobs.TopicReader;
 import io.syncline.jobs.config.ConfigLoader;

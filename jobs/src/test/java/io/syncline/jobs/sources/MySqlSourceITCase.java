@@ -6,6 +6,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import io.syncline.embedded.KafkaExtension;
 import io.syncline.embedded.MariaDbExtension;
 import io.syncline.embedded.PostgresExtension;
+import io.syncline.jobs.JobAttempts;
 import io.syncline.jobs.Poll;
 import io.syncline.jobs.TableRows;
 import io.syncline.jobs.config.ConfigLoader;
@@ -22,6 +23,7 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
+import java.util.function.UnaryOperator;
 import java.util.stream.Stream;
 import org.apache.flink.configuration.Configuration;
 import org.apache.flink.configuration.StateRecoveryOptions;
@@ -44,7 +46,8 @@ import org.slf4j.LoggerFactory;
  * grants, into a real PostgreSQL target and Kafka, at parallelism 2: the snapshot and the streamed
  * inserts, updates and deletes reach the target row for row; a job killed mid-stream and started
  * again from its last checkpoint while the writer goes on loses and duplicates nothing; a row of a
- * tenant not configured ends in the errors table.
+ * tenant not configured ends in the errors table; a job Flink restarts from a checkpoint taken
+ * mid-snapshot reads its unfinished chunks again, and those reads win over the first ones.
  */
 class MySqlSourceITCase {
 
@@ -139,11 +142,13 @@ class MySqlSourceITCase {
                     "the first job to stream into the target",
                     () -> targetRowCount(name) > 30);
             workload.awaitWrites(100, TIMEOUT);
-            long checkpointsBefore = completedCheckpoints(cluster, first);
+            long checkpointsBefore = JobAttempts.completedCheckpoints(cluster, first.getJobID());
             Poll.until(
                     TIMEOUT,
                     "a checkpoint of the streaming job",
-                    () -> completedCheckpoints(cluster, first) > checkpointsBefore);
+                    () ->
+                            JobAttempts.completedCheckpoints(cluster, first.getJobID())
+                                    > checkpointsBefore);
 
             Poll.cancel(first);
             long writesAtKill = workload.writes();
@@ -177,6 +182,60 @@ class MySqlSourceITCase {
     }
 
     @Test
+    void chunksReadAgainAfterARestartWinOverTheirFirstReads(@InjectMiniCluster MiniCluster cluster)
+            throws Exception {
+        String name = "chunks";
+        int rows = 3_000;
+        try (MariaDbWorkload workload = new MariaDbWorkload(name, MARIADB.server())) {
+            POSTGRES.createDatabase(targetDb(name));
+            workload.insert(rows);
+            // Chunks of 100 rows and no checkpoint but the one triggered here.
+            JobClient job =
+                    start(
+                            name,
+                            workload,
+                            null,
+                            yaml ->
+                                    yaml.replace("  interval: 1s\n", "  interval: 2m\n")
+                                            .replace(
+                                                    "    tables:\n",
+                                                    "    snapshotChunkSize: 100\n    tables:\n"));
+            Poll.until(
+                    TIMEOUT,
+                    "the snapshot's first rows in the target",
+                    () -> targetRowCount(name) > 0);
+            String checkpoint = cluster.triggerCheckpoint(job.getJobID()).get();
+            long atCheckpoint = targetRowCount(name);
+            // Rows that reach the target after the checkpoint completed were read after its
+            // barrier: the checkpoint holds their chunks as unfinished.
+            Poll.until(
+                    TIMEOUT,
+                    "rows read after the checkpoint in the target",
+                    () -> targetRowCount(name) > atCheckpoint);
+            MARIADB.execute(workload.database(), "UPDATE accounts SET seq = seq + 1");
+            long atUpdate = targetRowCount(name);
+            assertThat(atUpdate).as("rows in the target at the update").isLessThan(rows);
+
+            // The target refuses connections: Flink restarts the job from the checkpoint until it
+            // takes them again.
+            JobAttempts.restartByRefusingConnections(
+                    POSTGRES, targetDb(name), cluster, job.getJobID());
+
+            awaitTargetEqualsSource(name, workload);
+            LOG.info(
+                    "MYSQL-RESULT {} rows={} atCheckpoint={} atUpdate={} restarts={}",
+                    name,
+                    rows,
+                    atCheckpoint,
+                    atUpdate,
+                    JobAttempts.restarts(cluster, job.getJobID()));
+            assertThat(JobAttempts.restoredCheckpoint(cluster, job.getJobID()))
+                    .as("the checkpoint the restarts restored")
+                    .isEqualTo(checkpoint);
+        }
+    }
+
+    @Test
     void aMariaDbWithoutLegacyEventPositionsIsRefusedAtStartNamingTheSetting() throws Exception {
         String name = "legacy";
         try (MariaDbWorkload workload = new MariaDbWorkload(name, MARIADB.server())) {
@@ -205,8 +264,15 @@ class MySqlSourceITCase {
 
     private JobClient start(String name, MariaDbWorkload workload, String checkpoint)
             throws Exception {
+        return start(name, workload, checkpoint, yaml -> yaml);
+    }
+
+    /** Submits the job over {@code workload}, its configuration edited by {@code edit}. */
+    private JobClient start(
+            String name, MariaDbWorkload workload, String checkpoint, UnaryOperator<String> edit)
+            throws Exception {
         Path file = dir.resolve(name + ".yaml");
-        Files.writeString(file, yaml(name, workload));
+        Files.writeString(file, edit.apply(yaml(name, workload)));
         SynclineConfig config = ConfigLoader.load(file);
         // As `syncline run` does: the MariaDB is reachable, logs ROW with full images, and has
         // the tables.
@@ -271,7 +337,11 @@ class MySqlSourceITCase {
                         workload.database(),
                         MARIADB.replicationUsername(),
                         MARIADB.replicationPassword(),
-                        name.equals("stream") ? "5400-5401" : "5410-5411",
+                        switch (name) {
+                            case "stream" -> "5400-5401";
+                            case "chunks" -> "5420-5421";
+                            default -> "5410-5411";
+                        },
                         KAFKA.server().bootstrapServers(),
                         changeTopic(name),
                         POSTGRES.jdbcUrl(targetDb(name)),
@@ -312,14 +382,6 @@ class MySqlSourceITCase {
             }
             throw e;
         }
-    }
-
-    private static long completedCheckpoints(MiniCluster cluster, JobClient job) throws Exception {
-        return cluster.getExecutionGraph(job.getJobID())
-                .get()
-                .getCheckpointStatsSnapshot()
-                .getCounts()
-                .getNumberOfCompletedCheckpoints();
     }
 
     /** The newest complete checkpoint the cancelled job retained. */

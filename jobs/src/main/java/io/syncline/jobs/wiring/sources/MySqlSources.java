@@ -19,6 +19,7 @@ import java.util.Properties;
 import java.util.Set;
 import org.apache.flink.cdc.connectors.mysql.source.MySqlSource;
 import org.apache.flink.cdc.connectors.mysql.source.MySqlSourceBuilder;
+import org.apache.flink.cdc.connectors.mysql.source.MySqlSourceWithEmitter;
 import org.apache.flink.cdc.connectors.mysql.table.StartupOptions;
 import org.apache.flink.types.Either;
 
@@ -42,10 +43,19 @@ public final class MySqlSources implements ChangeSourceWiring {
                         Set.copyOf(sync.tenants()),
                         start.position(),
                         start.serverTime());
+        CdcChangeDeserializer deserializer = new CdcChangeDeserializer(decoder, Clock.systemUTC());
+        // Each snapshot read is versioned by its chunk, so a chunk read again wins (see
+        // MySqlChunkEmitter).
         MySqlSource<Either<ErrorRecord, ChangeEvent>> mySqlSource =
-                builder(source)
-                        .deserializer(new CdcChangeDeserializer(decoder, Clock.systemUTC()))
-                        .build();
+                MySqlSourceWithEmitter.of(
+                        builder(source).deserializer(deserializer).build(),
+                        deserializer,
+                        (metrics, readerConfig) ->
+                                new MySqlChunkEmitter(
+                                        deserializer,
+                                        metrics,
+                                        readerConfig.isIncludeSchemaChanges(),
+                                        Clock.systemUTC()));
         return new WiredSource(new SyncJob.ChangeSource(source.id(), mySqlSource), discovered);
     }
 
@@ -70,6 +80,7 @@ public final class MySqlSources implements ChangeSourceWiring {
                         // The backfill makes a snapshot read show its row as of the chunk's end,
                         // which the decoder's ordering of reads before binlog changes relies on.
                         .skipSnapshotBackfill(false)
+                        .splitSize(source.snapshotChunkSize())
                         .includeSchemaChanges(false)
                         .debeziumProperties(debeziumProperties());
         if (source.serverId() != null) {
