@@ -430,9 +430,7 @@ final class ConfigBinder {
         int priority = node.get("priority").integer(0, Integer.MIN_VALUE, Integer.MAX_VALUE);
         boolean writeBack = node.get("writeBack").bool(false);
         PostgresTls tls = TlsBinder.postgres(node.get("tls"), baseDirectory);
-        int snapshotChunkSize =
-                node.get("snapshotChunkSize")
-                        .integer(SourceConfig.DEFAULT_SNAPSHOT_CHUNK_SIZE, 1, 1_000_000);
+        int snapshotChunkSize = DatabaseSourceKeys.snapshotChunkSize(node);
         node.rejectUnknownKeys();
         return new SourceConfig(
                 id,

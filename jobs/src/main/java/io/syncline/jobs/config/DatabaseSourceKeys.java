@@ -36,6 +36,15 @@ record DatabaseSourceKeys(
     }
 
     /**
+     * The source's {@code snapshotChunkSize} (Postgres, MySQL and MariaDB sources): rows per chunk
+     * of the initial snapshot, {@value SourceConfig#DEFAULT_SNAPSHOT_CHUNK_SIZE} by default.
+     */
+    static int snapshotChunkSize(ConfigNode source) {
+        return source.get("snapshotChunkSize")
+                .integer(SourceConfig.DEFAULT_SNAPSHOT_CHUNK_SIZE, 1, 1_000_000);
+    }
+
+    /**
      * Reports every entry of {@code tables:} whose {@code table} is not qualified, since the
      * Postgres default schema {@code public} means nothing there.
      *

@@ -32,9 +32,7 @@ final class MySqlSourceBinder implements SourceBinder {
                         "[{table: shop.orders, entityType: order, tenantColumn: tenant_id}]",
                         false);
         DatabaseSourceKeys.requireQualifiedTables(node, "database", "shop.orders");
-        int snapshotChunkSize =
-                node.get("snapshotChunkSize")
-                        .integer(SourceConfig.DEFAULT_SNAPSHOT_CHUNK_SIZE, 1, 1_000_000);
+        int snapshotChunkSize = DatabaseSourceKeys.snapshotChunkSize(node);
         node.rejectUnknownKeys();
         return new MySqlSourceConfig(
                 context.id(),
